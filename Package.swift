@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "git-evidence",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "git-evidence", targets: ["git-evidence"]),
+        .library(name: "EvidenceCore", targets: ["EvidenceCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries: a module map and a commented shim each, found through pkg-config.
+        .systemLibrary(
+            name: "CLibgit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+
+        // Ownership layers: no C type leaves these modules.
+        .target(name: "GitKit", dependencies: ["CLibgit2"]),
+        .target(name: "EvidenceCrypto", dependencies: ["COpenSSL"]),
+
+        // The pipeline: model, collect (and, in later stages, correlate, evaluate, bundle, verify).
+        .target(
+            name: "EvidenceCore",
+            dependencies: ["GitKit", "EvidenceCrypto", .product(name: "Yams", package: "Yams")]
+        ),
+
+        // Flag parsing and printing only.
+        .executableTarget(
+            name: "git-evidence",
+            dependencies: ["EvidenceCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+        .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto"]),
+        .testTarget(name: "EvidenceCoreTests", dependencies: ["EvidenceCore", "GitKit"]),
+        .testTarget(name: "GitEvidenceCLITests", dependencies: ["EvidenceCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

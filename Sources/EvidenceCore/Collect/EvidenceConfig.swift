@@ -1,0 +1,138 @@
+import Foundation
+import GitKit
+import Yams
+
+/// The settings from `.git-evidence.yml`. Every key is optional; an empty file means the defaults.
+///
+/// ```yaml
+/// paths:
+///   migrations:
+///     add: ["db/changes/**", "folder-with:flyway.conf"]
+///     remove: ["**/drizzle/**"]        # a default rule, spelled as listed by `git-evidence rules`
+///   infrastructure:
+///     add: ["deploy/**/*.hcl"]
+///   ignore: ["vendor/**", "**/testdata/**"]
+/// ```
+public struct EvidenceConfig: Sendable {
+    /// The classification rules in force.
+    public let classifier: PathClassifier
+    /// Where the settings came from (a file path, `BRANCH:.git-evidence.yml`, or `defaults`).
+    public let source: String
+
+    /// The file name looked for at the repository root.
+    public static let fileName = ".git-evidence.yml"
+
+    /// Defaults only.
+    public static let defaults = EvidenceConfig(classifier: .defaults, source: "defaults")
+
+    init(classifier: PathClassifier, source: String) {
+        self.classifier = classifier
+        self.source = source
+    }
+
+    /// Finds the settings: `--config` if given; else the work tree's file; else the file committed at the branch
+    /// tip (so a bare repository uses what the team committed); else the defaults.
+    public static func resolve(explicitPath: String?, repository: Repository, branch: Branch) throws -> EvidenceConfig {
+        if let explicitPath {
+            return try load(file: explicitPath)
+        }
+        if let workDirectory = repository.workDirectory {
+            let path = workDirectory + fileName
+            if FileManager.default.fileExists(atPath: path) { return try load(file: path) }
+        }
+        if let tip = branch.tip, let bytes = try repository.blob(atPath: fileName, in: tip) {
+            return try parse(String(decoding: bytes, as: UTF8.self), source: "\(branch.shortName):\(fileName)")
+        }
+        return .defaults
+    }
+
+    /// Reads and parses a settings file.
+    public static func load(file path: String) throws(EvidenceError) -> EvidenceConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EvidenceError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw EvidenceError.invalidConfig(file: path, location: "", reason: "not UTF-8 text")
+        }
+        return try parse(text, source: path)
+    }
+
+    /// Parses settings text; unknown keys are errors so that a misspelt key never silently does nothing.
+    public static func parse(_ text: String, source: String) throws(EvidenceError) -> EvidenceConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            let detail = String(describing: error).split(separator: "\n").first.map(String.init) ?? "invalid YAML"
+            throw EvidenceError.invalidConfig(file: source, location: "", reason: "invalid YAML: \(detail)")
+        }
+        guard let root else { return EvidenceConfig(classifier: .defaults, source: source) }
+        let reader = NodeReader(source: source)
+        let top = try reader.mapping(root, at: "", allowed: ["paths"])
+        guard let paths = top["paths"] else { return EvidenceConfig(classifier: .defaults, source: source) }
+        let sections = try reader.mapping(paths, at: "paths", allowed: ["migrations", "infrastructure", "ignore"])
+
+        func rules(_ name: String, defaults: [PathRule]) throws(EvidenceError) -> [PathRule] {
+            guard let node = sections[name] else { return defaults }
+            let edits = try reader.mapping(node, at: "paths.\(name)", allowed: ["add", "remove"])
+            var rules = defaults
+            for (index, spelling) in try reader.strings(edits["remove"], at: "paths.\(name).remove").enumerated() {
+                let rule = PathRule(spelling: spelling)
+                guard let position = rules.firstIndex(of: rule) else {
+                    throw EvidenceError.invalidConfig(file: source, location: "paths.\(name).remove[\(index)]",
+                                                      reason: "'\(spelling)' is not one of the default \(name) rules")
+                }
+                rules.remove(at: position)
+            }
+            for spelling in try reader.strings(edits["add"], at: "paths.\(name).add") {
+                let rule = PathRule(spelling: spelling)
+                if !rules.contains(rule) { rules.append(rule) }
+            }
+            return rules
+        }
+
+        let classifier = PathClassifier(
+            migrationRules: try rules("migrations", defaults: PathRule.defaultMigrationRules),
+            infrastructureRules: try rules("infrastructure", defaults: PathRule.defaultInfrastructureRules),
+            ignored: try reader.strings(sections["ignore"], at: "paths.ignore").map(Glob.init)
+        )
+        return EvidenceConfig(classifier: classifier, source: source)
+    }
+}
+
+/// Reads a YAML node tree strictly, naming the key path in every error.
+private struct NodeReader {
+    let source: String
+
+    func mapping(_ node: Node, at location: String, allowed: Set<String>) throws(EvidenceError) -> [String: Node] {
+        guard let mapping = node.mapping else {
+            throw EvidenceError.invalidConfig(file: source, location: location.isEmpty ? "top level" : location, reason: "expected a mapping")
+        }
+        var result = [String: Node]()
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            guard allowed.contains(name) else {
+                let place = location.isEmpty ? name : "\(location).\(name)"
+                throw EvidenceError.invalidConfig(file: source, location: place,
+                                                  reason: "unknown key (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    func strings(_ node: Node?, at location: String) throws(EvidenceError) -> [String] {
+        guard let node else { return [] }
+        guard let sequence = node.sequence else {
+            throw EvidenceError.invalidConfig(file: source, location: location, reason: "expected a list of patterns")
+        }
+        var values = [String]()
+        for (index, item) in sequence.enumerated() {
+            guard let text = item.string, !text.isEmpty else {
+                throw EvidenceError.invalidConfig(file: source, location: "\(location)[\(index)]", reason: "expected a non-empty pattern")
+            }
+            values.append(text)
+        }
+        return values
+    }
+}

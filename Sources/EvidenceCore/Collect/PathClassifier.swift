@@ -1,0 +1,70 @@
+import GitKit
+
+/// Decides which paths are migrations or infrastructure, and tells the tree compare where to look.
+public struct PathClassifier: TreeDiffScope, Sendable {
+    /// Rules whose matches are migrations.
+    public let migrationRules: [PathRule]
+    /// Rules whose matches are infrastructure.
+    public let infrastructureRules: [PathRule]
+    /// Paths that are never classified (vendored code, fixtures).
+    public let ignored: [Glob]
+
+    public let directoryMarkers: [String]
+    /// Ignore patterns as folder patterns: `vendor/**` ignores the folder `vendor` and so prunes it.
+    private let ignoredFolders: [Glob]
+    private let everywhere: Bool
+    private let globs: [Glob]
+
+    /// The defaults of SPEC §2.
+    public static let defaults = PathClassifier(migrationRules: PathRule.defaultMigrationRules,
+                                                infrastructureRules: PathRule.defaultInfrastructureRules)
+
+    public init(migrationRules: [PathRule], infrastructureRules: [PathRule], ignored: [Glob] = []) {
+        self.migrationRules = migrationRules
+        self.infrastructureRules = infrastructureRules
+        self.ignored = ignored
+        self.ignoredFolders = ignored.map { $0.pattern.hasSuffix("/**") ? Glob(String($0.pattern.dropLast(3))) : $0 }
+        var markers = [String]()
+        var globs = [Glob]()
+        for rule in migrationRules + infrastructureRules {
+            switch rule {
+            case .glob(let glob): globs.append(glob)
+            case .folderWith(let marker): if !markers.contains(marker) { markers.append(marker) }
+            }
+        }
+        self.directoryMarkers = markers
+        self.globs = globs
+        // A marker can turn up in any folder, so the compare must be free to visit them all.
+        self.everywhere = !markers.isEmpty || globs.contains { $0.literalPrefix.isEmpty }
+    }
+
+    /// Infrastructure first: Terraform files are known by their type, wherever they sit, and a `.tf` file is
+    /// never a SQL migration even inside a migrations folder.
+    public func classify(_ path: String, markers: Set<String> = []) -> PathKind? {
+        if isIgnored(path) { return nil }
+        if infrastructureRules.contains(where: { $0.matches(path, markers: markers) }) { return .infrastructure }
+        if migrationRules.contains(where: { $0.matches(path, markers: markers) }) { return .migration }
+        return nil
+    }
+
+    public func mayMatch(under directory: String) -> Bool {
+        if ignoredFolders.contains(where: { $0.matches(directory) }) { return false }
+        return everywhere || globs.contains { $0.mayMatch(under: directory) }
+    }
+
+    /// True when an ignore pattern matches the path or one of the folders above it (as in `.gitignore`).
+    func isIgnored(_ path: String) -> Bool {
+        guard !ignored.isEmpty else { return false }
+        if ignored.contains(where: { $0.matches(path) }) { return true }
+        var folder = Substring(path)
+        while let slash = folder.lastIndex(of: "/") {
+            folder = folder[..<slash]
+            if ignoredFolders.contains(where: { $0.matches(String(folder)) }) { return true }
+        }
+        return false
+    }
+
+    public func matches(path: String, markers: Set<String>) -> Bool {
+        classify(path, markers: markers) != nil
+    }
+}

@@ -1,0 +1,60 @@
+/// One classification rule: a path pattern, or a marker file that makes a whole folder count.
+public enum PathRule: Hashable, Sendable, CustomStringConvertible {
+    /// Paths matching the glob.
+    case glob(Glob)
+    /// Every file in a folder that holds `marker` (a relative path such as `meta/_journal.json`), at any depth
+    /// below it. Decided per commit from that commit's tree, so a folder that moves is followed.
+    case folderWith(marker: String)
+
+    /// How rules are spelled in `.git-evidence.yml`: a glob, or `folder-with:<marker>`.
+    public init(spelling: String) {
+        if spelling.hasPrefix(Self.markerPrefix) {
+            self = .folderWith(marker: String(spelling.dropFirst(Self.markerPrefix.count)))
+        } else {
+            self = .glob(Glob(spelling))
+        }
+    }
+
+    static let markerPrefix = "folder-with:"
+
+    public var description: String {
+        switch self {
+        case .glob(let glob): return glob.pattern
+        case .folderWith(let marker): return Self.markerPrefix + marker
+        }
+    }
+
+    /// True when `path` matches, given the markers found in its folder or above.
+    func matches(_ path: String, markers: Set<String>) -> Bool {
+        switch self {
+        case .glob(let glob): return glob.matches(path)
+        case .folderWith(let marker): return markers.contains(marker)
+        }
+    }
+}
+
+extension PathRule {
+    /// The default migration rules (SPEC §2): they need no configuration on common layouts.
+    public static let defaultMigrationRules: [PathRule] = [
+        "**/migrations/**",                 // Django, Prisma, Knex, generic
+        "**/drizzle/**",                    // Drizzle's default output folder
+        "**/db/migrate/**",                 // Rails
+        "**/alembic/versions/**",           // Alembic
+        "**/migrations/versions/**",        // Flask-Migrate (Alembic under migrations/)
+        "**/[0-9]*_*/migration.sql",        // Prisma's <timestamp>_<name>/migration.sql in any folder
+        "**/V[0-9]*__*.sql",                // Flyway versioned
+        "**/U[0-9]*__*.sql",                // Flyway undo
+        "**/R__*.sql",                      // Flyway repeatable
+        "folder-with:meta/_journal.json",   // Drizzle, wherever its `out` folder lives
+        "folder-with:migration_lock.toml",  // Prisma, wherever its migrations folder lives
+    ].map(PathRule.init(spelling:))
+
+    /// The default infrastructure rules: Terraform configuration, variables and the provider lock file.
+    public static let defaultInfrastructureRules: [PathRule] = [
+        "**/*.tf",
+        "**/*.tf.json",
+        "**/*.tfvars",
+        "**/*.tfvars.json",
+        "**/.terraform.lock.hcl",
+    ].map(PathRule.init(spelling:))
+}

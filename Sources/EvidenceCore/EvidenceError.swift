@@ -1,0 +1,20 @@
+/// Unusable input to the evidence pipeline, each case a one-line message naming the file or flag.
+public enum EvidenceError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A flag's value cannot be used.
+    case invalidArgument(flag: String, value: String, reason: String)
+    /// A configuration file cannot be used; `location` says where in it.
+    case invalidConfig(file: String, location: String, reason: String)
+    /// A file cannot be read.
+    case unreadable(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidArgument(let flag, let value, let reason):
+            return "\(flag) '\(value)': \(reason)"
+        case .invalidConfig(let file, let location, let reason):
+            return location.isEmpty ? "\(file): \(reason)" : "\(file): \(location): \(reason)"
+        case .unreadable(let file, let reason):
+            return "\(file): cannot read: \(reason)"
+        }
+    }
+}

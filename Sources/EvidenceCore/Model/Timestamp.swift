@@ -1,0 +1,90 @@
+import Foundation
+
+/// Seconds since 1970-01-01 UTC, with the conversions the evidence needs. Formatting is done by hand so that it
+/// is exact and independent of locale and time-zone settings.
+public enum Timestamp {
+    /// `2026-07-01T12:00:00Z`.
+    public static func iso8601UTC(_ seconds: Int64) -> String {
+        iso8601(seconds, offsetMinutes: 0)
+    }
+
+    /// `2026-07-01T14:00:00+02:00` (`Z` for UTC): the local time at the given offset.
+    public static func iso8601(_ seconds: Int64, offsetMinutes: Int32) -> String {
+        let local = seconds + Int64(offsetMinutes) * 60
+        let (days, secondOfDay) = floorDivide(local, 86_400)
+        let (year, month, day) = civilDate(fromDays: days)
+        let clock = String(format: "%04lld-%02d-%02dT%02lld:%02lld:%02lld", year, month, day,
+                           secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        guard offsetMinutes != 0 else { return clock + "Z" }
+        let sign = offsetMinutes < 0 ? "-" : "+"
+        let magnitude = abs(Int(offsetMinutes))
+        return clock + String(format: "%@%02d:%02d", sign, magnitude / 60, magnitude % 60)
+    }
+
+    /// `2026-07-01`, the UTC date.
+    public static func dateUTC(_ seconds: Int64) -> String {
+        let (year, month, day) = civilDate(fromDays: floorDivide(seconds, 86_400).quotient)
+        return String(format: "%04lld-%02d-%02d", year, month, day)
+    }
+
+    /// Seconds at 00:00:00 UTC of a calendar date.
+    public static func seconds(year: Int64, month: Int, day: Int) -> Int64 {
+        daysFromCivil(year: year, month: month, day: day) * 86_400
+    }
+
+    /// Parses `YYYY-MM-DD` (midnight UTC) or a full ISO 8601 / RFC 3339 time with `Z` or an offset, with or
+    /// without fractional seconds (which are dropped). Nil for anything else.
+    public static func parse(_ text: String) -> Int64? {
+        if text.count == 10 {
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                  let year = Int64(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+                  (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+            return seconds(year: year, month: month, day: day)
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970.rounded(.down)) }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970.rounded(.down)) }
+        return nil
+    }
+
+    static func daysIn(month: Int, year: Int64) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        var quotient = value / divisor
+        var remainder = value % divisor
+        if remainder < 0 { quotient -= 1; remainder += divisor }
+        return (quotient, remainder)
+    }
+
+    // Howard Hinnant's days-from-civil and civil-from-days algorithms (proleptic Gregorian calendar).
+    private static func daysFromCivil(year: Int64, month: Int, day: Int) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

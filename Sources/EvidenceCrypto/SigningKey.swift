@@ -1,0 +1,84 @@
+import COpenSSL
+
+/// A private key that signs bundles: Ed25519, ECDSA P-256 or RSA (signing with PSS).
+public final class SigningKey {
+    private let key: OwnedKey
+
+    /// The scheme this key signs with.
+    public let algorithm: SignatureAlgorithm
+
+    /// Loads an unencrypted PEM private key (PKCS#8 or traditional); `source` names it in errors.
+    public init(pem: [UInt8], source: String) throws(CryptoError) {
+        key = try parsePEM(pem, source: source, kind: "private") { PEM_read_bio_PrivateKey($0, nil, nil, nil) }
+        guard let algorithm = key.algorithm else {
+            throw CryptoError.unsupportedKey(source: source, reason: "expected Ed25519, ECDSA P-256 or RSA")
+        }
+        self.algorithm = algorithm
+    }
+
+    /// Loads a PEM private key from a file.
+    public convenience init(pemFile path: String) throws(CryptoError) {
+        try self.init(pem: try readFile(path), source: path)
+    }
+
+    /// An Ed25519 key from its 32-byte seed (RFC 8032's "secret key").
+    public init(ed25519Seed seed: [UInt8]) throws(CryptoError) {
+        let pointer = try check(
+            EVP_PKEY_new_raw_private_key(git_evidence_nid_ed25519(), nil, seed, seed.count), "EVP_PKEY_new_raw_private_key")
+        key = OwnedKey(adopting: pointer)
+        algorithm = .ed25519
+    }
+
+    /// Makes a new key pair. RSA keys are 3072 bits.
+    public static func generate(_ algorithm: SignatureAlgorithm) throws(CryptoError) -> SigningKey {
+        let nid: Int32 = switch algorithm {
+        case .ed25519: git_evidence_nid_ed25519()
+        case .ecdsaP256: git_evidence_nid_ec()
+        case .rsaPSS: git_evidence_nid_rsa()
+        }
+        let context = try check(EVP_PKEY_CTX_new_id(nid, nil), "EVP_PKEY_CTX_new_id")
+        defer { EVP_PKEY_CTX_free(context) }
+        try check(EVP_PKEY_keygen_init(context), "EVP_PKEY_keygen_init")
+        switch algorithm {
+        case .ed25519: break
+        case .ecdsaP256:
+            guard EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, git_evidence_nid_prime256v1()) > 0 else {
+                throw CryptoError.openssl(function: "EVP_PKEY_CTX_set_ec_paramgen_curve_nid", errors: drainOpenSSLErrors())
+            }
+        case .rsaPSS:
+            guard EVP_PKEY_CTX_set_rsa_keygen_bits(context, 3072) > 0 else {
+                throw CryptoError.openssl(function: "EVP_PKEY_CTX_set_rsa_keygen_bits", errors: drainOpenSSLErrors())
+            }
+        }
+        var generated: OpaquePointer?
+        try check(EVP_PKEY_keygen(context, &generated), "EVP_PKEY_keygen")
+        return try SigningKey(adopting: check(generated, "EVP_PKEY_keygen"), algorithm: algorithm)
+    }
+
+    private init(adopting pointer: OpaquePointer, algorithm: SignatureAlgorithm) {
+        key = OwnedKey(adopting: pointer)
+        self.algorithm = algorithm
+    }
+
+    /// The matching public key.
+    public func publicKey() throws(CryptoError) -> PublicKey {
+        try PublicKey(der: key.publicKeyDER(), source: "generated public key")
+    }
+
+    /// The private key as unencrypted PKCS#8 PEM.
+    public func privateKeyPEM() throws(CryptoError) -> String {
+        try key.pem({ PEM_write_bio_PrivateKey($0, key.pointer, nil, nil, 0, nil, nil) }, function: "PEM_write_bio_PrivateKey")
+    }
+
+    /// Signs `message`: Ed25519 over the raw bytes, ECDSA (DER) and RSA-PSS over its SHA-256.
+    public func sign(_ message: [UInt8]) throws(CryptoError) -> [UInt8] {
+        try key.withContext(algorithm, initialise: { EVP_DigestSignInit($0, $1, $2, nil, key.pointer) }, function: "EVP_DigestSignInit") {
+            context throws(CryptoError) in
+            var length = 0
+            try check(EVP_DigestSign(context, nil, &length, message, message.count), "EVP_DigestSign")
+            var signature = [UInt8](repeating: 0, count: length)
+            try check(EVP_DigestSign(context, &signature, &length, message, message.count), "EVP_DigestSign")
+            return Array(signature.prefix(length))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import CLibgit2
+
+/// A git object id (SHA-1, 20 bytes), as a Swift value.
+public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The raw id bytes.
+    public let bytes: [UInt8]
+
+    init(_ oid: UnsafePointer<git_oid>) {
+        bytes = withUnsafeBytes(of: oid.pointee.id) { Array($0) }
+    }
+
+    /// Parses a full 40-digit hexadecimal id; nil for anything else.
+    public init?(hex: String) {
+        let digits = Array(hex.utf8)
+        guard digits.count == 40 else { return nil }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(20)
+        for index in stride(from: 0, to: 40, by: 2) {
+            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        self.bytes = bytes
+    }
+
+    /// The lowercase 40-digit hexadecimal form.
+    public var hex: String {
+        let table = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(40)
+        for byte in bytes {
+            out.append(table[Int(byte >> 4)])
+            out.append(table[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The first 12 hexadecimal digits, for people.
+    public var short: String { String(hex.prefix(12)) }
+
+    public var description: String { hex }
+
+    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+
+    /// The id as libgit2 wants it, for calls inside this module.
+    var raw: git_oid {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
+        return oid
+    }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import CLibgit2
+
+/// An open git repository. Owns one `git_repository *`, freed in `deinit`.
+///
+/// Not `Sendable`: keep one per task or thread and hand out the `Sendable` values it returns.
+public final class Repository {
+    let pointer: OpaquePointer
+
+    /// The path the caller asked for, used in messages.
+    public let requestedPath: String
+
+    /// Opens the repository at `path` (bare or with a work tree), searching upward from it as git does.
+    public init(path: String) throws(GitError) {
+        _ = Libgit2Runtime.ready
+        var repository: OpaquePointer?
+        let code = git_repository_open_ext(&repository, path, 0, nil)
+        if code == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            throw GitError.notARepository(path: path)
+        }
+        try check(code, "git_repository_open_ext")
+        guard let repository else { throw GitError.notARepository(path: path) }
+        self.pointer = repository
+        self.requestedPath = path
+    }
+
+    deinit { git_repository_free(pointer) }
+
+    /// True for a repository without a work tree.
+    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+
+    /// The `.git` folder (or the bare repository's folder), with a trailing slash.
+    public var gitDirectory: String { String(cString: git_repository_path(pointer)) }
+
+    /// The work tree's folder with a trailing slash, nil when bare.
+    public var workDirectory: String? { git_repository_workdir(pointer).map { String(cString: $0) } }
+
+    // MARK: - Branches
+
+    /// Resolves the audited branch. `nil` means HEAD's branch (even if it has no commits yet); when HEAD
+    /// is detached, the remote's HEAD, then `main`.
+    ///
+    /// A name is tried as a full reference (`refs/...`), then as `refs/heads/NAME`, `refs/remotes/NAME` and
+    /// `refs/remotes/origin/NAME`. Tags are never taken for a branch.
+    public func resolveBranch(_ name: String?) throws(GitError) -> Branch {
+        if let name {
+            let candidates = name.hasPrefix("refs/")
+                ? [name]
+                : ["refs/heads/\(name)", "refs/remotes/\(name)", "refs/remotes/origin/\(name)"]
+            for candidate in candidates {
+                if let branch = try lookupBranch(candidate) { return branch }
+            }
+            // An unborn branch named by HEAD (a new, empty repository) is a branch with no commits.
+            if let head = try symbolicHead(), candidates.contains(head) {
+                return Branch(reference: head, tip: nil)
+            }
+            throw GitError.branchNotFound(name: name, repository: requestedPath)
+        }
+        if let head = try symbolicHead() {
+            return try lookupBranch(head) ?? Branch(reference: head, tip: nil)
+        }
+        for fallback in ["refs/remotes/origin/HEAD", "refs/heads/main", "refs/remotes/origin/main"] {
+            if let branch = try lookupBranch(fallback) { return branch }
+        }
+        throw GitError.branchNotFound(name: "HEAD", repository: requestedPath)
+    }
+
+    /// The reference HEAD names, when HEAD is symbolic (attached or unborn).
+    private func symbolicHead() throws(GitError) -> String? {
+        var head: OpaquePointer?
+        let code = git_reference_lookup(&head, pointer, "HEAD")
+        if code == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        try check(code, "git_reference_lookup")
+        guard let head else { return nil }
+        return OwnedReference(adopting: head).symbolicTarget
+    }
+
+    /// Looks up a reference by full name and peels it to a commit; nil when there is no such reference.
+    private func lookupBranch(_ fullName: String) throws(GitError) -> Branch? {
+        var reference: OpaquePointer?
+        let code = git_reference_lookup(&reference, pointer, fullName)
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { git_error_clear(); return nil }
+        try check(code, "git_reference_lookup")
+        guard let reference else { return nil }
+        let owned = OwnedReference(adopting: reference)
+        if let target = owned.symbolicTarget {
+            // refs/remotes/origin/HEAD -> refs/remotes/origin/main: report the branch it names.
+            guard let resolved = try lookupBranch(target) else { return nil }
+            return resolved
+        }
+        return Branch(reference: owned.name, tip: try owned.peeledCommit())
+    }
+
+    // MARK: - Objects
+
+    /// Reads one commit into a Swift value.
+    public func commit(_ id: ObjectID) throws(GitError) -> CommitRecord {
+        try withCommit(id) { commit throws(GitError) in commit.record() }
+    }
+
+    func withCommit<Result>(_ id: ObjectID, _ body: (borrowing OwnedCommit) throws(GitError) -> Result) throws(GitError) -> Result {
+        var oid = id.raw
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup")
+        guard let commit else { throw GitError.libgit2(function: "git_commit_lookup", code: -1, message: "no commit \(id)") }
+        let owned = OwnedCommit(adopting: commit)
+        return try body(owned)
+    }
+
+    /// Looks up a tree by id.
+    func tree(_ id: ObjectID) throws(GitError) -> OwnedTree {
+        var oid = id.raw
+        var tree: OpaquePointer?
+        try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
+        guard let tree else { throw GitError.libgit2(function: "git_tree_lookup", code: -1, message: "no tree \(id)") }
+        return OwnedTree(adopting: tree)
+    }
+
+    /// Looks up a tree from a `git_oid` that libgit2 lent us.
+    func tree(_ oid: UnsafePointer<git_oid>) throws(GitError) -> OwnedTree {
+        var tree: OpaquePointer?
+        try check(git_tree_lookup(&tree, pointer, oid), "git_tree_lookup")
+        guard let tree else { throw GitError.libgit2(function: "git_tree_lookup", code: -1, message: "no tree") }
+        return OwnedTree(adopting: tree)
+    }
+
+    /// The bytes of a blob.
+    public func blob(_ id: ObjectID) throws(GitError) -> [UInt8] {
+        var oid = id.raw
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, pointer, &oid), "git_blob_lookup")
+        guard let blob else { throw GitError.libgit2(function: "git_blob_lookup", code: -1, message: "no blob \(id)") }
+        return OwnedBlob(adopting: blob).bytes()
+    }
+
+    /// The id of the blob at `path` in `commit`'s tree; nil when the commit has no file there.
+    public func blobID(atPath path: String, in commit: ObjectID) throws(GitError) -> ObjectID? {
+        let root = try self.commit(commit).tree
+        let tree = try self.tree(root)
+        var entry: OpaquePointer?
+        let code = git_tree_entry_bypath(&entry, tree.pointer, path)
+        if code == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        try check(code, "git_tree_entry_bypath")
+        guard let entry else { return nil }
+        let owned = OwnedTreeEntry(adopting: entry)
+        return owned.isBlob ? owned.id : nil
+    }
+
+    /// The bytes of the file at `path` as of `commit`; nil when the commit has no file there.
+    public func blob(atPath path: String, in commit: ObjectID) throws(GitError) -> [UInt8]? {
+        guard let id = try blobID(atPath: path, in: commit) else { return nil }
+        return try blob(id)
+    }
+
+    // MARK: - History
+
+    /// The first-parent history from `tip`, newest first, read lazily one commit at a time.
+    public func firstParentHistory(from tip: ObjectID) -> FirstParentWalk {
+        FirstParentWalk(repository: self, next: tip)
+    }
+
+    /// The commits a merge brought in: reachable from its other parents and not from its first, newest first.
+    public func commitsMerged(by merge: CommitRecord) throws(GitError) -> [CommitRecord] {
+        guard merge.parents.count > 1 else { return [] }
+        var walker: OpaquePointer?
+        try check(git_revwalk_new(&walker, pointer), "git_revwalk_new")
+        guard let walker else { return [] }
+        let walk = OwnedRevwalk(adopting: walker)
+        try walk.sort(GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        for parent in merge.parents.dropFirst() { try walk.push(parent) }
+        try walk.hide(merge.parents[0])
+        var merged = [CommitRecord]()
+        while let id = try walk.next() { merged.append(try commit(id)) }
+        return merged
+    }
+
+    /// True when `commit` is reachable from `tip` (or is `tip`).
+    public func isAncestor(_ commit: ObjectID, of tip: ObjectID) throws(GitError) -> Bool {
+        if commit == tip { return true }
+        var ancestor = commit.raw
+        var descendant = tip.raw
+        return try check(git_graph_descendant_of(pointer, &descendant, &ancestor), "git_graph_descendant_of") == 1
+    }
+}
+
+/// A resolved branch: its full reference name and tip (nil when it has no commits yet).
+public struct Branch: Hashable, Sendable {
+    /// Full reference name, e.g. `refs/heads/main`.
+    public let reference: String
+    /// The newest commit, nil for an unborn branch.
+    public let tip: ObjectID?
+
+    /// The short name, e.g. `main` or `origin/main`.
+    public var shortName: String {
+        for prefix in ["refs/heads/", "refs/remotes/"] where reference.hasPrefix(prefix) {
+            return String(reference.dropFirst(prefix.count))
+        }
+        return reference
+    }
+}
+
+/// Walks the first-parent chain newest first, one commit per `next()`; holds nothing but the next id.
+public struct FirstParentWalk {
+    private let repository: Repository
+    private var nextID: ObjectID?
+
+    init(repository: Repository, next: ObjectID?) {
+        self.repository = repository
+        self.nextID = next
+    }
+
+    /// The next commit on the chain, or nil after the root commit.
+    public mutating func next() throws(GitError) -> CommitRecord? {
+        guard let id = nextID else { return nil }
+        let record = try repository.commit(id)
+        nextID = record.parents.first
+        return record
+    }
+}

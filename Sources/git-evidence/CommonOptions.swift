@@ -1,0 +1,47 @@
+import ArgumentParser
+import EvidenceCore
+import GitKit
+
+/// Which repository, branch and settings to read.
+struct RepositoryOptions: ParsableArguments {
+    @Option(help: "The repository (bare or with a work tree); searched upward like git does.")
+    var repo: String = "."
+
+    @Option(help: "The audited branch (main, origin/main, refs/heads/main). Default: HEAD's branch.")
+    var branch: String?
+
+    @Option(help: "Settings file. Default: .git-evidence.yml in the work tree, else as committed on the branch.")
+    var config: String?
+
+    /// Opens the repository, resolves the branch and finds the settings.
+    func open() throws -> (Repository, Branch, EvidenceConfig) {
+        let repository = try Repository(path: repo)
+        let resolved = try repository.resolveBranch(branch)
+        let settings = try EvidenceConfig.resolve(explicitPath: config, repository: repository, branch: resolved)
+        return (repository, resolved, settings)
+    }
+}
+
+/// The audit window: `--window`, or `--from`/`--to`, or all of history.
+struct WindowOptions: ParsableArguments {
+    @Option(help: "A named window in UTC: 2026-Q3, 2026-07 or 2026.")
+    var window: String?
+
+    @Option(help: "Window start, inclusive: 2026-07-01 (UTC midnight) or ISO 8601 with offset.")
+    var from: String?
+
+    @Option(help: "Window end, exclusive: 2026-10-01 or ISO 8601 with offset.")
+    var to: String?
+
+    func validate() throws {
+        if window != nil, from != nil || to != nil {
+            throw ValidationError("--window cannot be combined with --from/--to")
+        }
+    }
+
+    /// The window asked for; all of history when no flag is given.
+    func resolve() throws -> AuditWindow {
+        if let window { return try AuditWindow.named(window) }
+        return try AuditWindow.between(from: from, to: to)
+    }
+}

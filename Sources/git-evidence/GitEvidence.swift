@@ -1,0 +1,40 @@
+import ArgumentParser
+import EvidenceCore
+import Foundation
+
+/// The root command. `git evidence <command>` works too, as git runs `git-evidence` for it.
+struct GitEvidence: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "git-evidence",
+        abstract: "Turn a repository's history into signed audit evidence for SOC 2 CC8.1 and HIPAA.",
+        version: version,
+        subcommands: [Changes.self, Rules.self]
+    )
+}
+
+/// Runs the command line and maps every failure to the product's exit codes: 0 ok, 1 where a command says so,
+/// 2 for unusable input (bad flags included), each with a one-line message on stderr.
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try GitEvidence.parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            if GitEvidence.exitCode(for: error) == .success {
+                print(GitEvidence.fullMessage(for: error))  // --help, --version
+                Foundation.exit(0)
+            }
+            // Our own errors describe themselves; a flag the parser rejects gets its message and a pointer to --help.
+            let line = error is CustomStringConvertible && !(error is ValidationError)
+                ? String(describing: error)
+                : GitEvidence.message(for: error) + " (see git-evidence --help)"
+            FileHandle.standardError.write(Data("git-evidence: error: \(line)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import EvidenceCore
+
+/// `git-evidence rules`: the classification rules in force and where they came from.
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show which paths count as migrations or infrastructure, and where the settings came from."
+    )
+
+    @OptionGroup var repository: RepositoryOptions
+
+    func run() throws {
+        let (_, _, settings) = try repository.open()
+        let classifier = settings.classifier
+        print("settings: \(settings.source)")
+        print("migrations:")
+        classifier.migrationRules.forEach { print("  \($0)") }
+        print("infrastructure:")
+        classifier.infrastructureRules.forEach { print("  \($0)") }
+        if !classifier.ignored.isEmpty {
+            print("ignore:")
+            classifier.ignored.forEach { print("  \($0)") }
+        }
+    }
+}
