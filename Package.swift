@@ -41,10 +41,12 @@ let package = Package(
             dependencies: ["EvidenceCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
-        .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto"]),
-        .testTarget(name: "EvidenceCoreTests", dependencies: ["EvidenceCore", "GitKit"]),
-        .testTarget(name: "GitEvidenceCLITests", dependencies: ["EvidenceCore"]),
+        // Fixture repositories built in code with fixed names and dates (tests only: uses the git CLI).
+        .target(name: "EvidenceTestSupport", path: "Tests/Support"),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "EvidenceTestSupport"]),
+        .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto", "EvidenceTestSupport"]),
+        .testTarget(name: "EvidenceCoreTests", dependencies: ["EvidenceCore", "GitKit", "EvidenceTestSupport"]),
+        .testTarget(name: "GitEvidenceCLITests", dependencies: ["EvidenceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

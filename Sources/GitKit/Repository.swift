@@ -190,6 +190,11 @@ public struct Branch: Hashable, Sendable {
     /// The newest commit, nil for an unborn branch.
     public let tip: ObjectID?
 
+    public init(reference: String, tip: ObjectID?) {
+        self.reference = reference
+        self.tip = tip
+    }
+
     /// The short name, e.g. `main` or `origin/main`.
     public var shortName: String {
         for prefix in ["refs/heads/", "refs/remotes/"] where reference.hasPrefix(prefix) {
