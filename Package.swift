@@ -38,7 +38,10 @@ let package = Package(
         // Flag parsing and printing only.
         .executableTarget(
             name: "git-evidence",
-            dependencies: ["EvidenceCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "EvidenceCore", "GitKit", "EvidenceCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // Fixture repositories built in code with fixed names and dates (tests only: uses the git CLI).

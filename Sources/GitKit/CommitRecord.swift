@@ -27,6 +27,18 @@ public struct Person: Hashable, Sendable {
     }
 }
 
+/// The part of a commit a history walk needs: enough to follow parents, place it in a window and compare trees.
+public struct CommitHeader: Hashable, Sendable {
+    /// The commit's id.
+    public let id: ObjectID
+    /// Parent ids, first parent first.
+    public let parents: [ObjectID]
+    /// The root tree's id.
+    public let tree: ObjectID
+    /// Committer time, seconds since 1970-01-01 UTC.
+    public let committerTime: Int64
+}
+
 /// One commit copied out of libgit2: nothing here points into C memory.
 public struct CommitRecord: Hashable, Sendable {
     /// The commit's id.

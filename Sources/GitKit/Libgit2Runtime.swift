@@ -7,6 +7,6 @@ enum Libgit2Runtime {
     static let ready: Void = {
         git_libgit2_init()
         _ = git_evidence_set_strict_hash_verification(0)
-        _ = git_evidence_set_cache_max_size(64 * 1024 * 1024)
+        _ = git_evidence_set_cache_max_size(16 * 1024 * 1024)
     }()
 }

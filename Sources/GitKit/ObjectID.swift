@@ -1,12 +1,41 @@
 import CLibgit2
 
 /// A git object id (SHA-1, 20 bytes), as a Swift value.
+///
+/// Stored inline (no heap allocation), since a history walk makes several per commit.
 public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible {
-    /// The raw id bytes.
-    public let bytes: [UInt8]
+    private var storage: (UInt64, UInt64, UInt32)
 
     init(_ oid: UnsafePointer<git_oid>) {
-        bytes = withUnsafeBytes(of: oid.pointee.id) { Array($0) }
+        storage = (0, 0, 0)
+        withUnsafeMutableBytes(of: &storage) { target in
+            withUnsafeBytes(of: oid.pointee.id) { source in
+                target.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: 20)
+            }
+        }
+    }
+
+    init(bytes: [UInt8]) {
+        precondition(bytes.count == 20, "a SHA-1 object id has 20 bytes")
+        storage = (0, 0, 0)
+        withUnsafeMutableBytes(of: &storage) { target in
+            bytes.withUnsafeBytes { target.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 20) }
+        }
+    }
+
+    /// The raw id bytes.
+    public var bytes: [UInt8] {
+        withUnsafeBytes(of: storage) { Array($0.prefix(20)) }
+    }
+
+    public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        lhs.storage.0 == rhs.storage.0 && lhs.storage.1 == rhs.storage.1 && lhs.storage.2 == rhs.storage.2
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.0)
+        hasher.combine(storage.1)
+        hasher.combine(storage.2)
     }
 
     /// Parses a full 40-digit hexadecimal id; nil for anything else.
@@ -19,7 +48,7 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
             guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
             bytes.append(high << 4 | low)
         }
-        self.bytes = bytes
+        self.init(bytes: bytes)
     }
 
     /// The lowercase 40-digit hexadecimal form.
@@ -44,8 +73,8 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// The id as libgit2 wants it, for calls inside this module.
     var raw: git_oid {
         var oid = git_oid()
-        withUnsafeMutableBytes(of: &oid.id) { buffer in
-            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        withUnsafeMutableBytes(of: &oid.id) { target in
+            withUnsafeBytes(of: storage) { target.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 20) }
         }
         return oid
     }

@@ -9,17 +9,27 @@ struct OwnedCommit: ~Copyable {
 
     deinit { git_commit_free(pointer) }
 
-    /// Copies the fields we use into Swift values; nothing borrowed from C escapes.
-    func record() -> CommitRecord {
+    /// Copies what a history walk needs, and no strings, into a Swift value.
+    func header() -> CommitHeader {
+        CommitHeader(id: ObjectID(git_commit_id(pointer)), parents: parents(), tree: ObjectID(git_commit_tree_id(pointer)),
+                     committerTime: Int64(git_commit_time(pointer)))
+    }
+
+    private func parents() -> [ObjectID] {
         let count = git_commit_parentcount(pointer)
         var parents = [ObjectID]()
         parents.reserveCapacity(Int(count))
         for index in 0..<count {
             parents.append(ObjectID(git_commit_parent_id(pointer, index)))
         }
-        return CommitRecord(
+        return parents
+    }
+
+    /// Copies the fields we use into Swift values; nothing borrowed from C escapes.
+    func record() -> CommitRecord {
+        CommitRecord(
             id: ObjectID(git_commit_id(pointer)),
-            parents: parents,
+            parents: parents(),
             tree: ObjectID(git_commit_tree_id(pointer)),
             author: Person(git_commit_author(pointer)),
             committer: Person(git_commit_committer(pointer)),

@@ -204,7 +204,8 @@ public struct Branch: Hashable, Sendable {
     }
 }
 
-/// Walks the first-parent chain newest first, one commit per `next()`; holds nothing but the next id.
+/// Walks the first-parent chain newest first, one commit per `next()`; holds nothing but the next id. Yields
+/// headers only (no message or signatures), so commits that turn out to be no change cost no string copies.
 public struct FirstParentWalk {
     private let repository: Repository
     private var nextID: ObjectID?
@@ -215,10 +216,10 @@ public struct FirstParentWalk {
     }
 
     /// The next commit on the chain, or nil after the root commit.
-    public mutating func next() throws(GitError) -> CommitRecord? {
+    public mutating func next() throws(GitError) -> CommitHeader? {
         guard let id = nextID else { return nil }
-        let record = try repository.commit(id)
-        nextID = record.parents.first
-        return record
+        let header = try repository.withCommit(id) { commit throws(GitError) in commit.header() }
+        nextID = header.parents.first
+        return header
     }
 }

@@ -63,7 +63,7 @@ extension Repository {
     /// (a deleted and an added file with the same blob) are paired as `renamed`.
     public func changedFiles(from oldTree: ObjectID?, to newTree: ObjectID?, scope: some TreeDiffScope) throws(GitError) -> [TreeChange] {
         if oldTree == newTree { return [] }
-        var compare = TreeCompare(repository: self, scope: scope, markers: scope.directoryMarkers)
+        var compare = TreeCompare(repository: self, scope: scope)
         try withTree(oldTree) { old throws(GitError) in
             try withTree(newTree) { new throws(GitError) in
                 try compare.compare(old: old, new: new, directory: "", oldMarkers: [], newMarkers: [])
@@ -99,8 +99,15 @@ extension Repository {
 private struct TreeCompare<Scope: TreeDiffScope> {
     let repository: Repository
     let scope: Scope
-    let markers: [String]
+    /// Each marker with its path split into names once, e.g. `meta/_journal.json` -> ["meta", "_journal.json"].
+    let markers: [(marker: String, names: [String])]
     var changes: [TreeChange] = []
+
+    init(repository: Repository, scope: Scope) {
+        self.repository = repository
+        self.scope = scope
+        self.markers = scope.directoryMarkers.map { ($0, $0.split(separator: "/").map(String.init)) }
+    }
 
     private static var treeMode: git_filemode_t { GIT_FILEMODE_TREE }
 
@@ -113,24 +120,36 @@ private struct TreeCompare<Scope: TreeDiffScope> {
         }
         let prefix = directory.isEmpty ? "" : directory + "/"
 
-        if let new {
-            for index in 0..<git_tree_entrycount(new) {
-                guard let entry = git_tree_entry_byindex(new, index) else { continue }
-                let name = git_tree_entry_name(entry)!
-                let match = old.flatMap { git_tree_entry_byname($0, name) }
-                if let match, git_oid_equal(git_tree_entry_id(match), git_tree_entry_id(entry)) == 1,
-                   git_tree_entry_filemode(match) == git_tree_entry_filemode(entry) {
-                    continue  // Same object, same mode: nothing below it changed.
-                }
-                try compareEntries(old: match, new: entry, path: prefix + String(cString: name), oldMarkers: oldMarkers, newMarkers: newMarkers)
+        // Both entry lists are sorted in git's order, which `git_tree_entry_cmp` implements: walk them side by
+        // side, one comparison per step. Same name, same id and same mode means nothing below changed.
+        let oldCount = old.map { git_tree_entrycount($0) } ?? 0
+        let newCount = new.map { git_tree_entrycount($0) } ?? 0
+        var oldIndex = 0, newIndex = 0
+        while oldIndex < oldCount || newIndex < newCount {
+            let before = oldIndex < oldCount ? git_tree_entry_byindex(old, oldIndex) : nil
+            let after = newIndex < newCount ? git_tree_entry_byindex(new, newIndex) : nil
+            let order: Int32 = switch (before, after) {
+            case (let before?, let after?): git_tree_entry_cmp(before, after)
+            case (nil, _): 1
+            case (_, nil): -1
             }
-        }
-        if let old {
-            for index in 0..<git_tree_entrycount(old) {
-                guard let entry = git_tree_entry_byindex(old, index) else { continue }
-                let name = git_tree_entry_name(entry)!
-                if let new, git_tree_entry_byname(new, name) != nil { continue }
-                try compareEntries(old: entry, new: nil, path: prefix + String(cString: name), oldMarkers: oldMarkers, newMarkers: newMarkers)
+            if order < 0 {
+                oldIndex += 1
+                try compareEntries(old: before, new: nil, path: prefix + String(cString: git_tree_entry_name(before)),
+                                   oldMarkers: oldMarkers, newMarkers: newMarkers)
+            } else if order > 0 {
+                newIndex += 1
+                try compareEntries(old: nil, new: after, path: prefix + String(cString: git_tree_entry_name(after)),
+                                   oldMarkers: oldMarkers, newMarkers: newMarkers)
+            } else {
+                oldIndex += 1
+                newIndex += 1
+                if git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(after)) == 1,
+                   git_tree_entry_filemode(before) == git_tree_entry_filemode(after) {
+                    continue
+                }
+                try compareEntries(old: before, new: after, path: prefix + String(cString: git_tree_entry_name(after)),
+                                   oldMarkers: oldMarkers, newMarkers: newMarkers)
             }
         }
     }
@@ -172,17 +191,15 @@ private struct TreeCompare<Scope: TreeDiffScope> {
     /// The markers this folder holds. A one-part marker is a name lookup; a longer one walks its folders.
     private func markersPresent(in tree: OpaquePointer) throws(GitError) -> [String] {
         var present = [String]()
-        for marker in markers where try holds(marker, in: tree) { present.append(marker) }
+        for (marker, names) in markers where try holds(names[...], in: tree) { present.append(marker) }
         return present
     }
 
-    private func holds(_ marker: String, in tree: OpaquePointer) throws(GitError) -> Bool {
-        guard let slash = marker.firstIndex(of: "/") else {
-            return git_tree_entry_byname(tree, marker) != nil
-        }
-        let head = String(marker[..<slash])
-        let rest = String(marker[marker.index(after: slash)...])
-        guard let entry = git_tree_entry_byname(tree, head), git_tree_entry_filemode(entry) == Self.treeMode else { return false }
+    private func holds(_ names: ArraySlice<String>, in tree: OpaquePointer) throws(GitError) -> Bool {
+        guard let name = names.first, let entry = git_tree_entry_byname(tree, name) else { return false }
+        let rest = names.dropFirst()
+        if rest.isEmpty { return true }
+        guard git_tree_entry_filemode(entry) == Self.treeMode else { return false }
         return try repository.withTree(oid: git_tree_entry_id(entry)) { subtree throws(GitError) in
             try holds(rest, in: subtree!)
         }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import EvidenceCore
+import EvidenceCrypto
+import GitKit
 import Foundation
 
 /// The root command. `git evidence <command>` works too, as git runs `git-evidence` for it.
@@ -25,14 +27,18 @@ enum Main {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
-            if GitEvidence.exitCode(for: error) == .success {
+            let code = GitEvidence.exitCode(for: error)
+            if code == .success {
                 print(GitEvidence.fullMessage(for: error))  // --help, --version
                 Foundation.exit(0)
             }
-            // Our own errors describe themselves; a flag the parser rejects gets its message and a pointer to --help.
-            let line = error is CustomStringConvertible && !(error is ValidationError)
-                ? String(describing: error)
-                : GitEvidence.message(for: error) + " (see git-evidence --help)"
+            // Our own errors name the file or flag; a flag the parser rejects gets a pointer to --help.
+            let line = switch error {
+            case let error as GitError: error.description
+            case let error as EvidenceError: error.description
+            case let error as CryptoError: error.description
+            default: GitEvidence.message(for: error) + (code == .validationFailure ? " (see git-evidence --help)" : "")
+            }
             FileHandle.standardError.write(Data("git-evidence: error: \(line)\n".utf8))
             Foundation.exit(2)
         }

@@ -30,7 +30,7 @@ public struct ChangeCollector {
         var read = current == nil ? 0 : 1
         var olderInARow = 0
         while let commit = current {
-            let time = commit.committer.time
+            let time = commit.committerTime
             if let start = window.start, time < start {
                 olderInARow += 1
                 if olderInARow > Self.skewAllowance { break }
@@ -49,17 +49,18 @@ public struct ChangeCollector {
     }
 
     /// The change a commit makes against its first parent's tree (the empty tree for a root commit), or nil when
-    /// it touches no migration or infrastructure path.
-    public func change(of commit: CommitRecord, parentTree: ObjectID?) throws -> Change? {
+    /// it touches no migration or infrastructure path. The full commit is read only when it is a change.
+    public func change(of commit: CommitHeader, parentTree: ObjectID?) throws -> Change? {
         let files = try repository.changedFiles(from: parentTree, to: commit.tree, scope: classifier)
         guard !files.isEmpty else { return nil }
+        let record = try repository.commit(commit.id)
         let paths = files.compactMap { file -> ChangedPath? in
             let kind = classifier.classify(file.path, markers: file.markers)
                 ?? file.oldPath.flatMap { classifier.classify($0, markers: file.markers) }
             guard let kind else { return nil }
             return ChangedPath(path: file.path, kind: kind, status: file.status, oldPath: file.oldPath)
         }
-        let merged = commit.isMerge ? try repository.commitsMerged(by: commit) : []
-        return Change(record: commit, paths: paths, merged: merged)
+        let merged = record.isMerge ? try repository.commitsMerged(by: record) : []
+        return Change(record: record, paths: paths, merged: merged)
     }
 }

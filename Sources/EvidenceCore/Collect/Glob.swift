@@ -19,8 +19,12 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
 
     /// True when the whole path matches.
     public func matches(_ path: String) -> Bool {
-        let names = path.split(separator: "/").map { Array($0.utf8) }
-        return Self.match(segments[...], names[...])
+        matches(PathSegments(path))
+    }
+
+    /// True when the whole path, already split, matches. Split once and test many globs.
+    func matches(_ path: PathSegments) -> Bool {
+        Self.match(segments[...], path.names[...])
     }
 
     /// Whether some path under `directory` could match: false only when the literal prefix rules it out.
@@ -38,7 +42,7 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
 
     private static let doubleStar = Array("**".utf8)
 
-    private static func match(_ pattern: ArraySlice<[UInt8]>, _ names: ArraySlice<[UInt8]>) -> Bool {
+    private static func match(_ pattern: ArraySlice<[UInt8]>, _ names: ArraySlice<ArraySlice<UInt8>>) -> Bool {
         guard let first = pattern.first else { return names.isEmpty }
         if first == doubleStar {
             let rest = pattern.dropFirst()
@@ -51,7 +55,7 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
                 remaining = remaining.dropFirst()
             }
         }
-        guard let name = names.first, matchSegment(first[...], name[...]) else { return false }
+        guard let name = names.first, matchSegment(first[...], name) else { return false }
         return match(pattern.dropFirst(), names.dropFirst())
     }
 
@@ -102,5 +106,14 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
             }
         }
         return nil
+    }
+}
+
+/// A path split into its names, as UTF-8 bytes, once, so that many globs can test it without splitting again.
+struct PathSegments {
+    let names: [ArraySlice<UInt8>]
+
+    init(_ path: String) {
+        names = Array(path.utf8).split(separator: UInt8(ascii: "/"))
     }
 }

@@ -42,8 +42,9 @@ public struct PathClassifier: TreeDiffScope, Sendable {
     /// never a SQL migration even inside a migrations folder.
     public func classify(_ path: String, markers: Set<String> = []) -> PathKind? {
         if isIgnored(path) { return nil }
-        if infrastructureRules.contains(where: { $0.matches(path, markers: markers) }) { return .infrastructure }
-        if migrationRules.contains(where: { $0.matches(path, markers: markers) }) { return .migration }
+        let segments = PathSegments(path)
+        if infrastructureRules.contains(where: { $0.matches(segments, markers: markers) }) { return .infrastructure }
+        if migrationRules.contains(where: { $0.matches(segments, markers: markers) }) { return .migration }
         return nil
     }
 

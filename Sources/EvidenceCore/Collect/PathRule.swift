@@ -25,7 +25,7 @@ public enum PathRule: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// True when `path` matches, given the markers found in its folder or above.
-    func matches(_ path: String, markers: Set<String>) -> Bool {
+    func matches(_ path: PathSegments, markers: Set<String>) -> Bool {
         switch self {
         case .glob(let glob): return glob.matches(path)
         case .folderWith(let marker): return markers.contains(marker)

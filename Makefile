@@ -1,0 +1,56 @@
+# git-evidence — the two commands of the README's first screen are `make demo` and `make test`.
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+SWIFT ?= swift
+CONFIG ?= release
+BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
+
+# System packages the build and the tests need on a fresh Debian machine.
+APT_PACKAGES := libgit2-dev libssl-dev pkg-config git openssl
+
+.PHONY: all deps build test demo bench install uninstall clean
+
+all: build
+
+# Installs what is missing with apt-get when run as root; otherwise prints the exact command and stops.
+deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "run: sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+demo: build
+	@scripts/demo.sh "$(BIN_DIR)/git-evidence"
+
+bench: build
+	@scripts/bench.sh "$(BIN_DIR)/git-evidence"
+
+# Installs the binary (so `git evidence ...` works when $(PREFIX)/bin is on PATH) and the default templates.
+install: build
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/git-evidence"
+	install -m 0755 "$(BIN_DIR)/git-evidence" "$(DESTDIR)$(PREFIX)/bin/git-evidence"
+	cp -R evidence-templates "$(DESTDIR)$(PREFIX)/share/git-evidence/"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/git-evidence"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/git-evidence"
+
+clean:
+	rm -rf .build demo-work bench-work

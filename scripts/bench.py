@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Benchmark for `git-evidence changes` (run by `make bench`).
+
+Builds a synthetic repository of 20,000 first-parent commits (every 25th a merge of a side branch) with an
+app tree of 2,000 files, Drizzle and Django-style migration folders and Terraform roots, using
+`git fast-import` with fixed dates so the repository is the same on every machine. Then, on the same
+repository, times the tool's full-history `changes` beside
+`git log --first-parent --diff-merges=first-parent --no-renames --name-only -- <same paths>`, checks that both
+list the same commits, and reports peak memory at 5k, 10k and 20k commits of history.
+"""
+import os, random, resource, subprocess, sys, time
+
+BINARY = sys.argv[1]
+WORK = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "bench-work")
+COMMITS = int(os.environ.get("BENCH_COMMITS", "20000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+REPO = os.path.join(WORK, f"synthetic-{COMMITS}.git")
+PATHSPECS = [":(glob)" + p for p in [
+    "**/migrations/**", "**/drizzle/**", "**/db/migrate/**", "**/alembic/versions/**", "**/migrations/versions/**",
+    "**/[0-9]*_*/migration.sql", "**/V[0-9]*__*.sql", "**/U[0-9]*__*.sql", "**/R__*.sql",
+    "**/*.tf", "**/*.tf.json", "**/*.tfvars", "**/*.tfvars.json", "**/.terraform.lock.hcl"]]
+GIT_ENV = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null")
+
+
+def build_repository():
+    if os.path.exists(os.path.join(REPO, "HEAD")):
+        return
+    os.makedirs(WORK, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", REPO], check=True, env=GIT_ENV)
+    rng = random.Random(20261121)
+    out = []
+
+    def data(text):
+        raw = text.encode()
+        out.append(b"data %d\n" % len(raw) + raw + b"\n")
+
+    def modify(path, text):
+        out.append(b"M 100644 inline %s\n" % path.encode())
+        data(text)
+
+    when = 1_600_000_000
+    mark = 0
+    prev = None
+    migration = 0
+    for n in range(1, COMMITS + 1):
+        when += 600
+        side = None
+        if n > 1 and n % 25 == 0:
+            # A side-branch commit that the next main commit merges (GitHub's merge commit).
+            mark += 1
+            side = mark
+            out.append(b"commit refs/heads/side\nmark :%d\n" % side)
+            out.append(b"author Dev <dev@example.com> %d +0000\ncommitter Dev <dev@example.com> %d +0000\n" % (when - 300, when - 300))
+            data(f"side work {n}")
+            out.append(b"from :%d\n" % prev)
+            migration += 1
+            modify(f"db/migrations/{migration:05d}_side.py", f"# migration {migration}\n")
+            modify(f"src/mod{rng.randrange(200)}/file{rng.randrange(10)}.ts", f"export const side = {n}\n")
+        mark += 1
+        out.append(b"commit refs/heads/main\nmark :%d\n" % mark)
+        out.append(b"author Dev <dev@example.com> %d +0000\ncommitter Dev <dev@example.com> %d +0000\n" % (when, when))
+        data(f"change {n}" if side is None else f"Merge pull request #{n} from acme/side")
+        if prev is not None:
+            out.append(b"from :%d\n" % prev)
+        if side is not None:
+            out.append(b"merge :%d\n" % side)
+        if n == 1:
+            for module in range(200):
+                for index in range(10):
+                    modify(f"src/mod{module}/file{index}.ts", f"export const v = {module * 10 + index}\n")
+            modify("infra/prod/main.tf", 'terraform { required_version = ">= 1.6" }\n')
+            modify("infra/staging/main.tf", 'terraform { required_version = ">= 1.6" }\n')
+            modify("drizzle/meta/_journal.json", '{"entries":[]}\n')
+            modify("docs/terraform-guide.md", "# guide\n")
+        else:
+            for _ in range(rng.randrange(1, 4)):
+                modify(f"src/mod{rng.randrange(200)}/file{rng.randrange(10)}.ts", f"export const v = {n}\n")
+            if n % 40 == 0:
+                migration += 1
+                modify(f"drizzle/{migration:05d}_change.sql", f"CREATE TABLE t{migration} (id int);\n")
+                modify("drizzle/meta/_journal.json", f'{{"entries":[{migration}]}}\n')
+            if n % 97 == 0:
+                modify(f"infra/{rng.choice(['prod', 'staging'])}/main.tf", f'terraform {{ required_version = ">= 1.{n % 9}" }}\n')
+        prev = mark
+        for checkpoint in (5000, 10000, 20000, 40000):
+            if n == checkpoint and n < COMMITS:
+                out.append(b"reset refs/heads/history-%d\nfrom :%d\n\n" % (n, mark))
+    stream = b"".join(out)
+    subprocess.run(["git", "-C", REPO, "fast-import", "--quiet"], input=stream, check=True, env=GIT_ENV)
+    # A maintained repository is packed and has a commit-graph; give git that advantage too.
+    subprocess.run(["git", "-C", REPO, "gc", "-q"], check=True, env=GIT_ENV)
+
+
+def measure(command):
+    """Best wall time over RUNS runs, peak RSS (KiB) of the largest run, and stdout of the last run."""
+    best, peak, stdout = None, 0, b""
+    for _ in range(RUNS):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.perf_counter()
+        proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=GIT_ENV)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            sys.exit(f"bench: {' '.join(command)} failed: {proc.stderr.decode().strip()}")
+        # ru_maxrss of children is the maximum over all children so far; run the smallest first.
+        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        best = elapsed if best is None else min(best, elapsed)
+        stdout = proc.stdout
+    return best, peak, stdout
+
+
+def peak_rss(command):
+    """Peak RSS (KiB) of one run, measured with wait4 so each run is its own number."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=GIT_ENV)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        sys.exit(f"bench: {' '.join(command)} failed")
+    return usage.ru_maxrss
+
+
+def main():
+    start = time.perf_counter()
+    build_repository()
+    count = subprocess.run(["git", "-C", REPO, "rev-list", "--count", "main"], capture_output=True, text=True, env=GIT_ENV).stdout.strip()
+    first_parent = subprocess.run(["git", "-C", REPO, "rev-list", "--first-parent", "--count", "main"], capture_output=True, text=True, env=GIT_ENV).stdout.strip()
+    print(f"repository: {REPO}")
+    print(f"  {first_parent} first-parent commits, {count} commits in all (built in {time.perf_counter() - start:.1f}s)")
+
+    ours = [BINARY, "changes", "--repo", REPO, "--branch", "main", "--json"]
+    git = ["git", "-C", REPO, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
+           "--name-only", "--format=%H", "main", "--"] + PATHSPECS
+    tool_time, _, tool_out = measure(ours)
+    git_time, _, git_out = measure(git)
+    tool_commits = [line.split(b'"commit":"')[1][:40] for line in tool_out.splitlines()]
+    git_commits = [line for line in git_out.splitlines() if len(line) == 40 and b"/" not in line and b"." not in line]
+    same = tool_commits == git_commits
+    print(f"full-history population: {len(tool_commits)} changes (git log: {len(git_commits)}; identical lists: {'yes' if same else 'NO'})")
+    print(f"  git-evidence changes --json : {tool_time:7.3f} s (best of {RUNS})")
+    print(f"  git log (same paths)        : {git_time:7.3f} s (best of {RUNS})")
+    print(f"  ratio                       : {tool_time / git_time:7.2f}x git's time")
+
+    print("peak memory (RSS) of `git-evidence changes` as history grows:")
+    for label in ["history-5000", "history-10000", "main"]:
+        exists = subprocess.run(["git", "-C", REPO, "rev-parse", "-q", "--verify", label], capture_output=True, env=GIT_ENV).returncode == 0
+        if not exists:
+            continue
+        length = subprocess.run(["git", "-C", REPO, "rev-list", "--first-parent", "--count", label], capture_output=True, text=True, env=GIT_ENV).stdout.strip()
+        rss = peak_rss([BINARY, "changes", "--repo", REPO, "--branch", label, "--json"])
+        print(f"  {length:>6} first-parent commits: {rss / 1024:6.1f} MiB")
+    if not same:
+        sys.exit("bench: the population differs from git log's")
+
+
+if __name__ == "__main__":
+    main()
