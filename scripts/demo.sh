@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `make demo`: builds a small, realistic repository with fixed dates and shows the population of
+# migration and infrastructure changes for an audit window. (The sample is made with the git CLI;
+# git-evidence itself reads it through libgit2.)
+set -euo pipefail
+BIN="${1:?usage: demo.sh PATH/TO/git-evidence}"
+WORK="${DEMO_WORK:-demo-work}"
+REPO="$WORK/acme-api"
+rm -rf "$REPO"
+mkdir -p "$REPO"
+
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+g() { git -C "$REPO" "$@"; }
+as() { # as NAME EMAIL DATE -- git args...
+  local name=$1 email=$2 date=$3; shift 4
+  GIT_AUTHOR_NAME="$name" GIT_AUTHOR_EMAIL="$email" GIT_AUTHOR_DATE="$date" \
+  GIT_COMMITTER_NAME="$name" GIT_COMMITTER_EMAIL="$email" GIT_COMMITTER_DATE="$date" g "$@"
+}
+put() { mkdir -p "$(dirname "$REPO/$1")"; printf '%b' "$2" > "$REPO/$1"; g add -- "$1"; }
+
+g init -q -b main
+put src/index.ts 'export const app = "acme";\n'
+put drizzle/0000_init.sql 'CREATE TABLE "users" ("id" serial PRIMARY KEY, "email" text NOT NULL);\n'
+put drizzle/0000_init.down.sql 'DROP TABLE "users";\n'
+put drizzle/meta/_journal.json '{"version":"7","dialect":"postgresql","entries":[{"idx":0,"tag":"0000_init","when":1782813600000}]}\n'
+put infra/prod/main.tf 'terraform {\n  required_version = ">= 1.6"\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "~> 5.0" }\n  }\n}\n'
+put infra/prod/.terraform.lock.hcl 'provider "registry.terraform.io/hashicorp/aws" {\n  version = "5.40.0"\n}\n'
+as "Alice Doe" alice@acme.example 2026-06-20T10:00:00Z -- commit -q -m "Initial schema and infrastructure"
+
+# PR #41, merged with a merge commit: a new table and its down migration.
+g checkout -q -b feature/orders
+put drizzle/0001_orders.sql 'CREATE TABLE "orders" ("id" serial PRIMARY KEY, "user_id" integer REFERENCES "users");\n'
+as "Bob Roe" bob@acme.example 2026-07-06T09:12:00+02:00 -- commit -q -m "Add orders table"
+put drizzle/0001_orders.down.sql 'DROP TABLE "orders";\n'
+put drizzle/meta/_journal.json '{"version":"7","dialect":"postgresql","entries":[{"idx":0,"tag":"0000_init","when":1782813600000},{"idx":1,"tag":"0001_orders","when":1783322000000}]}\n'
+as "Bob Roe" bob@acme.example 2026-07-06T11:40:00+02:00 -- commit -q -m "Add down migration and journal entry"
+g checkout -q main
+as "GitHub" noreply@github.com 2026-07-07T14:03:00Z -- merge -q --no-ff -m "Merge pull request #41 from acme/feature/orders" feature/orders
+
+# App-only work and look-alike names: not part of the population.
+put src/db/migrate.ts 'export async function migrate() {}\n'
+put docs/terraform-guide.md '# How we use Terraform\n'
+as "Carol Poe" carol@acme.example 2026-07-09T16:20:00Z -- commit -q -m "Document the migration runner (#42)"
+
+# PR #43, squashed: a VPC module.
+g checkout -q -b feature/vpc
+put infra/prod/vpc.tf 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+as "Carol Poe" carol@acme.example 2026-07-20T10:00:00Z -- commit -q -m "wip vpc"
+g checkout -q main
+g merge -q --squash feature/vpc >/dev/null
+GIT_COMMITTER_NAME=GitHub GIT_COMMITTER_EMAIL=noreply@github.com GIT_COMMITTER_DATE=2026-07-21T08:30:00Z \
+  as "Carol Poe" carol@acme.example 2026-07-21T08:30:00Z -- commit -q -m "Add production VPC (#43)"
+
+# A direct push to main, with no down migration: the kind of change an auditor asks about.
+put drizzle/0002_hotfix_index.sql 'CREATE INDEX "orders_user_idx" ON "orders" ("user_id");\n'
+as "Dave Hoe" dave@acme.example 2026-08-14T23:55:00-07:00 -- commit -q -m "hotfix: index orders by user"
+
+# October: outside the third quarter.
+put infra/prod/vpc.tf 'resource "aws_vpc" "main" {\n  cidr_block = "10.1.0.0/16"\n}\n'
+as "Carol Poe" carol@acme.example 2026-10-02T09:00:00Z -- commit -q -m "Widen VPC range (#44)"
+g branch -q -D feature/orders feature/vpc
+
+echo "sample repository: $REPO"
+echo
+echo "\$ git-evidence changes --repo $REPO --window 2026-Q3"
+"$BIN" changes --repo "$REPO" --window 2026-Q3
+echo
+echo "\$ git-evidence changes --repo $REPO --window 2026-Q3 --json | head -n 1"
+"$BIN" changes --repo "$REPO" --window 2026-Q3 --json | head -n 1
