@@ -135,7 +135,7 @@ public final class Repository {
 
     /// The id of the blob at `path` in `commit`'s tree; nil when the commit has no file there.
     public func blobID(atPath path: String, in commit: ObjectID) throws(GitError) -> ObjectID? {
-        let root = try self.commit(commit).tree
+        let root = try withCommit(commit) { commit throws(GitError) in commit.header().tree }
         let tree = try self.tree(root)
         var entry: OpaquePointer?
         let code = git_tree_entry_bypath(&entry, tree.pointer, path)

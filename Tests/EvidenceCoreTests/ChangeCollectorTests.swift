@@ -139,7 +139,7 @@ final class HistoryFixture: Sendable {
         let merge = try #require(try history.collect().changes.first { $0.commit == id("merge") })
         #expect(merge.parents.count == 2)
         #expect(merge.mergedCommits.map(\.commit) == [id("merged-2"), id("merged-1")])
-        #expect(merge.authors == ["alice@example.com", "bob@example.com", "noreply@github.com"])
+        #expect(merge.authors == ["alice@example.com", "bob@example.com"])  // not the merger
         #expect(merge.paths.map(\.path) == ["drizzle/0001_orders.down.sql", "drizzle/0001_orders.sql"])
         #expect(merge.paths.allSatisfy { $0.kind == .migration && $0.status == .added })
     }

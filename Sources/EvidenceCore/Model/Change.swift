@@ -72,7 +72,8 @@ public struct Change: Sendable, Codable, Hashable {
     public let paths: [ChangedPath]
     /// For a merge, the commits it brought in (reachable from its other parents, not its first), newest first.
     public let mergedCommits: [MergedCommit]
-    /// Everyone who authored the change's commits, by e-mail, sorted.
+    /// Everyone who authored the change's commits, by e-mail, sorted. For a merge these are the authors of the
+    /// commits it brought in (SPEC §3), not the merge commit's own author, who on GitHub is whoever merged it.
     public let authors: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -92,6 +93,6 @@ public struct Change: Sendable, Codable, Hashable {
         message = record.message
         self.paths = paths
         mergedCommits = merged.map { MergedCommit(commit: $0.id.hex, author: Signature($0.author), subject: $0.subject) }
-        authors = Set([record.author.email] + merged.map(\.author.email)).sorted()
+        authors = Set(merged.isEmpty ? [record.author.email] : merged.map(\.author.email)).sorted()
     }
 }
