@@ -6,6 +6,12 @@ public enum EvidenceError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidConfig(file: String, location: String, reason: String)
     /// A file cannot be read.
     case unreadable(file: String, reason: String)
+    /// An input file is not in the expected shape; `location` is a JSON path such as `$[3].user.login`.
+    case malformed(file: String, location: String, reason: String)
+    /// An output cannot be written.
+    case unwritable(path: String, reason: String)
+    /// A key file must not be used as it is.
+    case unusableKey(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +21,12 @@ public enum EvidenceError: Error, Equatable, Sendable, CustomStringConvertible {
             return location.isEmpty ? "\(file): \(reason)" : "\(file): \(location): \(reason)"
         case .unreadable(let file, let reason):
             return "\(file): cannot read: \(reason)"
+        case .malformed(let file, let location, let reason):
+            return location.isEmpty ? "\(file): \(reason)" : "\(file): \(location): \(reason)"
+        case .unwritable(let path, let reason):
+            return "\(path): cannot write: \(reason)"
+        case .unusableKey(let file, let reason):
+            return "\(file): \(reason)"
         }
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+
+/// A folder of GitHub REST exports (SPEC §2), read into Swift values:
+///
+/// ```
+/// pulls.json                        GET /repos/{o}/{r}/pulls?state=closed&base={branch}
+/// pulls/{n}/reviews.json            GET /repos/{o}/{r}/pulls/{n}/reviews
+/// pulls/{n}/commits.json            GET /repos/{o}/{r}/pulls/{n}/commits
+/// commits/{sha}/check-runs.json     GET /repos/{o}/{r}/commits/{sha}/check-runs
+/// commits/{sha}/status.json         GET /repos/{o}/{r}/commits/{sha}/status        (optional)
+/// branches/{branch}/protection.json GET /repos/{o}/{r}/branches/{branch}/protection (optional)
+/// ```
+///
+/// `pulls.json` is required; a missing per-PR or per-commit file is a diagnostic, a malformed one an error.
+public struct GitHubExport: Sendable {
+    /// The folder holding `pulls.json`.
+    public let folder: String
+    /// Every pull request in `pulls.json`, by number.
+    public let pullRequests: [Int: PullRequest]
+    /// Reviews per pull request, for those whose file exists.
+    public let reviews: [Int: [Review]]
+    /// Commits per pull request, for those whose file exists.
+    public let commits: [Int: [PullRequestCommit]]
+    /// Every file read, relative to `folder`, sorted: the inputs the evidence carries.
+    public private(set) var filesRead: [String]
+    /// Missing optional files and other things worth telling.
+    public private(set) var diagnostics: [Diagnostic]
+
+    /// Reads `pulls.json` and every pull request's reviews and commits. Accepts the folder itself or its parent
+    /// when the parent holds a `github/` folder.
+    public static func load(folder given: String) throws(EvidenceError) -> GitHubExport {
+        let folder = FileManager.default.fileExists(atPath: given + "/pulls.json") || !FileManager.default.fileExists(atPath: given + "/github/pulls.json")
+            ? given : given + "/github"
+        var diagnostics = [Diagnostic]()
+        var files = ["pulls.json"]
+        let pulls = try JSONDocuments.list(PullRequest.self, file: folder + "/pulls.json")
+        var byNumber = [Int: PullRequest]()
+        for pull in pulls { byNumber[pull.number] = pull }  // pages can overlap if the list moved during export; last wins
+        var reviews = [Int: [Review]]()
+        var commits = [Int: [PullRequestCommit]]()
+        for number in byNumber.keys.sorted() where byNumber[number]!.isMerged {
+            let reviewFile = "pulls/\(number)/reviews.json"
+            if FileManager.default.fileExists(atPath: folder + "/" + reviewFile) {
+                reviews[number] = try JSONDocuments.list(Review.self, file: folder + "/" + reviewFile)
+                files.append(reviewFile)
+            } else {
+                diagnostics.append(Diagnostic(subject: folder + "/" + reviewFile, message: "missing: PR #\(number) has no review evidence"))
+            }
+            let commitFile = "pulls/\(number)/commits.json"
+            if FileManager.default.fileExists(atPath: folder + "/" + commitFile) {
+                commits[number] = try JSONDocuments.list(PullRequestCommit.self, file: folder + "/" + commitFile)
+                files.append(commitFile)
+            } else {
+                diagnostics.append(Diagnostic(subject: folder + "/" + commitFile, message: "missing: PR #\(number)'s commits are unknown"))
+            }
+        }
+        return GitHubExport(folder: folder, pullRequests: byNumber, reviews: reviews, commits: commits, filesRead: files, diagnostics: diagnostics)
+    }
+
+    /// The check runs and statuses recorded for a commit; both files are optional, and when neither exists that is
+    /// a diagnostic if `reportMissing`.
+    public mutating func checks(for sha: String, reportMissing: Bool) throws(EvidenceError) -> CheckEvidence {
+        let runsFile = "commits/\(sha)/check-runs.json"
+        let statusFile = "commits/\(sha)/status.json"
+        var runs = [CheckRun]()
+        var statuses = [CommitStatus]()
+        var found = false
+        if FileManager.default.fileExists(atPath: folder + "/" + runsFile) {
+            runs = try JSONDocuments.pages(CheckRunPage.self, file: folder + "/" + runsFile).flatMap(\.checkRuns)
+            record(runsFile)
+            found = true
+        }
+        if FileManager.default.fileExists(atPath: folder + "/" + statusFile) {
+            statuses = try JSONDocuments.pages(CombinedStatus.self, file: folder + "/" + statusFile).flatMap(\.statuses)
+            record(statusFile)
+            found = true
+        }
+        if !found && reportMissing {
+            diagnostics.append(Diagnostic(subject: folder + "/" + runsFile, message: "missing: no check runs or statuses exported for \(sha.prefix(12))"))
+        }
+        return CheckEvidence(sha: sha, runs: runs, statuses: statuses)
+    }
+
+    /// The branch's protection settings, when exported.
+    public mutating func protection(branch: String) throws(EvidenceError) -> BranchProtection? {
+        let file = "branches/\(branch)/protection.json"
+        guard FileManager.default.fileExists(atPath: folder + "/" + file) else { return nil }
+        let pages = try JSONDocuments.pages(BranchProtection.self, file: folder + "/" + file)
+        record(file)
+        return pages.last
+    }
+
+    private mutating func record(_ file: String) {
+        if !filesRead.contains(file) {
+            filesRead.append(file)
+            filesRead.sort()
+        }
+    }
+}
+
+/// The checks recorded on one commit: GitHub check runs and commit statuses.
+public struct CheckEvidence: Sendable, Hashable {
+    /// The commit they ran on.
+    public let sha: String
+    public let runs: [CheckRun]
+    public let statuses: [CommitStatus]
+
+    public init(sha: String, runs: [CheckRun], statuses: [CommitStatus]) {
+        self.sha = sha
+        self.runs = runs
+        self.statuses = statuses
+    }
+}

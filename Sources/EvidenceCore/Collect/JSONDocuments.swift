@@ -1,0 +1,130 @@
+import Foundation
+
+/// Reads JSON input files the way GitHub exports arrive: one document, several documents back to back (what
+/// `gh api --paginate` writes, one per page), or one array of pages (what `--slurp` writes).
+enum JSONDocuments {
+    /// Decodes a list endpoint's file into its items, whichever of the three shapes it has.
+    static func list<Item: Decodable>(_ item: Item.Type, file: String) throws(EvidenceError) -> [Item] {
+        let documents = try read(file)
+        var items = [Item]()
+        for (page, document) in documents.enumerated() {
+            let label = documents.count > 1 ? "page \(page + 1), " : ""
+            if isArrayOfArrays(document) {
+                try items += decode([[Item]].self, document, file: file, label: label).flatMap { $0 }
+            } else {
+                try items += decode([Item].self, document, file: file, label: label)
+            }
+        }
+        return items
+    }
+
+    /// Decodes an object endpoint's file into its pages (`--paginate` repeats the object, `--slurp` wraps them in an array).
+    static func pages<Page: Decodable>(_ page: Page.Type, file: String) throws(EvidenceError) -> [Page] {
+        let documents = try read(file)
+        var pages = [Page]()
+        for (index, document) in documents.enumerated() {
+            let label = documents.count > 1 ? "page \(index + 1), " : ""
+            if firstByte(document) == UInt8(ascii: "[") {
+                try pages += decode([Page].self, document, file: file, label: label)
+            } else {
+                try pages.append(decode(Page.self, document, file: file, label: label))
+            }
+        }
+        return pages
+    }
+
+    /// Reads a file and splits it into top-level JSON documents.
+    static func read(_ file: String) throws(EvidenceError) -> [ArraySlice<UInt8>] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw EvidenceError.unreadable(file: file, reason: FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file")
+        }
+        return try split([UInt8](data), file: file)
+    }
+
+    /// Splits back-to-back JSON values. Only tracks nesting and strings; the decoder checks everything else.
+    static func split(_ bytes: [UInt8], file: String) throws(EvidenceError) -> [ArraySlice<UInt8>] {
+        var documents = [ArraySlice<UInt8>]()
+        var index = 0
+        var start = 0
+        var depth = 0
+        var inString = false
+        var escaped = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else {
+                switch byte {
+                case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
+                    break
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    if depth == 0 { start = index }
+                    depth += 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                    depth -= 1
+                    if depth < 0 { throw EvidenceError.malformed(file: file, location: "", reason: "invalid JSON: unbalanced '\(Character(UnicodeScalar(byte)))' at byte \(index)") }
+                    if depth == 0 { documents.append(bytes[start...index]) }
+                case UInt8(ascii: "\""):
+                    inString = true
+                    if depth == 0 { throw EvidenceError.malformed(file: file, location: "", reason: "invalid JSON: expected an array or object at byte \(index)") }
+                default:
+                    if depth == 0 { throw EvidenceError.malformed(file: file, location: "", reason: "invalid JSON: expected an array or object at byte \(index)") }
+                }
+            }
+            index += 1
+        }
+        if depth != 0 || inString { throw EvidenceError.malformed(file: file, location: "", reason: "invalid JSON: the file ends inside a value (truncated?)") }
+        if documents.isEmpty { throw EvidenceError.malformed(file: file, location: "", reason: "invalid JSON: the file is empty") }
+        return documents
+    }
+
+    private static func firstByte(_ document: ArraySlice<UInt8>) -> UInt8? { document.first }
+
+    /// True for `[[...` : the `--slurp` shape of a list endpoint.
+    private static func isArrayOfArrays(_ document: ArraySlice<UInt8>) -> Bool {
+        guard document.first == UInt8(ascii: "[") else { return false }
+        let inner = document.dropFirst().first { ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0) }
+        return inner == UInt8(ascii: "[")
+    }
+
+    private static func decode<Value: Decodable>(_ type: Value.Type, _ document: ArraySlice<UInt8>, file: String, label: String) throws(EvidenceError) -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: Data(document))
+        } catch let error as DecodingError {
+            let (path, reason) = describe(error)
+            let location = path.isEmpty ? String(label.dropLast(2)) : label + path
+            throw EvidenceError.malformed(file: file, location: location, reason: reason)
+        } catch {
+            throw EvidenceError.malformed(file: file, location: String(label.dropLast(2)), reason: "invalid JSON")
+        }
+    }
+
+    /// A JSON path (`$[3].user.login`) and a short reason for a decoding failure.
+    static func describe(_ error: DecodingError) -> (path: String, reason: String) {
+        func render(_ path: [CodingKey]) -> String {
+            "$" + path.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return (render(context.codingPath), "expected \(describe(type))")
+        case .valueNotFound(let type, let context):
+            return (render(context.codingPath), "is null or missing, expected \(describe(type))")
+        case .keyNotFound(let key, let context):
+            return (render(context.codingPath + [key]), "missing")
+        case .dataCorrupted(let context):
+            // With no path this is a syntax error; Foundation gives no position for it.
+            return context.codingPath.isEmpty ? ("", "invalid JSON") : (render(context.codingPath), context.debugDescription)
+        @unknown default:
+            return ("$", "invalid")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Bool.Type: "true or false"
+        default: String(describing: type).hasPrefix("Array") ? "an array" : "an object"
+        }
+    }
+}

@@ -1,0 +1,51 @@
+@testable import EvidenceCore
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+@Suite struct JSONDocumentsTests {
+    private func file(_ text: String) throws -> String {
+        let path = try TemporaryFolder.make("json") + "/reviews.json"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private let review = #"{"id":1,"user":{"login":"bob","type":"User","site_admin":false},"state":"APPROVED","submitted_at":"2026-07-01T10:00:00Z","commit_id":"abc","extra":{"x":[1,"]"]}}"#
+
+    @Test func readsOneArrayPaginatedArraysAndSlurpedPages() throws {
+        let single = try JSONDocuments.list(Review.self, file: file("[\(review),\(review)]"))
+        let paginated = try JSONDocuments.list(Review.self, file: file("[\(review)]\n[\(review)]\n"))
+        let slurped = try JSONDocuments.list(Review.self, file: file("[[\(review)],[\(review)]]"))
+        #expect(single.count == 2 && paginated == single && slurped == single)
+        #expect(single[0].state == .approved && single[0].user?.login == "bob" && single[0].submittedAt?.text == "2026-07-01T10:00:00Z")
+        let empty = try JSONDocuments.list(Review.self, file: file("[]"))
+        #expect(empty.isEmpty)
+    }
+
+    @Test func readsObjectPagesBackToBackOrSlurped() throws {
+        let run = #"{"name":"test","status":"completed","conclusion":"success","head_sha":"abc"}"#
+        let page = #"{"total_count":1,"check_runs":[\#(run)]}"#
+        #expect(try JSONDocuments.pages(CheckRunPage.self, file: file(page + page)).flatMap(\.checkRuns).count == 2)
+        #expect(try JSONDocuments.pages(CheckRunPage.self, file: file("[\(page),\(page)]")).flatMap(\.checkRuns).count == 2)
+    }
+
+    @Test(arguments: [
+        (#"[{"id":1,"user":null,"state":7}]"#, "$[0].state: expected a string"),
+        (#"[{"id":1,"user":{"type":"User"},"state":"APPROVED"}]"#, "$[0].user.login: missing"),
+        (#"[{"id":1,"state":"APPROVED","submitted_at":"yesterday"}]"#, "$[0].submitted_at: expected an ISO 8601 time, found 'yesterday'"),
+        (#"[{"state":"APPROVED"}][{"state":5}]"#, "page 2, $[0].state: expected a string"),
+        (#"[{"state":"APPROVED"}"#, "invalid JSON: the file ends inside a value (truncated?)"),
+        (#"{"state":"APPROVED"}"#, "$: expected an array"),
+        (#"[{"state": tru}]"#, "invalid JSON"),
+        ("", "invalid JSON: the file is empty"),
+    ])
+    func malformedFilesNameTheFileAndTheJSONPath(text: String, message: String) throws {
+        let path = try file(text)
+        do {
+            _ = try JSONDocuments.list(Review.self, file: path)
+            Issue.record("expected an error")
+        } catch {
+            #expect(String(describing: error) == "\(path): \(message)")
+        }
+    }
+}
