@@ -34,6 +34,12 @@ public struct Signature: Sendable, Codable, Hashable {
     /// The recorded local time with its UTC offset, ISO 8601.
     public let time: String
 
+    init(name: String, email: String, time: String) {
+        self.name = name
+        self.email = email
+        self.time = time
+    }
+
     init(_ person: Person) {
         name = person.name
         email = person.email
@@ -80,6 +86,20 @@ public struct Change: Sendable, Codable, Hashable {
         case commit, parents, author, committer, subject, message, paths, authors
         case committedAt = "committed_at"
         case mergedCommits = "merged_commits"
+    }
+
+    init(commit: String, parents: [String], author: Signature, committer: Signature, committedAt: String, subject: String,
+         message: String, paths: [ChangedPath], mergedCommits: [MergedCommit], authors: [String]) {
+        self.commit = commit
+        self.parents = parents
+        self.author = author
+        self.committer = committer
+        self.committedAt = committedAt
+        self.subject = subject
+        self.message = message
+        self.paths = paths
+        self.mergedCommits = mergedCommits
+        self.authors = authors
     }
 
     /// Copies a commit record and its classified paths into a change.

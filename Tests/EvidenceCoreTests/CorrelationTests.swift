@@ -1,0 +1,66 @@
+@testable import EvidenceCore
+import EvidenceTestSupport
+import GitKit
+import Testing
+
+@Suite struct CorrelationTests {
+    let scenario: ReviewScenario
+    let correlated: [String: CorrelatedChange]
+    let diagnostics: [Diagnostic]
+
+    init() throws {
+        scenario = try ReviewScenario.shared.get()
+        let repository = try Repository(path: scenario.repository.path)
+        var correlator = Correlator(export: try GitHubExport.load(folder: scenario.github.folder))
+        var byCommit = [String: CorrelatedChange]()
+        try ChangeCollector(repository: repository, classifier: .defaults)
+            .collect(branch: repository.resolveBranch("main"), window: AuditWindow.named("2026-Q3")) { change in
+                byCommit[change.commit] = try correlator.correlate(change)
+            }
+        correlated = byCommit
+        diagnostics = correlator.allDiagnostics
+    }
+
+    private func change(_ name: String) throws -> CorrelatedChange { try #require(correlated[scenario.commits[name]!]) }
+
+    @Test func eachChangeFindsItsPullRequestByTheFirstRuleThatApplies() throws {
+        let expected: [(String, Int?, MatchRule?)] = [
+            ("merge", 1, .mergeCommitSHA), ("squash", 2, .mergeCommitSHA), ("rebase-1", 3, .rebaseEquivalent),
+            ("rebase-2", 3, .mergeCommitSHA), ("revoked", 4, .mergeCommitSHA), ("pr-commits", 5, .pullRequestCommits),
+            ("subject", 7, .subject), ("direct", nil, nil), ("unknown-pr", nil, nil),
+        ]
+        #expect(correlated.count == expected.count)
+        for (name, number, rule) in expected {
+            let change = try change(name)
+            #expect(change.pullRequest?.pullRequest.number == number, "\(name)")
+            #expect(change.match == rule, "\(name)")
+        }
+    }
+
+    @Test func aSubjectNamingAnUnknownPullRequestIsReportedNotTrusted() throws {
+        let change = try change("unknown-pr")
+        #expect(change.untrustedReference == UntrustedReference(number: 99, reason: "the subject names PR #99, which the GitHub export does not contain"))
+        #expect(diagnostics.contains { $0.message.contains("PR #99") && $0.message.hasSuffix("not trusted") })
+    }
+
+    @Test func anUnmergedPullRequestsTestMergeShaIsNeverTrusted() throws {
+        // PR #6 was closed unmerged, with merge_commit_sha equal to the direct push's id.
+        #expect(try change("direct").pullRequest == nil)
+    }
+
+    @Test func evidenceIsGatheredFromPaginatedFiles() throws {
+        let merge = try #require(try change("merge").pullRequest)
+        #expect(merge.reviews?.count == 3)                       // two pages of reviews
+        #expect(merge.checks.runs.map(\.name) == ["build", "test"])  // two back-to-back check-run pages
+        let rebase = try #require(try change("rebase-1").pullRequest)
+        #expect(rebase.checks.statuses.map(\.context) == ["ci/jenkins"])
+    }
+
+    @Test func subjectConventions() {
+        #expect(PullRequestMatcher.referencedNumber(in: "Add VPC (#2)") == 2)
+        #expect(PullRequestMatcher.referencedNumber(in: "Add VPC (#2) ") == 2)
+        #expect(PullRequestMatcher.referencedNumber(in: "Merge pull request #41 from acme/x") == 41)
+        #expect(PullRequestMatcher.referencedNumber(in: "Fix #12 in parser") == nil)
+        #expect(PullRequestMatcher.referencedNumber(in: "Revert (#3) handling") == nil)
+    }
+}
