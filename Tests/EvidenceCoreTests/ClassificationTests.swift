@@ -109,10 +109,11 @@ import Testing
     }
 
     @Test(arguments: [
-        ("pathz: {}", "cfg.yml: pathz: unknown key (expected one of: paths)"),
+        ("pathz: {}", "cfg.yml: pathz: unknown key (expected one of: approvals, checks, paths)"),
         ("paths:\n  migration: {}", "cfg.yml: paths.migration: unknown key (expected one of: ignore, infrastructure, migrations)"),
         ("paths:\n  migrations:\n    remove: [\"**/nope/**\"]", "cfg.yml: paths.migrations.remove[0]: '**/nope/**' is not one of the default migrations rules"),
-        ("paths:\n  ignore: vendor", "cfg.yml: paths.ignore: expected a list of patterns"),
+        ("paths:\n  ignore: vendor", "cfg.yml: paths.ignore: expected a list"),
+        ("approvals:\n  required: two", "cfg.yml: approvals.required: expected a whole number, 0 or more"),
         ("- a\n- b", "cfg.yml: top level: expected a mapping"),
     ])
     func badSettingsNameTheFileAndTheKey(yaml: String, message: String) {

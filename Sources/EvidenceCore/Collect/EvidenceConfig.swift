@@ -12,10 +12,18 @@ import Yams
 ///   infrastructure:
 ///     add: ["deploy/**/*.hcl"]
 ///   ignore: ["vendor/**", "**/testdata/**"]
+/// approvals:
+///   required: 2
+///   bots: ["deploy-robot"]
+///   authorised: ["alice", "bob"]
+/// checks:
+///   required: ["build", "test"]
 /// ```
 public struct EvidenceConfig: Sendable {
     /// The classification rules in force.
     public let classifier: PathClassifier
+    /// What the review controls require.
+    public let policy: ReviewPolicy
     /// Where the settings came from (a file path, `BRANCH:.git-evidence.yml`, or `defaults`).
     public let source: String
 
@@ -23,10 +31,11 @@ public struct EvidenceConfig: Sendable {
     public static let fileName = ".git-evidence.yml"
 
     /// Defaults only.
-    public static let defaults = EvidenceConfig(classifier: .defaults, source: "defaults")
+    public static let defaults = EvidenceConfig(classifier: .defaults, policy: .defaults, source: "defaults")
 
-    init(classifier: PathClassifier, source: String) {
+    init(classifier: PathClassifier, policy: ReviewPolicy, source: String) {
         self.classifier = classifier
+        self.policy = policy
         self.source = source
     }
 
@@ -66,10 +75,11 @@ public struct EvidenceConfig: Sendable {
             let detail = String(describing: error).split(separator: "\n").first.map(String.init) ?? "invalid YAML"
             throw EvidenceError.invalidConfig(file: source, location: "", reason: "invalid YAML: \(detail)")
         }
-        guard let root else { return EvidenceConfig(classifier: .defaults, source: source) }
+        guard let root else { return EvidenceConfig(classifier: .defaults, policy: .defaults, source: source) }
         let reader = NodeReader(source: source)
-        let top = try reader.mapping(root, at: "", allowed: ["paths"])
-        guard let paths = top["paths"] else { return EvidenceConfig(classifier: .defaults, source: source) }
+        let top = try reader.mapping(root, at: "", allowed: ["paths", "approvals", "checks"])
+        let policy = try parsePolicy(top, reader: reader)
+        guard let paths = top["paths"] else { return EvidenceConfig(classifier: .defaults, policy: policy, source: source) }
         let sections = try reader.mapping(paths, at: "paths", allowed: ["migrations", "infrastructure", "ignore"])
 
         func rules(_ name: String, defaults: [PathRule]) throws(EvidenceError) -> [PathRule] {
@@ -96,7 +106,27 @@ public struct EvidenceConfig: Sendable {
             infrastructureRules: try rules("infrastructure", defaults: PathRule.defaultInfrastructureRules),
             ignored: try reader.strings(sections["ignore"], at: "paths.ignore").map(Glob.init)
         )
-        return EvidenceConfig(classifier: classifier, source: source)
+        return EvidenceConfig(classifier: classifier, policy: policy, source: source)
+    }
+
+    private static func parsePolicy(_ top: [String: Node], reader: NodeReader) throws(EvidenceError) -> ReviewPolicy {
+        var policy = ReviewPolicy.defaults
+        if let node = top["approvals"] {
+            let approvals = try reader.mapping(node, at: "approvals", allowed: ["required", "bots", "authorised", "authorized"])
+            if let required = approvals["required"] {
+                guard let count = required.int, count >= 0 else {
+                    throw EvidenceError.invalidConfig(file: reader.source, location: "approvals.required", reason: "expected a whole number, 0 or more")
+                }
+                policy.requiredApprovals = count
+            }
+            policy.bots = Set(try reader.strings(approvals["bots"], at: "approvals.bots"))
+            policy.authorisedApprovers = Set(try reader.strings(approvals["authorised"] ?? approvals["authorized"], at: "approvals.authorised"))
+        }
+        if let node = top["checks"] {
+            let checks = try reader.mapping(node, at: "checks", allowed: ["required"])
+            policy.requiredChecks = try reader.strings(checks["required"], at: "checks.required")
+        }
+        return policy
     }
 }
 
@@ -124,12 +154,12 @@ private struct NodeReader {
     func strings(_ node: Node?, at location: String) throws(EvidenceError) -> [String] {
         guard let node else { return [] }
         guard let sequence = node.sequence else {
-            throw EvidenceError.invalidConfig(file: source, location: location, reason: "expected a list of patterns")
+            throw EvidenceError.invalidConfig(file: source, location: location, reason: "expected a list")
         }
         var values = [String]()
         for (index, item) in sequence.enumerated() {
             guard let text = item.string, !text.isEmpty else {
-                throw EvidenceError.invalidConfig(file: source, location: "\(location)[\(index)]", reason: "expected a non-empty pattern")
+                throw EvidenceError.invalidConfig(file: source, location: "\(location)[\(index)]", reason: "expected a non-empty string")
             }
             values.append(text)
         }

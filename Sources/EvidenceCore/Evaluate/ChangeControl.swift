@@ -1,0 +1,38 @@
+/// A control judged once per change (SPEC §4). Each carries passing and failing examples, run by one test.
+public protocol ChangeControl: Sendable {
+    /// The stable id, verbatim from the catalogue.
+    static var id: String { get }
+    /// A short title for reports.
+    static var title: String { get }
+    /// Examples with the status each must produce.
+    static var examples: [ControlExample] { get }
+    /// The finding for one change.
+    func evaluate(_ change: CorrelatedChange, policy: ReviewPolicy) -> Finding
+}
+
+/// An input and the status a control must give it.
+public struct ControlExample: Sendable {
+    public let name: String
+    public let change: CorrelatedChange
+    public let policy: ReviewPolicy
+    public let expected: FindingStatus
+
+    init(_ name: String, _ change: CorrelatedChange, policy: ReviewPolicy = .defaults, expect expected: FindingStatus) {
+        self.name = name
+        self.change = change
+        self.policy = policy
+        self.expected = expected
+    }
+}
+
+/// The per-change controls, in the order findings list them.
+public enum ControlCatalogue {
+    public static let changeControls: [any ChangeControl] = [
+        Traceable(), IndependentApproval(), ApprovalCurrent(), Tested(),
+    ]
+
+    /// Every example of every per-change control, labelled with its control id.
+    public static var examples: [(control: any ChangeControl, example: ControlExample)] {
+        changeControls.flatMap { control in type(of: control).examples.map { (control, $0) } }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import EvidenceCore
+import Foundation
+
+/// `git-evidence export`: the evidence for an audit window.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the evidence for an audit window: the population with its pull requests, and every control's finding."
+    )
+
+    @OptionGroup var repository: RepositoryOptions
+    @OptionGroup var window: WindowOptions
+
+    @Option(help: "Folder of GitHub REST exports (pulls.json, pulls/N/reviews.json, ...).")
+    var github: String
+
+    @Option(help: "A ledger of what production ran, KIND:PATH (drizzle, prisma, flyway, events). Repeatable.")
+    var ledger: [String] = []
+
+    @Option(help: "PEM private key to sign with (Ed25519, ECDSA P-256 or RSA); must not be readable by others.")
+    var key: String
+
+    @Option(help: "Output folder; written beside it and renamed into place when complete.")
+    var out: String
+
+    @Flag(help: "Replace an existing output folder.")
+    var force = false
+
+    @Flag(help: "Exit 1 when any control fails (for CI). Without it, failures are evidence and the exit is 0.")
+    var failOnFindings = false
+
+    func validate() throws {
+        if window.window == nil && window.from == nil && window.to == nil {
+            throw ValidationError("export needs an audit window: --window 2026-Q3, or --from and --to")
+        }
+        if let first = ledger.first {
+            throw ValidationError("--ledger \(first): reading ledgers is not available in this version yet")
+        }
+    }
+
+    func run() throws {
+        let summary = try EvidenceExport.run(ExportRequest(
+            repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
+            github: github, keyPath: key, output: out, force: force))
+        for diagnostic in summary.diagnostics {
+            FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
+        }
+        let failures = summary.failures
+        let byControl = Dictionary(grouping: failures, by: \.control).map { "\($0.key) \($0.value.count)" }.sorted()
+        print("wrote \(summary.output): \(summary.changes) changes, \(summary.findings.count) findings, \(failures.count) failing"
+              + (byControl.isEmpty ? "" : " (\(byControl.joined(separator: ", ")))"))
+        if failOnFindings && !failures.isEmpty { throw ExitCode(1) }
+    }
+}
