@@ -38,23 +38,20 @@ public struct GitHubExport: Sendable {
         for pull in pulls { byNumber[pull.number] = pull }  // pages can overlap if the list moved during export; last wins
         var reviews = [Int: [Review]]()
         var commits = [Int: [PullRequestCommit]]()
-        for number in byNumber.keys.sorted() where byNumber[number]!.isMerged {
-            let reviewFile = "pulls/\(number)/reviews.json"
-            if FileManager.default.fileExists(atPath: folder + "/" + reviewFile) {
-                reviews[number] = try JSONDocuments.list(Review.self, file: folder + "/" + reviewFile)
-                files.append(reviewFile)
-            } else {
-                diagnostics.append(Diagnostic(subject: folder + "/" + reviewFile, message: "missing: PR #\(number) has no review evidence"))
+        /// Reads an optional per-PR list; a missing file is a diagnostic.
+        func optionalList<Item: Decodable>(_ item: Item.Type, _ file: String, missing: String) throws(EvidenceError) -> [Item]? {
+            guard FileManager.default.fileExists(atPath: folder + "/" + file) else {
+                diagnostics.append(Diagnostic(subject: folder + "/" + file, message: "missing: " + missing))
+                return nil
             }
-            let commitFile = "pulls/\(number)/commits.json"
-            if FileManager.default.fileExists(atPath: folder + "/" + commitFile) {
-                commits[number] = try JSONDocuments.list(PullRequestCommit.self, file: folder + "/" + commitFile)
-                files.append(commitFile)
-            } else {
-                diagnostics.append(Diagnostic(subject: folder + "/" + commitFile, message: "missing: PR #\(number)'s commits are unknown"))
-            }
+            files.append(file)
+            return try JSONDocuments.list(item, file: folder + "/" + file)
         }
-        return GitHubExport(folder: folder, pullRequests: byNumber, reviews: reviews, commits: commits, filesRead: files, diagnostics: diagnostics)
+        for number in byNumber.keys.sorted() where byNumber[number]!.isMerged {
+            reviews[number] = try optionalList(Review.self, "pulls/\(number)/reviews.json", missing: "PR #\(number) has no review evidence")
+            commits[number] = try optionalList(PullRequestCommit.self, "pulls/\(number)/commits.json", missing: "PR #\(number)'s commits are unknown")
+        }
+        return GitHubExport(folder: folder, pullRequests: byNumber, reviews: reviews, commits: commits, filesRead: files.sorted(), diagnostics: diagnostics)
     }
 
     /// The check runs and statuses recorded for a commit; both files are optional, and when neither exists that is
