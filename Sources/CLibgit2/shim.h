@@ -18,4 +18,9 @@ static inline int git_evidence_set_cache_max_size(size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
 }
 
+/// Initialises diff options; GIT_DIFF_OPTIONS_VERSION is a macro Swift cannot see.
+static inline int git_evidence_diff_options_init(git_diff_options *options) {
+    return git_diff_options_init(options, GIT_DIFF_OPTIONS_VERSION);
+}
+
 #endif

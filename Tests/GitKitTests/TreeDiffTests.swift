@@ -127,3 +127,27 @@ final class RecordingScope: TreeDiffScope {
         #expect(changes.map { "\($0.status.rawValue) \($0.path)" } == ["deleted schema", "added schema/0001.sql"])
     }
 }
+
+@Suite struct PatchTests {
+    @Test func patchesOnlyTheNamedPathsAsGitDiffPrintsThem() throws {
+        let fixture = try FixtureRepository("patch")
+        try fixture.write("drizzle/0001.sql", "CREATE TABLE a (id int);\n")
+        try fixture.write("src/app.ts", "export const a = 1\n")
+        let first = try fixture.commit("first", date: "2026-07-01T10:00:00Z")
+        try fixture.write("drizzle/0001.sql", "CREATE TABLE a (id bigint);\n")
+        try fixture.write("drizzle/0002.sql", "CREATE TABLE b (id int);\n")
+        try fixture.write("src/app.ts", "export const a = 2\n")
+        let second = try fixture.commit("second", date: "2026-07-02T10:00:00Z")
+
+        let repository = try Repository(path: fixture.path)
+        let trees = try [first, second].map { try repository.commit(try #require(ObjectID(hex: $0))).tree }
+        let patch = String(decoding: try repository.patch(from: trees[0], to: trees[1], paths: ["drizzle/0001.sql", "drizzle/0002.sql"]), as: UTF8.self)
+        let git = try fixture.git(["diff", first, second, "--", "drizzle/0001.sql", "drizzle/0002.sql"])
+        #expect(patch == git)
+        #expect(!patch.contains("src/app.ts"))
+        #expect(try repository.patch(from: nil, to: trees[0], paths: ["drizzle/0001.sql"]).count > 0)
+        #expect(try repository.patch(from: trees[0], to: trees[1], paths: []).isEmpty)
+        // Literal paths: a pattern character matches nothing.
+        #expect(try repository.patch(from: trees[0], to: trees[1], paths: ["drizzle/*.sql"]).isEmpty)
+    }
+}

@@ -1,0 +1,36 @@
+import CLibgit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Repository {
+    /// The unified diff (as `git diff` prints it) between two root trees, limited to `paths` taken literally
+    /// (no pattern matching). `from` nil means the empty tree, as for a root commit.
+    public func patch(from oldTree: ObjectID?, to newTree: ObjectID, paths: [String]) throws(GitError) -> [UInt8] {
+        guard !paths.isEmpty else { return [] }
+        var options = git_diff_options()
+        try check(git_evidence_diff_options_init(&options), "git_diff_options_init")
+        options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+        // libgit2 reads the pathspec during the call; the C strings live until the diff is made.
+        let cStrings = paths.map { strdup($0) }
+        defer { cStrings.forEach { free($0) } }
+        var pointers = cStrings
+        return try pointers.withUnsafeMutableBufferPointer { buffer throws(GitError) -> [UInt8] in
+            options.pathspec = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+            return try withTree(oldTree) { old throws(GitError) in
+                try withTree(newTree) { new throws(GitError) in
+                    var diff: OpaquePointer?
+                    try check(git_diff_tree_to_tree(&diff, pointer, old, new, &options), "git_diff_tree_to_tree")
+                    defer { git_diff_free(diff) }
+                    var text = git_buf()
+                    try check(git_diff_to_buf(&text, diff, GIT_DIFF_FORMAT_PATCH), "git_diff_to_buf")
+                    defer { git_buf_dispose(&text) }
+                    guard let bytes = text.ptr, text.size > 0 else { return [] }
+                    return Array(UnsafeRawBufferPointer(start: bytes, count: text.size))
+                }
+            }
+        }
+    }
+}
