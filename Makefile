@@ -6,7 +6,11 @@ CONFIG ?= release
 BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
 # System packages the build and the tests need on a fresh Debian machine.
-APT_PACKAGES := libgit2-dev libssl-dev pkg-config git openssl
+APT_PACKAGES := libgit2-dev libssl-dev pkg-config git openssl python3
+
+# A Python with securesystemslib, for the DSSE interoperability test (PyPI is reachable from CI).
+INTEROP_VENV := .build/interop-venv
+SECURESYSTEMSLIB := securesystemslib[crypto]==1.6.0
 
 .PHONY: all deps build test demo bench install uninstall clean
 
@@ -18,6 +22,7 @@ deps:
 	for pkg in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
+	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -32,9 +37,13 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-test: deps
+$(INTEROP_VENV)/bin/python:
+	python3 -m venv $(INTEROP_VENV)
+	$(INTEROP_VENV)/bin/pip install -q "$(SECURESYSTEMSLIB)"
+
+test: deps $(INTEROP_VENV)/bin/python
 	$(SWIFT) build
-	$(SWIFT) test
+	SSLIB_PYTHON="$(abspath $(INTEROP_VENV))/bin/python" $(SWIFT) test
 
 demo: build
 	@scripts/demo.sh "$(BIN_DIR)/git-evidence"

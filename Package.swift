@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
         // System libraries: a module map and a commented shim each, found through pkg-config.
@@ -32,7 +33,10 @@ let package = Package(
         // The pipeline: model, collect (and, in later stages, correlate, evaluate, bundle, verify).
         .target(
             name: "EvidenceCore",
-            dependencies: ["GitKit", "EvidenceCrypto", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "GitKit", "EvidenceCrypto",
+                .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
+            ]
         ),
 
         // Flag parsing and printing only.

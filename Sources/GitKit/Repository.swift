@@ -223,3 +223,15 @@ public struct FirstParentWalk {
         return header
     }
 }
+
+extension Repository {
+    /// The URL of a remote (default `origin`), nil when there is no such remote.
+    public func remoteURL(named name: String = "origin") throws(GitError) -> String? {
+        var remote: OpaquePointer?
+        let code = git_remote_lookup(&remote, pointer, name)
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { git_error_clear(); return nil }
+        try check(code, "git_remote_lookup")
+        defer { git_remote_free(remote) }
+        return git_remote_url(remote).map { String(cString: $0) }
+    }
+}

@@ -23,6 +23,9 @@ struct Export: ParsableCommand {
     @Option(help: "Output folder; written beside it and renamed into place when complete.")
     var out: String
 
+    @Option(help: "Time to record as generated_at (ISO 8601). Default: SOURCE_DATE_EPOCH if set, else none (never the clock).")
+    var asOf: String?
+
     @Flag(help: "Replace an existing output folder.")
     var force = false
 
@@ -30,18 +33,33 @@ struct Export: ParsableCommand {
     var failOnFindings = false
 
     func validate() throws {
-        if window.window == nil && window.from == nil && window.to == nil {
-            throw ValidationError("export needs an audit window: --window 2026-Q3, or --from and --to")
+        if window.window == nil && (window.from == nil || window.to == nil) {
+            throw ValidationError("export needs an audit window: --window 2026-Q3, or both --from and --to")
         }
         if let first = ledger.first {
             throw ValidationError("--ledger \(first): reading ledgers is not available in this version yet")
         }
     }
 
+    /// `--as-of`, else `SOURCE_DATE_EPOCH` (seconds), else nothing.
+    private func generatedAt() throws -> Int64? {
+        if let asOf {
+            guard let seconds = Timestamp.parse(asOf) else {
+                throw EvidenceError.invalidArgument(flag: "--as-of", value: asOf, reason: "expected an ISO 8601 time")
+            }
+            return seconds
+        }
+        guard let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] else { return nil }
+        guard let seconds = Int64(epoch) else {
+            throw EvidenceError.invalidArgument(flag: "SOURCE_DATE_EPOCH", value: epoch, reason: "expected whole seconds since 1970")
+        }
+        return seconds
+    }
+
     func run() throws {
         let summary = try EvidenceExport.run(ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github, keyPath: key, output: out, force: force))
+            github: github, keyPath: key, output: out, force: force, asOf: try generatedAt()))
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
         }

@@ -12,9 +12,11 @@ public struct ExportRequest: Sendable {
     public var keyPath: String
     public var output: String
     public var force: Bool
+    /// The time to record as `generated_at` (from `--as-of` or `SOURCE_DATE_EPOCH`); nil records none.
+    public var asOf: Int64?
 
     public init(repository: String, branch: String?, configPath: String?, window: AuditWindow, github: String, keyPath: String,
-                output: String, force: Bool) {
+                output: String, force: Bool, asOf: Int64? = nil) {
         self.repository = repository
         self.branch = branch
         self.configPath = configPath
@@ -23,6 +25,7 @@ public struct ExportRequest: Sendable {
         self.keyPath = keyPath
         self.output = output
         self.force = force
+        self.asOf = asOf
     }
 }
 
@@ -41,7 +44,12 @@ public struct ExportSummary: Sendable {
 /// write the evidence. Everything is read and checked before anything is written.
 public enum EvidenceExport {
     public static func run(_ request: ExportRequest) throws -> ExportSummary {
-        _ = try loadSigningKey(request.keyPath)  // Refuse an unusable or exposed key before any work.
+        guard let start = request.window.start, let end = request.window.end else {
+            throw EvidenceError.invalidArgument(flag: "--window", value: "", reason: "export needs a closed window: --window, or both --from and --to")
+        }
+        let key = try loadSigningKey(request.keyPath)  // Refuse an unusable or exposed key before any work.
+        let publicKey = try key.publicKey()
+        let keyID = try publicKey.keyID()
         let repository = try Repository(path: request.repository)
         let branch = try repository.resolveBranch(request.branch)
         let config = try EvidenceConfig.resolve(explicitPath: request.configPath, repository: repository, branch: branch)
@@ -56,25 +64,70 @@ public enum EvidenceExport {
         let findings = Evaluator.findings(for: population, policy: config.policy)
             + [BranchProtectionEvidence.finding(protection, branch: branchName)]
 
+        let records = population.map { EvidenceRecord($0, policy: config.policy) }
+        var bundle = BundleBuilder()
+        var inputs = [Manifest.InputFile]()
+        func addInput(_ path: String, source: String, _ bytes: [UInt8]) throws {
+            bundle.add(path, bytes)
+            inputs.append(Manifest.InputFile(path: path, source: source, sha256: try SHA256.hash(bytes).hex))
+        }
+        for file in correlator.filesRead {
+            let source = correlator.folder + "/" + file
+            guard let data = FileManager.default.contents(atPath: source) else {
+                throw EvidenceError.unreadable(file: source, reason: "vanished while exporting")
+            }
+            try addInput("inputs/github/" + file, source: source, [UInt8](data))
+        }
+        if let text = config.text {
+            try addInput("inputs/settings/" + EvidenceConfig.fileName, source: config.source, Array(text.utf8))
+        }
+        for change in population.map(\.change) {
+            bundle.add("diffs/\(change.commit).patch", try patch(of: change, in: repository))
+        }
+        let lineEncoder = JSONEncoder()
+        lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        bundle.add("changes.jsonl", try records.flatMap { [UInt8](try lineEncoder.encode($0)) + [0x0a] })
+        bundle.add("changes.csv", try ChangesTable.csv(records, findings: findings))
+        bundle.add("findings.json", [UInt8](try BundleLayout.jsonEncoder.encode(findings)) + [0x0a])
+        bundle.add(BundleLayout.publicKey, Array(try publicKey.pem().utf8))
+        bundle.add(BundleLayout.instructions, Array(VerifyInstructions.text(keyID: keyID, algorithm: key.algorithm).utf8))
+
+        let diagnostics = correlator.allDiagnostics
+        let window = Manifest.WindowInfo(start: Timestamp.iso8601UTC(start), end: Timestamp.iso8601UTC(end))
+        let files = try bundle.finish(key: key, keyID: keyID) { merkleRoot, fileCount in
+            Manifest(
+                schema: Manifest.schemaName, tool: .init(name: "git-evidence", version: toolVersion),
+                repository: .init(path: request.repository, remoteURL: try repository.remoteURL(), branch: branch.reference, head: branch.tip?.hex),
+                window: window,
+                parameters: .init(settingsSource: config.source, migrationRules: config.classifier.migrationRules.map(\.description),
+                                  infrastructureRules: config.classifier.infrastructureRules.map(\.description),
+                                  ignore: config.classifier.ignored.map(\.pattern), requiredApprovals: config.policy.requiredApprovals,
+                                  bots: config.policy.bots.sorted(), authorisedApprovers: config.policy.authorisedApprovers.sorted(),
+                                  requiredChecks: config.policy.requiredChecks),
+                counts: .init(changes: population.count, findings: Dictionary(grouping: findings, by: \.status.rawValue).mapValues(\.count), files: fileCount),
+                inputs: inputs, signer: .init(keyID: keyID, algorithm: key.algorithm.rawValue), previous: nil,
+                merkleRoot: merkleRoot, retainUntil: Timestamp.iso8601UTC(Timestamp.addingYears(6, to: end)),
+                generatedAt: request.asOf.map(Timestamp.iso8601UTC), diagnostics: diagnostics)
+        }
+
         let staged = try StagedFolder(target: request.output, replacing: request.force)
         do {
-            let lineEncoder = JSONEncoder()
-            lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var lines = [UInt8]()
-            for change in population {
-                lines += try lineEncoder.encode(EvidenceRecord(change, policy: config.policy))
-                lines.append(UInt8(ascii: "\n"))
-            }
-            try staged.write("changes.jsonl", lines)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            try staged.write("findings.json", [UInt8](try encoder.encode(findings)) + [UInt8(ascii: "\n")])
+            for path in BundleLayout.sorted(files.keys) { try staged.write(path, files[path]!) }
             try staged.commit()
         } catch {
             staged.discard()
             throw error
         }
-        return ExportSummary(output: staged.target, changes: population.count, findings: findings, diagnostics: correlator.allDiagnostics)
+        return ExportSummary(output: staged.target, changes: population.count, findings: findings, diagnostics: diagnostics)
+    }
+
+    /// The migration and infrastructure part of a change's diff against its first parent.
+    static func patch(of change: Change, in repository: Repository) throws -> [UInt8] {
+        guard let id = ObjectID(hex: change.commit) else { return [] }
+        let tree = try repository.commit(id).tree
+        let parentTree = try change.parents.first.flatMap(ObjectID.init(hex:)).map { try repository.commit($0).tree }
+        let paths = change.paths.flatMap { [$0.path] + ($0.oldPath.map { [$0] } ?? []) }
+        return try repository.patch(from: parentTree, to: tree, paths: paths)
     }
 
     /// Loads the signing key, refusing one that group or others can read (as ssh does).

@@ -26,17 +26,20 @@ public struct EvidenceConfig: Sendable {
     public let policy: ReviewPolicy
     /// Where the settings came from (a file path, `BRANCH:.git-evidence.yml`, or `defaults`).
     public let source: String
+    /// The settings file's text, nil for the defaults; the evidence carries it verbatim.
+    public let text: String?
 
     /// The file name looked for at the repository root.
     public static let fileName = ".git-evidence.yml"
 
     /// Defaults only.
-    public static let defaults = EvidenceConfig(classifier: .defaults, policy: .defaults, source: "defaults")
+    public static let defaults = EvidenceConfig(classifier: .defaults, policy: .defaults, source: "defaults", text: nil)
 
-    init(classifier: PathClassifier, policy: ReviewPolicy, source: String) {
+    init(classifier: PathClassifier, policy: ReviewPolicy, source: String, text: String?) {
         self.classifier = classifier
         self.policy = policy
         self.source = source
+        self.text = text
     }
 
     /// Finds the settings: `--config` if given; else the work tree's file; else the file committed at the branch
@@ -75,11 +78,11 @@ public struct EvidenceConfig: Sendable {
             let detail = String(describing: error).split(separator: "\n").first.map(String.init) ?? "invalid YAML"
             throw EvidenceError.invalidConfig(file: source, location: "", reason: "invalid YAML: \(detail)")
         }
-        guard let root else { return EvidenceConfig(classifier: .defaults, policy: .defaults, source: source) }
+        guard let root else { return EvidenceConfig(classifier: .defaults, policy: .defaults, source: source, text: text) }
         let reader = NodeReader(source: source)
         let top = try reader.mapping(root, at: "", allowed: ["paths", "approvals", "checks"])
         let policy = try parsePolicy(top, reader: reader)
-        guard let paths = top["paths"] else { return EvidenceConfig(classifier: .defaults, policy: policy, source: source) }
+        guard let paths = top["paths"] else { return EvidenceConfig(classifier: .defaults, policy: policy, source: source, text: text) }
         let sections = try reader.mapping(paths, at: "paths", allowed: ["migrations", "infrastructure", "ignore"])
 
         func rules(_ name: String, defaults: [PathRule]) throws(EvidenceError) -> [PathRule] {
@@ -106,7 +109,7 @@ public struct EvidenceConfig: Sendable {
             infrastructureRules: try rules("infrastructure", defaults: PathRule.defaultInfrastructureRules),
             ignored: try reader.strings(sections["ignore"], at: "paths.ignore").map(Glob.init)
         )
-        return EvidenceConfig(classifier: classifier, policy: policy, source: source)
+        return EvidenceConfig(classifier: classifier, policy: policy, source: source, text: text)
     }
 
     private static func parsePolicy(_ top: [String: Node], reader: NodeReader) throws(EvidenceError) -> ReviewPolicy {

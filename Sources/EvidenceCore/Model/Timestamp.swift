@@ -27,6 +27,14 @@ public enum Timestamp {
         return String(format: "%04lld-%02d-%02d", year, month, day)
     }
 
+    /// The same UTC date and time `years` later (29 February becomes 28 February in a common year).
+    public static func addingYears(_ years: Int64, to seconds: Int64) -> Int64 {
+        let (days, secondOfDay) = floorDivide(seconds, 86_400)
+        let (year, month, day) = civilDate(fromDays: days)
+        let target = year + years
+        return Self.seconds(year: target, month: month, day: min(day, daysIn(month: month, year: target))) + secondOfDay
+    }
+
     /// Seconds at 00:00:00 UTC of a calendar date.
     public static func seconds(year: Int64, month: Int, day: Int) -> Int64 {
         daysFromCivil(year: year, month: month, day: day) * 86_400

@@ -1,0 +1,67 @@
+import EvidenceCrypto
+import Foundation
+
+/// Dead Simple Signing Envelope (DSSE v1) carrying an in-toto Statement v1.
+public enum DSSE {
+    /// The payload type of an in-toto statement.
+    public static let inTotoPayloadType = "application/vnd.in-toto+json"
+
+    /// Pre-Authentication Encoding: `DSSEv1 SP LEN(type) SP type SP LEN(body) SP body`, lengths in bytes as
+    /// ASCII decimal. This, not the payload, is what is signed.
+    public static func preAuthenticationEncoding(payloadType: String, payload: [UInt8]) -> [UInt8] {
+        let type = Array(payloadType.utf8)
+        return Array("DSSEv1 \(type.count) ".utf8) + type + Array(" \(payload.count) ".utf8) + payload
+    }
+
+    /// A signed envelope.
+    public struct Envelope: Codable, Sendable, Equatable {
+        public struct Signature: Codable, Sendable, Equatable {
+            public let keyid: String
+            public let sig: String
+        }
+
+        public let payloadType: String
+        /// Base64 (standard alphabet) of the payload bytes.
+        public let payload: String
+        public let signatures: [Signature]
+
+        /// The payload bytes, nil when `payload` is not valid base64.
+        public var payloadBytes: [UInt8]? { Data(base64Encoded: payload).map { [UInt8]($0) } }
+    }
+
+    /// Signs `payload` with `key` under `payloadType`.
+    public static func sign(payload: [UInt8], payloadType: String, key: SigningKey, keyID: String) throws -> Envelope {
+        let signature = try key.sign(preAuthenticationEncoding(payloadType: payloadType, payload: payload))
+        return Envelope(payloadType: payloadType, payload: Data(payload).base64EncodedString(),
+                        signatures: [.init(keyid: keyID, sig: Data(signature).base64EncodedString())])
+    }
+}
+
+/// An in-toto Statement v1: what the attestation says about which files.
+public struct InTotoStatement: Codable, Sendable, Equatable {
+    public struct Subject: Codable, Sendable, Equatable {
+        public let name: String
+        public let digest: [String: String]
+    }
+
+    public static let type = "https://in-toto.io/Statement/v1"
+    /// Our predicate: the manifest's summary of the evidence bundle.
+    public static let predicateType = "https://git-evidence.dev/evidence-bundle/v1"
+
+    public let type: String
+    public let subject: [Subject]
+    public let predicateType: String
+    public let predicate: BundleSummary
+
+    enum CodingKeys: String, CodingKey {
+        case type = "_type"
+        case subject, predicateType, predicate
+    }
+
+    public init(subject: [Subject], predicate: BundleSummary) {
+        self.type = Self.type
+        self.subject = subject
+        self.predicateType = Self.predicateType
+        self.predicate = predicate
+    }
+}

@@ -1,0 +1,157 @@
+/// The tool's version, recorded in every bundle.
+public let toolVersion = "0.1.0"
+
+/// `manifest.json`: what the bundle is, how it was made (enough to re-derive the population), and how to check it.
+public struct Manifest: Codable, Sendable, Equatable {
+    public struct Tool: Codable, Sendable, Equatable {
+        public let name: String
+        public let version: String
+    }
+
+    public struct RepositoryInfo: Codable, Sendable, Equatable {
+        /// The path as given on the command line.
+        public let path: String
+        public let remoteURL: String?
+        /// Full reference name of the audited branch.
+        public let branch: String
+        /// The branch's tip when the evidence was made.
+        public let head: String?
+
+        enum CodingKeys: String, CodingKey {
+            case path, branch, head
+            case remoteURL = "remote_url"
+        }
+    }
+
+    public struct WindowInfo: Codable, Sendable, Equatable {
+        public let start: String
+        public let end: String
+    }
+
+    /// The exact rules and policy used.
+    public struct Parameters: Codable, Sendable, Equatable {
+        public let settingsSource: String
+        public let migrationRules: [String]
+        public let infrastructureRules: [String]
+        public let ignore: [String]
+        public let requiredApprovals: Int
+        public let bots: [String]
+        public let authorisedApprovers: [String]
+        public let requiredChecks: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case bots, ignore
+            case settingsSource = "settings_source"
+            case migrationRules = "migration_rules"
+            case infrastructureRules = "infrastructure_rules"
+            case requiredApprovals = "required_approvals"
+            case authorisedApprovers = "authorised_approvers"
+            case requiredChecks = "required_checks"
+        }
+    }
+
+    public struct Counts: Codable, Sendable, Equatable {
+        public let changes: Int
+        /// Findings per status.
+        public let findings: [String: Int]
+        /// Files listed in SHA256SUMS.
+        public let files: Int
+    }
+
+    /// An input file, copied verbatim under `inputs/`.
+    public struct InputFile: Codable, Sendable, Equatable {
+        /// Where it is in the bundle.
+        public let path: String
+        /// Where it was read from.
+        public let source: String
+        public let sha256: String
+    }
+
+    public struct Signer: Codable, Sendable, Equatable {
+        public let keyID: String
+        public let algorithm: String
+
+        enum CodingKeys: String, CodingKey {
+            case algorithm
+            case keyID = "key_id"
+        }
+    }
+
+    /// The bundle this one follows.
+    public struct Previous: Codable, Sendable, Equatable {
+        /// SHA-256 of the previous bundle's SHA256SUMS.
+        public let sha256sums: String
+        public let window: WindowInfo
+    }
+
+    public let schema: String
+    public let tool: Tool
+    public let repository: RepositoryInfo
+    public let window: WindowInfo
+    public let parameters: Parameters
+    public let counts: Counts
+    public let inputs: [InputFile]
+    public let signer: Signer
+    public let previous: Previous?
+    /// RFC 6962 Merkle tree hash over the SHA256SUMS lines of every listed file but this manifest.
+    public let merkleRoot: String
+    /// Window end + 6 years (HIPAA 164.316(b)(2)(i)).
+    public let retainUntil: String
+    /// Only from SOURCE_DATE_EPOCH or --as-of; never the wall clock, so the same inputs give the same bytes.
+    public let generatedAt: String?
+    public let diagnostics: [Diagnostic]
+
+    public static let schemaName = "git-evidence/manifest/v1"
+
+    enum CodingKeys: String, CodingKey {
+        case schema, tool, repository, window, parameters, counts, inputs, signer, previous, diagnostics
+        case merkleRoot = "merkle_root"
+        case retainUntil = "retain_until"
+        case generatedAt = "generated_at"
+    }
+
+    /// Writes `previous` and `generated_at` as null rather than leaving them out.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(tool, forKey: .tool)
+        try container.encode(repository, forKey: .repository)
+        try container.encode(window, forKey: .window)
+        try container.encode(parameters, forKey: .parameters)
+        try container.encode(counts, forKey: .counts)
+        try container.encode(inputs, forKey: .inputs)
+        try container.encode(signer, forKey: .signer)
+        try container.encode(previous, forKey: .previous)
+        try container.encode(merkleRoot, forKey: .merkleRoot)
+        try container.encode(retainUntil, forKey: .retainUntil)
+        try container.encode(generatedAt, forKey: .generatedAt)
+        try container.encode(diagnostics, forKey: .diagnostics)
+    }
+
+    /// What the attestation's predicate carries.
+    public func summary(manifestSHA256: String) -> BundleSummary {
+        BundleSummary(repository: repository.remoteURL ?? repository.path, branch: repository.branch, head: repository.head, window: window,
+                      counts: counts, merkleRoot: merkleRoot, manifestSHA256: manifestSHA256, keyID: signer.keyID, retainUntil: retainUntil)
+    }
+}
+
+/// The in-toto predicate: the manifest's summary.
+public struct BundleSummary: Codable, Sendable, Equatable {
+    public let repository: String
+    public let branch: String
+    public let head: String?
+    public let window: Manifest.WindowInfo
+    public let counts: Manifest.Counts
+    public let merkleRoot: String
+    public let manifestSHA256: String
+    public let keyID: String
+    public let retainUntil: String
+
+    enum CodingKeys: String, CodingKey {
+        case repository, branch, head, window, counts
+        case merkleRoot = "merkle_root"
+        case manifestSHA256 = "manifest_sha256"
+        case keyID = "key_id"
+        case retainUntil = "retain_until"
+    }
+}

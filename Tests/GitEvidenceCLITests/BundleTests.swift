@@ -1,0 +1,174 @@
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+/// Runs git-evidence export on the review scenario and checks the bundle with stock tools.
+enum BundleFixture {
+    static func keys(_ algorithm: String) throws -> (privateKey: String, publicKey: String) {
+        let folder = try TemporaryFolder.make("bundle-key-\(algorithm)")
+        let result = try Binary.run(["keygen", "--out", folder, "--algorithm", algorithm])
+        guard result.status == 0 else { throw FixtureError.commandFailed(result.stderr) }
+        return (folder + "/signing.key.pem", folder + "/signing.pub.pem")
+    }
+
+    static func export(key: String, out: String? = nil, extra: [String] = []) throws -> (Command.Result, String) {
+        let scenario = try ReviewScenario.shared.get()
+        let output = try out ?? (TemporaryFolder.make("bundle") + "/evidence")
+        let result = try Binary.run(["export", "--repo", scenario.repository.path, "--window", "2026-Q3", "--github", scenario.github.folder,
+                                     "--key", key, "--out", output] + extra)
+        return (result, output)
+    }
+
+    /// Every file below `folder`, relative, sorted.
+    static func files(_ folder: String) throws -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: folder)
+        var files = [String]()
+        while let path = enumerator?.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isFolder), !isFolder.boolValue { files.append(path) }
+        }
+        return files.sorted()
+    }
+
+    static func shell(_ script: String, in folder: String) throws -> Command.Result {
+        try Command.run("/bin/bash", ["-c", "cd \"$0\" && " + script, folder])
+    }
+
+    /// The interpreter of the venv with securesystemslib that `make test` prepares.
+    static var interopPython: String? {
+        if let explicit = ProcessInfo.processInfo.environment["SSLIB_PYTHON"] { return explicit }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidate = root.appendingPathComponent(".build/interop-venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+}
+
+@Suite struct BundleTests {
+    @Test func theBundleHasExactlyTheLayoutOfTheSpec() throws {
+        let (privateKey, _) = try BundleFixture.keys("ed25519")
+        let (result, output) = try BundleFixture.export(key: privateKey)
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try BundleFixture.files(output)
+        let top = Set(files.filter { !$0.contains("/") })
+        #expect(top == ["manifest.json", "changes.jsonl", "changes.csv", "findings.json", "SHA256SUMS", "SHA256SUMS.sig",
+                        "attestation.intoto.json", "signer.pub.pem", "VERIFY.txt"])
+        let scenario = try ReviewScenario.shared.get()
+        #expect(files.contains("inputs/github/pulls.json"))
+        #expect(files.contains("inputs/github/pulls/1/reviews.json"))
+        #expect(files.contains("diffs/\(scenario.commits["merge"]!).patch"))
+        #expect(files.filter { $0.hasPrefix("diffs/") }.count == 9)
+        // Inputs are verbatim copies.
+        #expect(FileManager.default.contents(atPath: output + "/inputs/github/pulls.json")
+                == FileManager.default.contents(atPath: scenario.github.folder + "/pulls.json"))
+        let csv = try String(contentsOfFile: output + "/changes.csv", encoding: .utf8)
+        #expect(csv.hasPrefix("commit,committed_at,author_name,author_email,subject,paths,pull_request,"))
+        #expect(csv.split(separator: "\r\n").count == 10)
+    }
+
+    @Test func theManifestRecordsWhatAnAuditorNeeds() throws {
+        let (privateKey, _) = try BundleFixture.keys("ed25519")
+        let (_, output) = try BundleFixture.export(key: privateKey, extra: ["--as-of", "2026-10-02T09:00:00Z"])
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/manifest.json"))) as? [String: Any])
+        #expect(manifest["retain_until"] as? String == "2032-10-01T00:00:00Z")
+        #expect(manifest["generated_at"] as? String == "2026-10-02T09:00:00Z")
+        #expect((manifest["window"] as? [String: String]) == ["start": "2026-07-01T00:00:00Z", "end": "2026-10-01T00:00:00Z"])
+        #expect((manifest["repository"] as? [String: Any])?["branch"] as? String == "refs/heads/main")
+        #expect((manifest["signer"] as? [String: String])?["algorithm"] == "ed25519")
+        #expect((manifest["counts"] as? [String: Any])?["changes"] as? Int == 9)
+        let inputs = try #require(manifest["inputs"] as? [[String: String]])
+        #expect(inputs.contains { $0["path"] == "inputs/github/pulls.json" })
+        #expect(manifest["previous"] is NSNull)
+        // The Merkle root is over the SHA256SUMS lines of every file but the manifest.
+        let sums = try String(contentsOfFile: output + "/SHA256SUMS", encoding: .utf8)
+        let lines = sums.split(separator: "\n").filter { !$0.hasSuffix("  manifest.json") }
+        #expect(lines.count + 1 == (manifest["counts"] as? [String: Any])?["files"] as? Int)
+    }
+
+    @Test(arguments: [
+        ("ed25519", "openssl pkeyutl -verify -pubin -inkey \"$1\" -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig"),
+        ("ecdsa-p256", "openssl dgst -sha256 -verify \"$1\" -signature SHA256SUMS.sig SHA256SUMS"),
+        ("rsa", "openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest -verify \"$1\" -signature SHA256SUMS.sig SHA256SUMS"),
+    ])
+    func stockToolsVerifyTheBundle(algorithm: String, command: String) throws {
+        let (privateKey, publicKey) = try BundleFixture.keys(algorithm)
+        let (result, output) = try BundleFixture.export(key: privateKey)
+        #expect(result.status == 0, "\(result.stderr)")
+        let signature = try Command.run("/bin/bash", ["-c", "cd \"$0\" && " + command, output, publicKey])
+        #expect(signature.status == 0, "\(signature.stdout) \(signature.stderr)")
+        #expect(try BundleFixture.shell("sha256sum --check --strict --quiet SHA256SUMS", in: output).status == 0)
+        let unlisted = try BundleFixture.shell(
+            "find . -type f ! -name SHA256SUMS ! -name SHA256SUMS.sig ! -name attestation.intoto.json | sed 's|^\\./||' | LC_ALL=C sort | diff - <(cut -c67- SHA256SUMS)",
+            in: output)
+        #expect(unlisted.status == 0 && unlisted.stdout.isEmpty, "\(unlisted.stdout)")
+        // VERIFY.txt gives this very command.
+        let instructions = try String(contentsOfFile: output + "/VERIFY.txt", encoding: .utf8)
+        #expect(instructions.contains(command.replacingOccurrences(of: "\"$1\"", with: "TRUSTED.pub.pem")))
+    }
+
+    @Test(arguments: ["ed25519", "ecdsa-p256", "rsa"])
+    func securesystemslibVerifiesTheAttestation(algorithm: String) throws {
+        guard let python = BundleFixture.interopPython else {
+            Issue.record("no Python with securesystemslib: run `make test` (it prepares .build/interop-venv) or set SSLIB_PYTHON")
+            return
+        }
+        let (privateKey, publicKey) = try BundleFixture.keys(algorithm)
+        let (_, output) = try BundleFixture.export(key: privateKey)
+        let script = """
+            import base64, json, sys
+            from cryptography.hazmat.primitives.serialization import load_pem_public_key
+            from securesystemslib.dsse import Envelope
+            from securesystemslib.signer import SSlibKey
+            bundle, pub = sys.argv[1], sys.argv[2]
+            envelope = Envelope.from_dict(json.load(open(bundle + "/attestation.intoto.json")))
+            keyid = json.load(open(bundle + "/attestation.intoto.json"))["signatures"][0]["keyid"]
+            key = SSlibKey.from_crypto(load_pem_public_key(open(pub, "rb").read()), keyid=keyid)
+            envelope.verify([key], 1)
+            statement = json.loads(base64.b64decode(json.load(open(bundle + "/attestation.intoto.json"))["payload"]))
+            assert statement["_type"] == "https://in-toto.io/Statement/v1", statement["_type"]
+            print(len(statement["subject"]))
+            """
+        let result = try Command.run(python, ["-c", script, output, publicKey])
+        #expect(result.status == 0, "\(result.stderr)")
+        let listed = try String(contentsOfFile: output + "/SHA256SUMS", encoding: .utf8).split(separator: "\n").count
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == String(listed + 2))  // + SHA256SUMS and its .sig
+    }
+
+    @Test func twoExportsOfTheSameInputsAreByteIdentical() throws {
+        let (privateKey, _) = try BundleFixture.keys("ed25519")
+        let (_, first) = try BundleFixture.export(key: privateKey)
+        let (_, second) = try BundleFixture.export(key: privateKey)
+        let files = try BundleFixture.files(first)
+        #expect(files == (try BundleFixture.files(second)))
+        for file in files {
+            #expect(FileManager.default.contents(atPath: first + "/" + file) == FileManager.default.contents(atPath: second + "/" + file), "\(file)")
+        }
+    }
+
+    @Test func anExportKilledAtAnyMomentLeavesNoBundleOrAWholeOne() throws {
+        let (privateKey, _) = try BundleFixture.keys("ed25519")
+        let scenario = try ReviewScenario.shared.get()
+        let parent = try TemporaryFolder.make("killed")
+        for attempt in 0..<12 {
+            let output = parent + "/evidence-\(attempt)"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Binary.path)
+            process.arguments = ["export", "--repo", scenario.repository.path, "--window", "2026-Q3", "--github", scenario.github.folder,
+                                 "--key", privateKey, "--out", output]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(attempt) * 4_000)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if FileManager.default.fileExists(atPath: output) {
+                // Renamed into place only when complete: every listed file is there and matches.
+                #expect(try BundleFixture.shell("sha256sum --check --strict --quiet SHA256SUMS", in: output).status == 0, "attempt \(attempt)")
+                #expect(FileManager.default.fileExists(atPath: output + "/attestation.intoto.json"))
+            }
+        }
+        // Whatever was interrupted is hidden and never named like a bundle.
+        for name in try FileManager.default.contentsOfDirectory(atPath: parent) where !name.hasPrefix("evidence-") {
+            #expect(name.hasPrefix(".evidence-") && name.contains(".partial-"), "\(name)")
+        }
+    }
+}
