@@ -26,6 +26,9 @@ struct Export: ParsableCommand {
     @Option(help: "Time to record as generated_at (ISO 8601). Default: SOURCE_DATE_EPOCH if set, else none (never the clock).")
     var asOf: String?
 
+    @Option(help: "The previous bundle: record its SHA256SUMS digest and window, so bundles form a chain.")
+    var previous: String?
+
     @Flag(help: "Replace an existing output folder.")
     var force = false
 
@@ -59,7 +62,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let summary = try EvidenceExport.run(ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github, keyPath: key, output: out, force: force, asOf: try generatedAt()))
+            github: github, keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous))
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
         }

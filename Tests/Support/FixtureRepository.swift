@@ -14,6 +14,11 @@ public final class FixtureRepository: @unchecked Sendable {
         try git(["init", "-q", "-b", "main"] + (bare ? ["--bare"] : []))
     }
 
+    /// Wraps a repository that already exists (a clone made by a test).
+    public init(existing path: String) {
+        self.path = path
+    }
+
     /// Writes a file in the work tree and stages it.
     public func write(_ file: String, _ content: String) throws {
         let full = path + "/" + file

@@ -12,11 +12,13 @@ public struct ExportRequest: Sendable {
     public var keyPath: String
     public var output: String
     public var force: Bool
+    /// The previous bundle of the chain, if any.
+    public var previous: String?
     /// The time to record as `generated_at` (from `--as-of` or `SOURCE_DATE_EPOCH`); nil records none.
     public var asOf: Int64?
 
     public init(repository: String, branch: String?, configPath: String?, window: AuditWindow, github: String, keyPath: String,
-                output: String, force: Bool, asOf: Int64? = nil) {
+                output: String, force: Bool, asOf: Int64? = nil, previous: String? = nil) {
         self.repository = repository
         self.branch = branch
         self.configPath = configPath
@@ -26,6 +28,7 @@ public struct ExportRequest: Sendable {
         self.output = output
         self.force = force
         self.asOf = asOf
+        self.previous = previous
     }
 }
 
@@ -53,26 +56,19 @@ public enum EvidenceExport {
         let repository = try Repository(path: request.repository)
         let branch = try repository.resolveBranch(request.branch)
         let config = try EvidenceConfig.resolve(explicitPath: request.configPath, repository: repository, branch: branch)
-        var correlator = Correlator(export: try GitHubExport.load(folder: request.github))
+        let derived = try EvidenceDerivation.derive(repository: repository, branch: branch, config: config, github: request.github,
+                                                    window: request.window)
+        let population = derived.population
+        let findings = derived.findings
 
-        var population = [CorrelatedChange]()
-        try ChangeCollector(repository: repository, classifier: config.classifier).collect(branch: branch, window: request.window) { change in
-            population.append(try correlator.correlate(change))
-        }
-        let branchName = branch.shortName.hasPrefix("origin/") ? String(branch.shortName.dropFirst("origin/".count)) : branch.shortName
-        let protection = try correlator.protection(branch: branchName)
-        let findings = Evaluator.findings(for: population, policy: config.policy)
-            + [BranchProtectionEvidence.finding(protection, branch: branchName)]
-
-        let records = population.map { EvidenceRecord($0, policy: config.policy) }
         var bundle = BundleBuilder()
         var inputs = [Manifest.InputFile]()
         func addInput(_ path: String, source: String, _ bytes: [UInt8]) throws {
             bundle.add(path, bytes)
             inputs.append(Manifest.InputFile(path: path, source: source, sha256: try SHA256.hash(bytes).hex))
         }
-        for file in correlator.filesRead {
-            let source = correlator.folder + "/" + file
+        for file in derived.githubFiles {
+            let source = derived.githubFolder + "/" + file
             guard let data = FileManager.default.contents(atPath: source) else {
                 throw EvidenceError.unreadable(file: source, reason: "vanished while exporting")
             }
@@ -84,16 +80,15 @@ public enum EvidenceExport {
         for change in population.map(\.change) {
             bundle.add("diffs/\(change.commit).patch", try patch(of: change, in: repository))
         }
-        let lineEncoder = JSONEncoder()
-        lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        bundle.add("changes.jsonl", try records.flatMap { [UInt8](try lineEncoder.encode($0)) + [0x0a] })
-        bundle.add("changes.csv", try ChangesTable.csv(records, findings: findings))
-        bundle.add("findings.json", [UInt8](try BundleLayout.jsonEncoder.encode(findings)) + [0x0a])
+        bundle.add("changes.jsonl", try derived.changesJSONLines())
+        bundle.add("changes.csv", try ChangesTable.csv(derived.records, findings: findings))
+        bundle.add("findings.json", try derived.findingsJSON())
         bundle.add(BundleLayout.publicKey, Array(try publicKey.pem().utf8))
         bundle.add(BundleLayout.instructions, Array(VerifyInstructions.text(keyID: keyID, algorithm: key.algorithm).utf8))
 
-        let diagnostics = correlator.allDiagnostics
+        var diagnostics = derived.diagnostics
         let window = Manifest.WindowInfo(start: Timestamp.iso8601UTC(start), end: Timestamp.iso8601UTC(end))
+        let previous = try request.previous.map { try previousLink($0, window: window, diagnostics: &diagnostics) }
         let files = try bundle.finish(key: key, keyID: keyID) { merkleRoot, fileCount in
             Manifest(
                 schema: Manifest.schemaName, tool: .init(name: "git-evidence", version: toolVersion),
@@ -105,7 +100,7 @@ public enum EvidenceExport {
                                   bots: config.policy.bots.sorted(), authorisedApprovers: config.policy.authorisedApprovers.sorted(),
                                   requiredChecks: config.policy.requiredChecks),
                 counts: .init(changes: population.count, findings: Dictionary(grouping: findings, by: \.status.rawValue).mapValues(\.count), files: fileCount),
-                inputs: inputs, signer: .init(keyID: keyID, algorithm: key.algorithm.rawValue), previous: nil,
+                inputs: inputs, signer: .init(keyID: keyID, algorithm: key.algorithm.rawValue), previous: previous,
                 merkleRoot: merkleRoot, retainUntil: Timestamp.iso8601UTC(Timestamp.addingYears(6, to: end)),
                 generatedAt: request.asOf.map(Timestamp.iso8601UTC), diagnostics: diagnostics)
         }
@@ -119,6 +114,24 @@ public enum EvidenceExport {
             throw error
         }
         return ExportSummary(output: staged.target, changes: population.count, findings: findings, diagnostics: diagnostics)
+    }
+
+    /// The previous bundle's SHA256SUMS digest and window; a gap or overlap between the windows is reported.
+    static func previousLink(_ folder: String, window: Manifest.WindowInfo, diagnostics: inout [Diagnostic]) throws -> Manifest.Previous {
+        let sums = folder + "/" + BundleLayout.sums
+        guard FileManager.default.fileExists(atPath: sums) else { throw EvidenceError.unreadable(file: folder, reason: "not a bundle (no SHA256SUMS)") }
+        guard let data = FileManager.default.contents(atPath: folder + "/" + BundleLayout.manifest) else {
+            throw EvidenceError.unreadable(file: folder + "/" + BundleLayout.manifest, reason: "missing")
+        }
+        let manifest: Manifest
+        do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
+            throw EvidenceError.malformed(file: folder + "/" + BundleLayout.manifest, location: "", reason: "not a git-evidence manifest")
+        }
+        if manifest.window.end != window.start {
+            let gap = (Timestamp.parse(manifest.window.end) ?? 0) < (Timestamp.parse(window.start) ?? 0)
+            diagnostics.append(Diagnostic(subject: folder, message: "\(gap ? "gap" : "overlap") between windows: the previous bundle ends \(manifest.window.end), this one starts \(window.start)"))
+        }
+        return Manifest.Previous(sha256sums: try SHA256.hash(fileAt: sums).hex, window: manifest.window)
     }
 
     /// The migration and infrastructure part of a change's diff against its first parent.

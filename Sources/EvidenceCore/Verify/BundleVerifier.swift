@@ -1,0 +1,291 @@
+import EvidenceCrypto
+import Foundation
+
+/// One named check of a verification and its outcome.
+public struct VerificationCheck: Codable, Sendable, Equatable {
+    public let name: String
+    public let passed: Bool
+    public let detail: String
+}
+
+/// The outcome of verifying a bundle: verified only when every check passed.
+public struct VerificationReport: Encodable, Sendable {
+    public let bundle: String
+    public let checks: [VerificationCheck]
+    public var verified: Bool { checks.allSatisfy(\.passed) }
+
+    enum CodingKeys: String, CodingKey { case bundle, checks, verified }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(bundle, forKey: .bundle)
+        try container.encode(checks, forKey: .checks)
+        try container.encode(verified, forKey: .verified)
+    }
+}
+
+/// What `git-evidence verify` is asked to check.
+public struct VerificationRequest: Sendable {
+    public var bundle: String
+    public var trusted: [TrustedKey]
+    public var previous: String?
+    public var repository: String?
+
+    public init(bundle: String, trusted: [TrustedKey], previous: String? = nil, repository: String? = nil) {
+        self.bundle = bundle
+        self.trusted = trusted
+        self.previous = previous
+        self.repository = repository
+    }
+}
+
+/// Checks a bundle offline and trusts nothing in it: every listed file against SHA256SUMS, no unlisted or unsafe
+/// entries (no path that escapes the bundle, and no symlink, is ever opened), the signature with a trusted key
+/// valid at the bundle's time, the DSSE attestation and its subjects, the manifest's Merkle root and counts,
+/// and, when asked, the chain to the previous bundle and the population re-derived from the repository.
+public enum BundleVerifier {
+    public static func verify(_ request: VerificationRequest) throws -> VerificationReport {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: request.bundle, isDirectory: &isFolder), isFolder.boolValue else {
+            throw EvidenceError.unreadable(file: request.bundle, reason: "not a bundle folder")
+        }
+        var checks = [VerificationCheck]()
+        func record(_ name: String, _ passed: Bool, _ detail: String) { checks.append(VerificationCheck(name: name, passed: passed, detail: detail)) }
+        func record(_ check: VerificationCheck) { checks.append(check) }
+
+        let tree = BundleTree(root: request.bundle)
+        record("entries", tree.unsafe.isEmpty,
+               tree.unsafe.isEmpty ? "no symlinks or special files" : "not regular files (never opened): " + tree.unsafe.joined(separator: ", "))
+
+        // SHA256SUMS: its lines, each path safe.
+        guard tree.files.contains(BundleLayout.sums), let sumsBytes = tree.read(BundleLayout.sums) else {
+            record("files", false, "SHA256SUMS is missing: nothing can be checked")
+            return VerificationReport(bundle: request.bundle, checks: checks)
+        }
+        let listing = SumsListing(sumsBytes)
+        record("listing", listing.problems.isEmpty,
+               listing.problems.isEmpty ? "SHA256SUMS lists \(listing.entries.count) files, all paths inside the bundle" : listing.problems.joined(separator: "; "))
+
+        // Every listed file exists and matches.
+        var mismatched = [String](), missing = [String]()
+        for entry in listing.entries {
+            guard tree.files.contains(entry.path) else { missing.append(entry.path); continue }
+            if try SHA256.hash(fileAt: request.bundle + "/" + entry.path).hex != entry.digest { mismatched.append(entry.path) }
+        }
+        var fileProblems = [String]()
+        if !missing.isEmpty { fileProblems.append("missing: " + missing.joined(separator: ", ")) }
+        if !mismatched.isEmpty { fileProblems.append("do not match SHA256SUMS: " + mismatched.joined(separator: ", ")) }
+        record("files", fileProblems.isEmpty, fileProblems.isEmpty ? "\(listing.entries.count) listed files present and matching" : fileProblems.joined(separator: "; "))
+
+        let listed = Set(listing.entries.map(\.path))
+        let unlisted = BundleLayout.sorted(tree.files.filter { !listed.contains($0) && !BundleLayout.unlisted.contains($0) })
+        record("unlisted", unlisted.isEmpty, unlisted.isEmpty ? "no file outside SHA256SUMS" : "files not in SHA256SUMS: " + unlisted.joined(separator: ", "))
+
+        // The manifest (read only if listed and intact, so nothing below trusts an altered one).
+        let manifest: Manifest? = listed.contains(BundleLayout.manifest) && !mismatched.contains(BundleLayout.manifest)
+            ? tree.read(BundleLayout.manifest).flatMap { try? JSONDecoder().decode(Manifest.self, from: Data($0)) } : nil
+        let bundleTime = manifest.flatMap { $0.generatedAt.flatMap(Timestamp.parse) ?? Timestamp.parse($0.window.end) }
+
+        // The signature, by a trusted key valid at the bundle's time.
+        var signer: TrustedKey?
+        if let signature = tree.read(BundleLayout.signature) {
+            signer = try request.trusted.first { try $0.publicKey().verify(signature, over: sumsBytes) }
+            if let signer {
+                record("signature", true, "SHA256SUMS signed by trusted key \(signer.keyID) (\(signer.name))")
+                if let bundleTime {
+                    let valid = signer.isValid(at: bundleTime)
+                    record("key period", valid, valid ? "key valid at \(Timestamp.iso8601UTC(bundleTime))"
+                           : "key \(signer.keyID) was not valid at \(Timestamp.iso8601UTC(bundleTime)) (valid \(signer.period))")
+                }
+            } else {
+                record("signature", false, "SHA256SUMS.sig does not verify with any trusted key (\(request.trusted.map(\.keyID).map { String($0.prefix(16)) }.joined(separator: ", ")))")
+            }
+        } else {
+            record("signature", false, "SHA256SUMS.sig is missing")
+        }
+
+        // The DSSE envelope and its subjects.
+        record(attestation(tree, listing: listing, sumsBytes: sumsBytes, signer: signer))
+
+        // The manifest's Merkle root and counts.
+        if let manifest {
+            record(try manifestCheck(manifest, tree: tree, listing: listing, signer: signer))
+        } else {
+            record("manifest", false, "manifest.json is missing, altered or not a manifest")
+        }
+
+        if let previous = request.previous {
+            record(try chain(manifest, previous: previous))
+        }
+        if let repository = request.repository, let manifest {
+            record(try PopulationCheck.check(bundle: request.bundle, manifest: manifest, repository: repository))
+        }
+        return VerificationReport(bundle: request.bundle, checks: checks)
+    }
+
+    private static func attestation(_ tree: BundleTree, listing: SumsListing, sumsBytes: [UInt8], signer: TrustedKey?) -> VerificationCheck {
+        let name = "attestation"
+        guard let bytes = tree.read(BundleLayout.attestation),
+              let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)) else {
+            return VerificationCheck(name: name, passed: false, detail: "attestation.intoto.json is missing or not a DSSE envelope")
+        }
+        guard envelope.payloadType == DSSE.inTotoPayloadType, let payload = envelope.payloadBytes else {
+            return VerificationCheck(name: name, passed: false, detail: "payloadType is not \(DSSE.inTotoPayloadType) or the payload is not base64")
+        }
+        // Decoders accept base64 whose unused low bits vary; only the canonical spelling counts, so no two
+        // envelopes with different bytes verify as the same one.
+        let canonical = Data(payload).base64EncodedString() == envelope.payload && envelope.signatures.allSatisfy { signature in
+            Data(base64Encoded: signature.sig).map { $0.base64EncodedString() == signature.sig } ?? false
+        }
+        guard canonical else {
+            return VerificationCheck(name: name, passed: false, detail: "the envelope's base64 is not in canonical form")
+        }
+        guard let signer, let key = try? signer.publicKey() else {
+            return VerificationCheck(name: name, passed: false, detail: "not checked: no trusted key verified the bundle")
+        }
+        let pae = DSSE.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: payload)
+        let signed = envelope.signatures.contains { signature in
+            signature.keyid == signer.keyID
+                && (Data(base64Encoded: signature.sig).map { (try? key.verify([UInt8]($0), over: pae)) ?? false } ?? false)
+        }
+        guard signed else {
+            return VerificationCheck(name: name, passed: false, detail: "no envelope signature by key \(signer.keyID) verifies over the DSSE PAE")
+        }
+        guard let statement = try? JSONDecoder().decode(InTotoStatement.self, from: Data(payload)), statement.type == InTotoStatement.type else {
+            return VerificationCheck(name: name, passed: false, detail: "the payload is not an in-toto Statement v1")
+        }
+        var expected = Dictionary(listing.entries.map { ($0.path, $0.digest) }, uniquingKeysWith: { first, _ in first })
+        expected[BundleLayout.sums] = (try? SHA256.hash(sumsBytes).hex) ?? ""
+        expected[BundleLayout.signature] = tree.read(BundleLayout.signature).flatMap { try? SHA256.hash($0).hex } ?? ""
+        let subjects = Dictionary(statement.subject.map { ($0.name, $0.digest["sha256"] ?? "") }, uniquingKeysWith: { first, _ in first })
+        let differing = BundleLayout.sorted(Set(expected.keys).union(subjects.keys).filter { expected[$0] != subjects[$0] })
+        guard differing.isEmpty else {
+            return VerificationCheck(name: name, passed: false, detail: "subjects differ from the bundle for: " + differing.joined(separator: ", "))
+        }
+        return VerificationCheck(name: name, passed: true, detail: "DSSE signature verified; \(subjects.count) subjects match the bundle")
+    }
+
+    private static func manifestCheck(_ manifest: Manifest, tree: BundleTree, listing: SumsListing, signer: TrustedKey?) throws -> VerificationCheck {
+        var problems = [String]()
+        let contentLines = listing.entries.filter { $0.path != BundleLayout.manifest }.map { BundleLayout.sumLine($0.digest, $0.path) }
+        let root = try MerkleTree.root(lines: contentLines).hex
+        if root != manifest.merkleRoot { problems.append("merkle_root \(manifest.merkleRoot.prefix(16)) but the files give \(root.prefix(16))") }
+        if manifest.counts.files != listing.entries.count { problems.append("counts.files \(manifest.counts.files) but SHA256SUMS lists \(listing.entries.count)") }
+        if let lines = tree.read("changes.jsonl") {
+            let count = lines.split(separator: 0x0a).count
+            if count != manifest.counts.changes { problems.append("counts.changes \(manifest.counts.changes) but changes.jsonl has \(count)") }
+        }
+        if let bytes = tree.read("findings.json"), let findings = try? JSONDecoder().decode([Finding].self, from: Data(bytes)) {
+            let counts = Dictionary(grouping: findings, by: \.status.rawValue).mapValues(\.count)
+            if counts != manifest.counts.findings { problems.append("counts.findings differ from findings.json") }
+        } else {
+            problems.append("findings.json is missing or unreadable")
+        }
+        if let signer, manifest.signer.keyID != signer.keyID {
+            problems.append("signer.key_id \(manifest.signer.keyID.prefix(16)) is not the signing key \(signer.keyID.prefix(16))")
+        }
+        return VerificationCheck(name: "manifest", passed: problems.isEmpty,
+                                 detail: problems.isEmpty ? "merkle root and counts match" : problems.joined(separator: "; "))
+    }
+
+    private static func chain(_ manifest: Manifest?, previous: String) throws -> VerificationCheck {
+        guard let manifest else { return VerificationCheck(name: "chain", passed: false, detail: "not checked: no usable manifest") }
+        guard let recorded = manifest.previous else {
+            return VerificationCheck(name: "chain", passed: false, detail: "the bundle records no previous bundle")
+        }
+        let sums = previous + "/" + BundleLayout.sums
+        guard FileManager.default.fileExists(atPath: sums) else {
+            throw EvidenceError.unreadable(file: previous, reason: "not a bundle (no SHA256SUMS)")
+        }
+        let digest = try SHA256.hash(fileAt: sums).hex
+        guard digest == recorded.sha256sums else {
+            return VerificationCheck(name: "chain", passed: false,
+                                     detail: "previous bundle's SHA256SUMS is \(digest.prefix(16)), the manifest records \(recorded.sha256sums.prefix(16))")
+        }
+        if recorded.window.end != manifest.window.start {
+            let kind = (Timestamp.parse(recorded.window.end) ?? 0) < (Timestamp.parse(manifest.window.start) ?? 0) ? "gap" : "overlap"
+            return VerificationCheck(name: "chain", passed: false,
+                                     detail: "\(kind) between windows: previous ends \(recorded.window.end), this starts \(manifest.window.start)")
+        }
+        return VerificationCheck(name: "chain", passed: true, detail: "follows the previous bundle (SHA256SUMS \(digest.prefix(16))), windows contiguous")
+    }
+}
+
+/// The bundle folder as found on disk, walked without following symlinks.
+struct BundleTree {
+    let root: String
+    /// Regular files, relative paths.
+    private(set) var files = Set<String>()
+    /// Symlinks and special files, relative paths: reported, never opened.
+    private(set) var unsafe = [String]()
+
+    init(root: String) {
+        self.root = root
+        walk("")
+        unsafe.sort()
+    }
+
+    private mutating func walk(_ relative: String) {
+        let folder = relative.isEmpty ? root : root + "/" + relative
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names.sorted() {
+            let path = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            guard lstat(root + "/" + path, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: files.insert(path)
+            case S_IFDIR: walk(path)
+            case S_IFLNK: unsafe.append(path + " (symlink)")
+            default: unsafe.append(path + " (special file)")
+            }
+        }
+    }
+
+    /// The bytes of a regular file found by the walk; nil for anything else.
+    func read(_ path: String) -> [UInt8]? {
+        guard files.contains(path), let data = FileManager.default.contents(atPath: root + "/" + path) else { return nil }
+        return [UInt8](data)
+    }
+}
+
+/// SHA256SUMS parsed strictly: `<64 lowercase hex>  <path>` lines, each path relative and inside the bundle.
+struct SumsListing {
+    struct Entry {
+        let digest: String
+        let path: String
+    }
+
+    private(set) var entries = [Entry]()
+    private(set) var problems = [String]()
+
+    init(_ bytes: [UInt8]) {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            problems.append("SHA256SUMS is not UTF-8 text")
+            return
+        }
+        if !text.isEmpty && !text.hasSuffix("\n") { problems.append("SHA256SUMS does not end with a newline") }
+        var seen = Set<String>()
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated() {
+            guard let match = line.wholeMatch(of: #/([0-9a-f]{64})  (.+)/#) else {
+                problems.append("SHA256SUMS line \(number + 1) is not '<sha256>  <path>'")
+                continue
+            }
+            let path = String(match.2)
+            guard Self.isSafe(path) else {
+                problems.append("SHA256SUMS line \(number + 1) names a path outside the bundle: \(path)")
+                continue
+            }
+            guard seen.insert(path).inserted else {
+                problems.append("SHA256SUMS lists \(path) twice")
+                continue
+            }
+            entries.append(Entry(digest: String(match.1), path: path))
+        }
+    }
+
+    /// Relative, no `.` or `..` or empty parts, no backslash or control characters.
+    static func isSafe(_ path: String) -> Bool {
+        guard !path.hasPrefix("/"), !path.contains("\\"), !path.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return false }
+        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GitKit
+
+/// `verify --repo`: derives the evidence again from the repository and the bundle's own `inputs/` (its settings
+/// file and GitHub export) for the manifest's branch and window, and compares it with the bundle's
+/// `changes.jsonl` and `findings.json`. A rewritten history, a change left out or slipped in, or an edited
+/// finding shows up as a difference.
+enum PopulationCheck {
+    static func check(bundle: String, manifest: Manifest, repository path: String) throws -> VerificationCheck {
+        let name = "population"
+        let repository = try Repository(path: path)
+        let branch: Branch
+        do {
+            branch = try repository.resolveBranch(manifest.repository.branch)
+        } catch {
+            return VerificationCheck(name: name, passed: false, detail: "the repository has no branch \(manifest.repository.branch)")
+        }
+        guard let start = Timestamp.parse(manifest.window.start), let end = Timestamp.parse(manifest.window.end) else {
+            return VerificationCheck(name: name, passed: false, detail: "the manifest's window is not readable")
+        }
+        let settingsFile = bundle + "/inputs/settings/" + EvidenceConfig.fileName
+        let config = FileManager.default.fileExists(atPath: settingsFile)
+            ? try EvidenceConfig.load(file: settingsFile) : EvidenceConfig.defaults
+        let rules = (config.classifier.migrationRules.map(\.description), config.classifier.infrastructureRules.map(\.description))
+        guard rules.0 == manifest.parameters.migrationRules, rules.1 == manifest.parameters.infrastructureRules else {
+            return VerificationCheck(name: name, passed: false, detail: "the bundle's settings file does not give the rules its manifest records")
+        }
+        let derived = try EvidenceDerivation.derive(repository: repository, branch: branch, config: config,
+                                                    github: bundle + "/inputs/github", window: AuditWindow(start: start, end: end))
+
+        let recorded = (FileManager.default.contents(atPath: bundle + "/changes.jsonl").map { [UInt8]($0) } ?? [])
+        let derivedLines = try derived.changesJSONLines()
+        var problems = [String]()
+        if recorded != derivedLines {
+            let recordedCommits = commits(in: recorded)
+            let derivedCommits = derived.population.map(\.change.commit)
+            let missing = derivedCommits.filter { !recordedCommits.contains($0) }
+            let extra = recordedCommits.filter { !derivedCommits.contains($0) }
+            if !missing.isEmpty { problems.append("changes in the repository but not in the bundle: " + missing.map { String($0.prefix(12)) }.joined(separator: ", ")) }
+            if !extra.isEmpty { problems.append("changes in the bundle but not in the repository: " + extra.map { String($0.prefix(12)) }.joined(separator: ", ")) }
+            if missing.isEmpty && extra.isEmpty { problems.append("changes.jsonl differs from the re-derived population (same commits, different details)") }
+        }
+        let recordedFindings = FileManager.default.contents(atPath: bundle + "/findings.json").map { [UInt8]($0) } ?? []
+        if recordedFindings != (try derived.findingsJSON()) { problems.append("findings.json differs from the re-derived findings") }
+        return VerificationCheck(name: name, passed: problems.isEmpty,
+                                 detail: problems.isEmpty ? "re-derived \(derived.population.count) changes and their findings from \(path): identical" : problems.joined(separator: "; "))
+    }
+
+    private static func commits(in lines: [UInt8]) -> [String] {
+        lines.split(separator: 0x0a).compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])?["commit"] as? String
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import EvidenceCore
+import Foundation
+
+/// `git-evidence verify`: check a bundle offline.
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a bundle offline: files, signature by a trusted key, attestation, manifest; optionally the chain and the repository.",
+        discussion: "Exit 0 verified, 1 not verified (each failed check is named), 2 unusable input."
+    )
+
+    @Argument(help: "The bundle folder.")
+    var bundle: String
+
+    @Option(help: "The signer's trusted public key (PEM).")
+    var key: String?
+
+    @Option(help: "A folder of trusted public keys (NAME.pem, with an optional NAME.yml giving not_before / not_after).")
+    var trustedKeys: String?
+
+    @Option(help: "The previous bundle: check that this one chains to it.")
+    var previous: String?
+
+    @Option(help: "The repository: re-derive the population and findings from it and the bundle's inputs, and compare.")
+    var repo: String?
+
+    @Flag(help: "Write the checks as JSON.")
+    var json = false
+
+    func validate() throws {
+        if (key == nil) == (trustedKeys == nil) {
+            throw ValidationError("give the trusted key: --key PUB.pem or --trusted-keys DIR (one of them)")
+        }
+    }
+
+    func run() throws {
+        let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? TrustStore.load(folder: trustedKeys!)
+        let report = try BundleVerifier.verify(VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.verified ? "verified: \(bundle)" : "NOT VERIFIED: \(bundle)")
+            for check in report.checks {
+                print("  \(check.passed ? "ok  " : "FAIL")  \(check.name): \(check.detail)")
+            }
+        }
+        if !report.verified { throw ExitCode(1) }
+    }
+}
