@@ -50,6 +50,9 @@ let package = Package(
 
         // Fixture repositories built in code with fixed names and dates (tests only: uses the git CLI).
         .target(name: "EvidenceTestSupport", path: "Tests/Support"),
+        // Measured by `make bench`; not a product.
+        .executableTarget(name: "evidence-bench", dependencies: ["EvidenceCrypto"], path: "Benchmarks/evidence-bench"),
+
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "EvidenceTestSupport"]),
         .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto", "EvidenceTestSupport"]),
         .testTarget(name: "EvidenceCoreTests", dependencies: ["EvidenceCore", "GitKit", "EvidenceTestSupport"]),
