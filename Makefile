@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
 # System packages the build and the tests need on a fresh Debian machine.
-APT_PACKAGES := libgit2-dev libssl-dev pkg-config git openssl python3
+APT_PACKAGES := libgit2-dev libssl-dev zlib1g-dev pkg-config git openssl python3
 
 # A Python with securesystemslib, for the DSSE interoperability test (PyPI is reachable from CI).
 INTEROP_VENV := .build/interop-venv

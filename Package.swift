@@ -20,6 +20,7 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "openssl",
@@ -34,7 +35,7 @@ let package = Package(
         .target(
             name: "EvidenceCore",
             dependencies: [
-                "GitKit", "EvidenceCrypto",
+                "GitKit", "EvidenceCrypto", "CZlib",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

@@ -29,6 +29,9 @@ struct Export: ParsableCommand {
     @Option(help: "The previous bundle: record its SHA256SUMS digest and window, so bundles form a chain.")
     var previous: String?
 
+    @Flag(help: "Also write OUT.tar.gz, a deterministic archive of the bundle.")
+    var archive = false
+
     @Flag(help: "Replace an existing output folder.")
     var force = false
 
@@ -60,9 +63,11 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let summary = try EvidenceExport.run(ExportRequest(
+        var request = ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github, keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous))
+            github: github, keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous)
+        request.archive = archive
+        let summary = try EvidenceExport.run(request)
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
         }

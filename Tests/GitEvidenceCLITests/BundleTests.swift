@@ -172,3 +172,29 @@ enum BundleFixture {
         }
     }
 }
+
+@Suite struct ArchiveTests {
+    @Test func theArchiveIsDeterministicAndExtractsToAVerifiableBundle() throws {
+        let (privateKey, publicKey) = try BundleFixture.keys("ed25519")
+        let (first, output) = try BundleFixture.export(key: privateKey, extra: ["--archive"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let (_, again) = try BundleFixture.export(key: privateKey, extra: ["--archive"])
+        let archive = try #require(FileManager.default.contents(atPath: output + ".tar.gz"))
+        #expect(archive == FileManager.default.contents(atPath: again + ".tar.gz"))
+
+        // GNU tar reads it; what it extracts is the bundle, and verifies.
+        let folder = try TemporaryFolder.make("extracted")
+        let extract = try Command.run("/usr/bin/env", ["tar", "-xzf", output + ".tar.gz", "-C", folder])
+        #expect(extract.status == 0, "\(extract.stderr)")
+        #expect(try BundleFixture.files(folder + "/evidence") == (try BundleFixture.files(output)))
+        let listing = try Command.run("/usr/bin/env", ["tar", "-tvzf", output + ".tar.gz"],
+                                      environment: ["TZ": "UTC", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+        let lines = listing.stdout.split(separator: "\n")
+        #expect(lines.first == "drwxr-xr-x 0/0               0 2026-10-01 00:00 evidence/")
+        // Owner 0:0 and the window's end as the time of every entry, in byte order of the paths.
+        #expect(lines.allSatisfy { $0.contains(" 0/0 ") && $0.contains(" 2026-10-01 00:00 evidence/") })
+        #expect(lines.dropFirst().first?.hasSuffix(" evidence/SHA256SUMS") == true)
+        let verified = try Binary.run(["verify", folder + "/evidence", "--key", publicKey])
+        #expect(verified.status == 0, "\(verified.stdout)")
+    }
+}

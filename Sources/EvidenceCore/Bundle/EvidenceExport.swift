@@ -12,6 +12,8 @@ public struct ExportRequest: Sendable {
     public var keyPath: String
     public var output: String
     public var force: Bool
+    /// Also write `<output>.tar.gz`.
+    public var archive: Bool = false
     /// The previous bundle of the chain, if any.
     public var previous: String?
     /// The time to record as `generated_at` (from `--as-of` or `SOURCE_DATE_EPOCH`); nil records none.
@@ -113,7 +115,27 @@ public enum EvidenceExport {
             staged.discard()
             throw error
         }
+        if request.archive {
+            try writeArchive(of: files, folder: staged.target, time: end)
+        }
         return ExportSummary(output: staged.target, changes: population.count, findings: findings, diagnostics: diagnostics)
+    }
+
+    /// Writes `<folder>.tar.gz` beside the folder, through a temporary name renamed into place.
+    static func writeArchive(of files: [String: [UInt8]], folder: String, time: Int64) throws {
+        let url = URL(fileURLWithPath: folder)
+        let target = folder + ".tar.gz"
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tar.gz.partial").path
+        let bytes = try TarArchive.gzip(folder: url.lastPathComponent, files: files, time: time)
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            throw EvidenceError.unwritable(path: target, reason: error.localizedDescription)
+        }
+        guard rename(temporary, target) == 0 else {
+            unlink(temporary)
+            throw EvidenceError.unwritable(path: target, reason: String(cString: strerror(errno)))
+        }
     }
 
     /// The previous bundle's SHA256SUMS digest and window; a gap or overlap between the windows is reported.
