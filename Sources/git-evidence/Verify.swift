@@ -37,9 +37,7 @@ struct Verify: ParsableCommand {
         let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? TrustStore.load(folder: trustedKeys!)
         let report = try BundleVerifier.verify(VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo))
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: try BundleLayout.jsonEncoder.encode(report), as: UTF8.self))
         } else {
             print(report.verified ? "verified: \(bundle)" : "NOT VERIFIED: \(bundle)")
             for check in report.checks {

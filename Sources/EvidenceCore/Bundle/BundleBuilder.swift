@@ -20,9 +20,15 @@ public enum BundleLayout {
     /// One GNU `sha256sum` line.
     public static func sumLine(_ digest: String, _ path: String) -> String { "\(digest)  \(path)\n" }
 
-    static var jsonEncoder: JSONEncoder {
+    /// JSON for files people read: sorted keys, indented.
+    public static var jsonEncoder: JSONEncoder { encoder([.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]) }
+
+    /// JSON on one line (JSON Lines, signed payloads): sorted keys, so equal values always give equal bytes.
+    public static var compactEncoder: JSONEncoder { encoder([.sortedKeys, .withoutEscapingSlashes]) }
+
+    private static func encoder(_ formatting: JSONEncoder.OutputFormatting) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = formatting
         return encoder
     }
 }
@@ -55,9 +61,7 @@ public struct BundleBuilder {
         let statement = InTotoStatement(
             subject: BundleLayout.sorted(digests.keys).map { .init(name: $0, digest: ["sha256": digests[$0]!]) },
             predicate: manifest.summary(manifestSHA256: digests[BundleLayout.manifest]!))
-        let payloadEncoder = JSONEncoder()
-        payloadEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let envelope = try DSSE.sign(payload: [UInt8](try payloadEncoder.encode(statement)), payloadType: DSSE.inTotoPayloadType, key: key, keyID: keyID)
+        let envelope = try DSSE.sign(payload: [UInt8](try BundleLayout.compactEncoder.encode(statement)), payloadType: DSSE.inTotoPayloadType, key: key, keyID: keyID)
         files[BundleLayout.attestation] = [UInt8](try BundleLayout.jsonEncoder.encode(envelope)) + [0x0a]
         return files
     }

@@ -14,8 +14,7 @@ public struct DerivedEvidence {
 
     /// `changes.jsonl` as the bundle holds it.
     public func changesJSONLines() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = BundleLayout.compactEncoder
         return try records.flatMap { [UInt8](try encoder.encode($0)) + [0x0a] }
     }
 

@@ -3,9 +3,7 @@ import Foundation
 extension Change {
     /// One JSON object on one line, keys sorted, so equal changes always print the same bytes.
     public func jsonLine() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        String(decoding: try BundleLayout.compactEncoder.encode(self), as: UTF8.self)
     }
 
     /// One line for people: short id, UTC date, author, subject and what kind of paths it touched.
