@@ -26,16 +26,20 @@ put drizzle/meta/_journal.json '{"version":"7","dialect":"postgresql","entries":
 put infra/prod/main.tf 'terraform {\n  required_version = ">= 1.6"\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "~> 5.0" }\n  }\n}\n'
 put infra/prod/.terraform.lock.hcl 'provider "registry.terraform.io/hashicorp/aws" {\n  version = "5.40.0"\n}\n'
 as "Alice Doe" alice@acme.example 2026-06-20T10:00:00Z -- commit -q -m "Initial schema and infrastructure"
+BASE=$(g rev-parse HEAD)
 
 # PR #41, merged with a merge commit: a new table and its down migration.
 g checkout -q -b feature/orders
 put drizzle/0001_orders.sql 'CREATE TABLE "orders" ("id" serial PRIMARY KEY, "user_id" integer REFERENCES "users");\n'
 as "Bob Roe" bob@acme.example 2026-07-06T09:12:00+02:00 -- commit -q -m "Add orders table"
+ORDERS1=$(g rev-parse HEAD)
 put drizzle/0001_orders.down.sql 'DROP TABLE "orders";\n'
 put drizzle/meta/_journal.json '{"version":"7","dialect":"postgresql","entries":[{"idx":0,"tag":"0000_init","when":1782813600000},{"idx":1,"tag":"0001_orders","when":1783322000000}]}\n'
 as "Bob Roe" bob@acme.example 2026-07-06T11:40:00+02:00 -- commit -q -m "Add down migration and journal entry"
+ORDERS2=$(g rev-parse HEAD)
 g checkout -q main
 as "GitHub" noreply@github.com 2026-07-07T14:03:00Z -- merge -q --no-ff -m "Merge pull request #41 from acme/feature/orders" feature/orders
+MERGE41=$(g rev-parse HEAD)
 
 # App-only work and look-alike names: not part of the population.
 put src/db/migrate.ts 'export async function migrate() {}\n'
@@ -46,10 +50,12 @@ as "Carol Poe" carol@acme.example 2026-07-09T16:20:00Z -- commit -q -m "Document
 g checkout -q -b feature/vpc
 put infra/prod/vpc.tf 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
 as "Carol Poe" carol@acme.example 2026-07-20T10:00:00Z -- commit -q -m "wip vpc"
+VPC=$(g rev-parse HEAD)
 g checkout -q main
 g merge -q --squash feature/vpc >/dev/null
 GIT_COMMITTER_NAME=GitHub GIT_COMMITTER_EMAIL=noreply@github.com GIT_COMMITTER_DATE=2026-07-21T08:30:00Z \
   as "Carol Poe" carol@acme.example 2026-07-21T08:30:00Z -- commit -q -m "Add production VPC (#43)"
+SQUASH43=$(g rev-parse HEAD)
 
 # A direct push to main, with no down migration: the kind of change an auditor asks about.
 put drizzle/0002_hotfix_index.sql 'CREATE INDEX "orders_user_idx" ON "orders" ("user_id");\n'
@@ -60,10 +66,20 @@ put infra/prod/vpc.tf 'resource "aws_vpc" "main" {\n  cidr_block = "10.1.0.0/16"
 as "Carol Poe" carol@acme.example 2026-10-02T09:00:00Z -- commit -q -m "Widen VPC range (#44)"
 g branch -q -D feature/orders feature/vpc
 
-echo "sample repository: $REPO"
+# The GitHub REST export, as `gh api --paginate` saves it.
+rm -rf "$WORK/github" "$WORK/keys" "$WORK/evidence-2026-Q3"
+python3 "$(dirname "$0")/demo-github.py" "$WORK/github" base="$BASE" orders1="$ORDERS1" orders2="$ORDERS2" \
+  merge41="$MERGE41" vpc="$VPC" squash43="$SQUASH43"
+
+run() { echo; echo "\$ git-evidence $*"; "$BIN" "$@"; }
+echo "sample repository: $REPO (Drizzle migrations, Terraform; merge, squash and a direct push)"
+run changes --repo "$REPO" --window 2026-Q3
+run keygen --out "$WORK/keys"
+run export --repo "$REPO" --window 2026-Q3 --github "$WORK/github" --key "$WORK/keys/signing.key.pem" \
+  --out "$WORK/evidence-2026-Q3" --archive
+run verify "$WORK/evidence-2026-Q3" --key "$WORK/keys/signing.pub.pem" --repo "$REPO"
 echo
-echo "\$ git-evidence changes --repo $REPO --window 2026-Q3"
-"$BIN" changes --repo "$REPO" --window 2026-Q3
-echo
-echo "\$ git-evidence changes --repo $REPO --window 2026-Q3 --json | head -n 1"
-"$BIN" changes --repo "$REPO" --window 2026-Q3 --json | head -n 1
+echo "failing controls (from $WORK/evidence-2026-Q3/findings.json):"
+python3 -c 'import json,sys
+for f in json.load(open(sys.argv[1])):
+    if f["status"] == "fail": print("  %-28s %s  %s" % (f["control"], (f["change"] or "-")[:12], f["detail"]))' "$WORK/evidence-2026-Q3/findings.json"

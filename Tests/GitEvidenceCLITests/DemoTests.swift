@@ -1,0 +1,20 @@
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+@Suite struct DemoTests {
+    /// What `make demo` runs, with the binary under test and a scratch folder (no package installs).
+    @Test func theDemoRunsTheWholeFlowAndTheBundleVerifies() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let work = try TemporaryFolder.make("demo")
+        var environment = ProcessInfo.processInfo.environment
+        environment["DEMO_WORK"] = work
+        let result = try Command.run("/bin/bash", [root.appendingPathComponent("scripts/demo.sh").path, Binary.path], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("wrote \(work)/evidence-2026-Q3: 3 changes, 13 findings, 5 failing"))
+        #expect(result.stdout.contains("verified: \(work)/evidence-2026-Q3\n"))
+        #expect(result.stdout.contains("ok    population: re-derived 3 changes"))
+        #expect(result.stdout.contains("CC8.1-traceable              10d30bbdfcf3  No merged pull request: pushed directly to the branch."))
+        #expect(FileManager.default.fileExists(atPath: work + "/evidence-2026-Q3.tar.gz"))
+    }
+}
