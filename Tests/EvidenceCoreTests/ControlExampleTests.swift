@@ -29,6 +29,7 @@ struct ControlCase: Sendable, CustomTestStringConvertible {
     @Test func controlIdsAreTheCatalogueIds() {
         #expect(ControlCatalogue.changeControls.map { type(of: $0).id } == [
             "CC8.1-traceable", "CC8.1-independent-approval", "CC8.1-approval-current", "CC8.1-tested",
+            "CC8.1-migration-reversible", "CC8.1-migration-immutable",
         ])
     }
 }

@@ -36,18 +36,19 @@ import Testing
             statuses["\(change) \(finding["control"]!)"] = finding["status"] as? String
         }
         let expected: [String: [String]] = [
-            // traceable, independent-approval, approval-current, tested
-            "merge": ["pass", "pass", "pass", "pass"],
-            "squash": ["pass", "fail", "not_applicable", "fail"],       // self-approval and a bot; a failing check
-            "rebase-1": ["pass", "pass", "fail", "pass"],             // approved before the second commit
-            "rebase-2": ["pass", "pass", "fail", "pass"],
-            "revoked": ["pass", "fail", "not_applicable", "pass"],     // changes requested after approval; a dismissal
-            "pr-commits": ["pass", "pass", "pass", "pass"],
-            "subject": ["pass", "pass", "pass", "pass"],
-            "direct": ["fail", "fail", "not_applicable", "fail"],
-            "unknown-pr": ["fail", "fail", "not_applicable", "fail"],
+            // traceable, independent-approval, approval-current, tested, migration-reversible, migration-immutable
+            "merge": ["pass", "pass", "pass", "pass", "pass", "pass"],                        // with its .down.sql
+            "squash": ["pass", "fail", "not_applicable", "fail", "not_applicable", "not_applicable"],  // self-approval, a bot, a failing check
+            "rebase-1": ["pass", "pass", "fail", "pass", "fail", "pass"],                     // approved before the second commit
+            "rebase-2": ["pass", "pass", "fail", "pass", "fail", "pass"],
+            "revoked": ["pass", "fail", "not_applicable", "pass", "fail", "pass"],           // changes requested after approval
+            "pr-commits": ["pass", "pass", "pass", "pass", "fail", "pass"],
+            "subject": ["pass", "pass", "pass", "pass", "fail", "pass"],
+            "direct": ["fail", "fail", "not_applicable", "fail", "fail", "pass"],
+            "unknown-pr": ["fail", "fail", "not_applicable", "fail", "not_applicable", "not_applicable"],
         ]
-        let controls = ["CC8.1-traceable", "CC8.1-independent-approval", "CC8.1-approval-current", "CC8.1-tested"]
+        let controls = ["CC8.1-traceable", "CC8.1-independent-approval", "CC8.1-approval-current", "CC8.1-tested",
+                        "CC8.1-migration-reversible", "CC8.1-migration-immutable"]
         for (change, row) in expected {
             for (control, status) in zip(controls, row) {
                 #expect(statuses["\(change) \(control)"] == status, "\(change) \(control)")

@@ -28,8 +28,11 @@ public enum EvidenceDerivation {
     public static func derive(repository: Repository, branch: Branch, config: EvidenceConfig, github: String, window: AuditWindow) throws -> DerivedEvidence {
         var correlator = Correlator(export: try GitHubExport.load(folder: github))
         var population = [CorrelatedChange]()
+        let inspector = MigrationInspector(repository: repository)
         try ChangeCollector(repository: repository, classifier: config.classifier).collect(branch: branch, window: window) { change in
-            population.append(try correlator.correlate(change))
+            var correlated = try correlator.correlate(change)
+            correlated.migrations = try inspector.inspect(change)
+            population.append(correlated)
         }
         let branchName = branch.shortName.hasPrefix("origin/") ? String(branch.shortName.dropFirst("origin/".count)) : branch.shortName
         let protection = try correlator.protection(branch: branchName)

@@ -55,13 +55,16 @@ public struct CorrelatedChange: Sendable, Hashable {
     public let untrustedReference: UntrustedReference?
     /// For a change without a pull request: checks recorded on the commit itself, if exported.
     public let commitChecks: CheckEvidence?
+    /// The migration files it touched, as found in its tree.
+    public var migrations: [MigrationFile]
 
     public init(change: Change, pullRequest: PullRequestEvidence?, match: MatchRule?, untrustedReference: UntrustedReference?,
-                commitChecks: CheckEvidence? = nil) {
+                commitChecks: CheckEvidence? = nil, migrations: [MigrationFile] = []) {
         self.change = change
         self.pullRequest = pullRequest
         self.match = match
         self.untrustedReference = untrustedReference
         self.commitChecks = commitChecks
+        self.migrations = migrations
     }
 }

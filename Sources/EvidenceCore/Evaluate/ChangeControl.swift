@@ -28,7 +28,7 @@ public struct ControlExample: Sendable {
 /// The per-change controls, in the order findings list them.
 public enum ControlCatalogue {
     public static let changeControls: [any ChangeControl] = [
-        Traceable(), IndependentApproval(), ApprovalCurrent(), Tested(),
+        Traceable(), IndependentApproval(), ApprovalCurrent(), Tested(), MigrationReversible(), MigrationImmutable(),
     ]
 
     /// Every example of every per-change control, labelled with its control id.

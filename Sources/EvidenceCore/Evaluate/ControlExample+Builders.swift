@@ -1,3 +1,5 @@
+import GitKit
+
 /// Compact builders for the controls' examples: a pull request by alice, reviewed by others, with checks.
 enum Example {
     static let head = "c0ffee0000000000000000000000000000000002"
@@ -37,6 +39,17 @@ enum Example {
         let evidence = PullRequestEvidence(pullRequest: pull, reviews: reviews, commits: commits,
                                            checks: CheckEvidence(sha: head, runs: runs, statuses: statuses))
         return CorrelatedChange(change: change, pullRequest: evidence, match: .mergeCommitSHA, untrustedReference: nil)
+    }
+
+    static func migrations(_ files: [MigrationFile]) -> CorrelatedChange {
+        var change = reviewed()
+        change.migrations = files
+        return change
+    }
+
+    static func sql(_ path: String, _ status: PathStatus = .added, flavour: MigrationFlavour = .drizzle, down: String? = nil,
+                    isScript: Bool = true, isDown: Bool = false) -> MigrationFile {
+        MigrationFile(path: path, flavour: flavour, status: status, isScript: isScript, isDown: isDown, down: down)
     }
 
     static func directPush(subject: String = "hotfix: add index", untrusted: UntrustedReference? = nil, checks: CheckEvidence? = nil) -> CorrelatedChange {

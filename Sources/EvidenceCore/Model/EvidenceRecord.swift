@@ -30,13 +30,16 @@ public struct PullRequestSummary: Codable, Sendable, Hashable {
     }
 }
 
-/// One line of `changes.jsonl`: the change as `changes --json` prints it, plus its pull request.
+/// One line of `changes.jsonl`: the change as `changes --json` prints it, plus its pull request and migrations.
 public struct EvidenceRecord: Encodable, Sendable {
     public let change: Change
     public let pullRequest: PullRequestSummary?
     public let untrustedReference: UntrustedReference?
+    /// The migration files touched, with flavour and down migration.
+    public let migrations: [MigrationFile]
 
     enum CodingKeys: String, CodingKey {
+        case migrations
         case pullRequest = "pull_request"
         case untrustedReference = "untrusted_reference"
     }
@@ -44,6 +47,7 @@ public struct EvidenceRecord: Encodable, Sendable {
     public init(_ correlated: CorrelatedChange, policy: ReviewPolicy) {
         change = correlated.change
         untrustedReference = correlated.untrustedReference
+        migrations = correlated.migrations
         pullRequest = correlated.pullRequest.map { evidence in
             let pull = evidence.pullRequest
             let approvers = evidence.reviews == nil ? [] :
@@ -61,5 +65,6 @@ public struct EvidenceRecord: Encodable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(pullRequest, forKey: .pullRequest)
         try container.encode(untrustedReference, forKey: .untrustedReference)
+        try container.encode(migrations, forKey: .migrations)
     }
 }

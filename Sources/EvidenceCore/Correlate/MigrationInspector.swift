@@ -1,0 +1,83 @@
+import GitKit
+
+/// Looks at the migration files a change touched, in that commit's tree: their flavour, whether they are scripts
+/// or metadata, and for each added up-migration whether its down migration exists (SPEC §2 convention:
+/// `<name>.down.sql` beside it, the same file name in a `down/` folder beside it, or Flyway's `U<ver>__*.sql`).
+public struct MigrationInspector {
+    public let repository: Repository
+
+    public init(repository: Repository) { self.repository = repository }
+
+    public func inspect(_ change: Change) throws -> [MigrationFile] {
+        guard let commit = ObjectID(hex: change.commit) else { return [] }
+        return try change.paths.filter { $0.kind == .migration }.map { path in
+            let flavour = Self.flavour(of: path.path)
+            let script = Self.isScript(path.path)
+            let down = Self.isDown(path.path)
+            var found: String?
+            if path.status == .added || path.status == .renamed, script, !down {
+                found = try downMigration(for: path.path, in: commit)
+            }
+            return MigrationFile(path: path.path, flavour: flavour, status: path.status, isScript: script, isDown: down, down: found)
+        }
+    }
+
+    /// The first existing down migration for `path` in the commit's tree, by the convention's candidates.
+    private func downMigration(for path: String, in commit: ObjectID) throws -> String? {
+        for candidate in Self.downCandidates(for: path) where try repository.blobID(atPath: candidate, in: commit) != nil {
+            return candidate
+        }
+        if let version = Self.flywayVersion(path) {
+            // Flyway's undo migration shares the version, not the description: look for U<ver>__*.sql beside it.
+            let folder = Self.folder(of: path)
+            for name in try repository.fileNames(in: folder, at: commit) where name.hasPrefix("U\(version)__") && name.hasSuffix(".sql") {
+                return folder.isEmpty ? name : folder + "/" + name
+            }
+        }
+        return nil
+    }
+
+    static func downCandidates(for path: String) -> [String] {
+        let folder = folder(of: path)
+        let name = String(path.split(separator: "/").last ?? "")
+        guard let dot = name.lastIndex(of: ".") else { return [] }
+        let stem = name[..<dot], ext = name[dot...]
+        let prefix = folder.isEmpty ? "" : folder + "/"
+        return [prefix + stem + ".down" + ext, prefix + "down/" + name]
+    }
+
+    static func flavour(of path: String) -> MigrationFlavour {
+        let name = String(path.split(separator: "/").last ?? "")
+        if flywayVersion(path) != nil || name.hasPrefix("R__") || name.firstMatch(of: #/^U\d/#) != nil { return .flyway }
+        if path.contains("/meta/_journal.json") || path.hasPrefix("drizzle/") || path.contains("/drizzle/") { return .drizzle }
+        if name == "migration.sql" || name == "migration_lock.toml" { return .prisma }
+        if path.contains("db/migrate/") { return .rails }
+        if path.contains("alembic/versions/") || path.contains("migrations/versions/") { return .alembic }
+        if path.contains("/migrations/") || path.hasPrefix("migrations/"), name.hasSuffix(".py") { return .django }
+        return .generic
+    }
+
+    /// Metadata is not run against the database: Drizzle's meta folder, Prisma's lock file, Python package markers.
+    static func isScript(_ path: String) -> Bool {
+        let name = String(path.split(separator: "/").last ?? "")
+        if path.hasPrefix("meta/") || path.contains("/meta/") { return false }
+        if ["migration_lock.toml", "__init__.py", ".gitkeep"].contains(name) || name.lowercased().hasPrefix("readme") { return false }
+        return true
+    }
+
+    static func isDown(_ path: String) -> Bool {
+        let name = String(path.split(separator: "/").last ?? "")
+        return name.contains(".down.") || path.hasPrefix("down/") || path.contains("/down/") || name.firstMatch(of: #/^U\d/#) != nil
+    }
+
+    /// `1_2` for `V1_2__add_users.sql`.
+    static func flywayVersion(_ path: String) -> String? {
+        let name = String(path.split(separator: "/").last ?? "")
+        return name.firstMatch(of: #/^V([0-9][0-9._]*)__.+\.sql$/#).map { String($0.1) }
+    }
+
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+}

@@ -1,0 +1,36 @@
+import GitKit
+
+/// The migration tool a file belongs to, by where it sits and how it is named.
+public enum MigrationFlavour: String, Codable, Sendable, Hashable {
+    case drizzle, prisma, flyway, rails, django, alembic
+    /// Under a migrations folder, but no tool's own layout.
+    case generic
+}
+
+/// What the evidence knows about one migration file a change touched.
+public struct MigrationFile: Codable, Sendable, Hashable {
+    public let path: String
+    public let flavour: MigrationFlavour
+    public let status: PathStatus
+    /// A script that runs against the database; false for metadata (Drizzle's meta/, Prisma's lock file, `__init__.py`).
+    public let isScript: Bool
+    /// True for a down (undo) migration itself.
+    public let isDown: Bool
+    /// For an added up-migration: the down migration found for it in the change's tree, if any.
+    public let down: String?
+
+    enum CodingKeys: String, CodingKey {
+        case path, flavour, status, down
+        case isScript = "is_script"
+        case isDown = "is_down"
+    }
+
+    public init(path: String, flavour: MigrationFlavour, status: PathStatus, isScript: Bool, isDown: Bool, down: String?) {
+        self.path = path
+        self.flavour = flavour
+        self.status = status
+        self.isScript = isScript
+        self.isDown = isDown
+        self.down = down
+    }
+}

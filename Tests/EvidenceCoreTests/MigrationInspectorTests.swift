@@ -1,0 +1,47 @@
+import EvidenceCore
+import EvidenceTestSupport
+import GitKit
+import Testing
+
+@Suite struct MigrationInspectorTests {
+    @Test func findsDownMigrationsByEachConventionInTheChangesTree() throws {
+        let repo = try FixtureRepository("inspector")
+        try repo.write("drizzle/0001_a.sql", "CREATE TABLE a (id int);\n")
+        try repo.write("drizzle/0001_a.down.sql", "DROP TABLE a;\n")
+        try repo.write("sql/migrations/0002_b.sql", "CREATE TABLE b (id int);\n")
+        try repo.write("sql/migrations/down/0002_b.sql", "DROP TABLE b;\n")
+        try repo.write("db/migration/V3__c.sql", "CREATE TABLE c (id int);\n")
+        try repo.write("db/migration/U3__drop_c.sql", "DROP TABLE c;\n")
+        try repo.write("db/migration/V4__d.sql", "CREATE TABLE d (id int);\n")
+        try repo.write("drizzle/meta/_journal.json", "{}\n")
+        try repo.commit("Migrations", date: "2026-07-01T10:00:00Z")
+        try repo.write("drizzle/0001_a.sql", "CREATE TABLE a (id bigint);\n")
+        try repo.commit("Edit an applied migration", date: "2026-07-02T10:00:00Z")
+
+        let repository = try Repository(path: repo.path)
+        var changes = [Change]()
+        try ChangeCollector(repository: repository, classifier: .defaults).collect(branch: repository.resolveBranch("main"), window: .all) { changes.append($0) }
+        let inspector = MigrationInspector(repository: repository)
+
+        let files = Dictionary(uniqueKeysWithValues: try inspector.inspect(changes[1]).map { ($0.path, $0) })
+        #expect(files["drizzle/0001_a.sql"]?.down == "drizzle/0001_a.down.sql")
+        #expect(files["drizzle/0001_a.sql"]?.flavour == .drizzle)
+        #expect(files["sql/migrations/0002_b.sql"]?.down == "sql/migrations/down/0002_b.sql")
+        #expect(files["sql/migrations/down/0002_b.sql"]?.isDown == true)
+        #expect(files["db/migration/V3__c.sql"]?.down == "db/migration/U3__drop_c.sql")
+        #expect(files["db/migration/V3__c.sql"]?.flavour == .flyway)
+        #expect(files["db/migration/V4__d.sql"]?.down == nil)
+        #expect(files["drizzle/meta/_journal.json"]?.isScript == false)
+
+        let edit = CorrelatedChange(change: changes[0], pullRequest: nil, match: nil, untrustedReference: nil,
+                                    migrations: try inspector.inspect(changes[0]))
+        let finding = MigrationImmutable().evaluate(edit, policy: .defaults)
+        #expect(finding.status == .fail)
+        #expect(finding.detail == "Already on the branch, then modified: drizzle/0001_a.sql.")
+        let first = CorrelatedChange(change: changes[1], pullRequest: nil, match: nil, untrustedReference: nil,
+                                     migrations: try inspector.inspect(changes[1]))
+        let reversible = MigrationReversible().evaluate(first, policy: .defaults)
+        #expect(reversible.status == .fail)
+        #expect(reversible.detail.hasPrefix("No down migration for: db/migration/V4__d.sql (looked for db/migration/V4__d.down.sql, db/migration/down/V4__d.sql, U<version>__*.sql)"))
+    }
+}
