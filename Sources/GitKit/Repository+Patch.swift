@@ -39,20 +39,8 @@ extension Repository {
     /// The names of the files (not folders) directly in `folder` ("" for the root) as of `commit`; empty when the
     /// commit has no such folder.
     public func fileNames(in folder: String, at commit: ObjectID) throws(GitError) -> [String] {
-        let root = try withCommit(commit) { commit throws(GitError) in commit.header().tree }
-        var folderID = root
-        if !folder.isEmpty {
-            let tree = try self.tree(root)
-            var entry: OpaquePointer?
-            let code = git_tree_entry_bypath(&entry, tree.pointer, folder)
-            if code == GIT_ENOTFOUND.rawValue { git_error_clear(); return [] }
-            try check(code, "git_tree_entry_bypath")
-            guard let entry else { return [] }
-            let owned = OwnedTreeEntry(adopting: entry)
-            guard !owned.isBlob else { return [] }
-            folderID = owned.id
-        }
-        return try withTree(folderID) { tree throws(GitError) in
+        guard let folderEntry = try entry(atPath: folder, in: commit), !folderEntry.isBlob else { return [] }
+        return try withTree(folderEntry.id) { tree throws(GitError) in
             guard let tree else { return [] }
             return (0..<git_tree_entrycount(tree)).compactMap { index in
                 guard let entry = git_tree_entry_byindex(tree, index), git_tree_entry_filemode(entry) != GIT_FILEMODE_TREE else { return nil }

@@ -135,7 +135,14 @@ public final class Repository {
 
     /// The id of the blob at `path` in `commit`'s tree; nil when the commit has no file there.
     public func blobID(atPath path: String, in commit: ObjectID) throws(GitError) -> ObjectID? {
+        guard let entry = try entry(atPath: path, in: commit), entry.isBlob else { return nil }
+        return entry.id
+    }
+
+    /// The object at `path` in `commit`'s tree ("" is the root tree itself); nil when there is none.
+    func entry(atPath path: String, in commit: ObjectID) throws(GitError) -> (id: ObjectID, isBlob: Bool)? {
         let root = try withCommit(commit) { commit throws(GitError) in commit.header().tree }
+        if path.isEmpty { return (root, false) }
         let tree = try self.tree(root)
         var entry: OpaquePointer?
         let code = git_tree_entry_bypath(&entry, tree.pointer, path)
@@ -143,7 +150,7 @@ public final class Repository {
         try check(code, "git_tree_entry_bypath")
         guard let entry else { return nil }
         let owned = OwnedTreeEntry(adopting: entry)
-        return owned.isBlob ? owned.id : nil
+        return (owned.id, owned.isBlob)
     }
 
     /// The bytes of the file at `path` as of `commit`; nil when the commit has no file there.
