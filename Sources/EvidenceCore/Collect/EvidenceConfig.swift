@@ -60,10 +60,7 @@ public struct EvidenceConfig: Sendable {
 
     /// Reads and parses a settings file.
     public static func load(file path: String) throws(EvidenceError) -> EvidenceConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EvidenceError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(data: try readInput(path), encoding: .utf8) else {
             throw EvidenceError.invalidConfig(file: path, location: "", reason: "not UTF-8 text")
         }
         return try parse(text, source: path)

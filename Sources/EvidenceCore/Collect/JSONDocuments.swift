@@ -24,7 +24,7 @@ enum JSONDocuments {
         var pages = [Page]()
         for (index, document) in documents.enumerated() {
             let label = documents.count > 1 ? "page \(index + 1), " : ""
-            if firstByte(document) == UInt8(ascii: "[") {
+            if document.first == UInt8(ascii: "[") {
                 try pages += decode([Page].self, document, file: file, label: label)
             } else {
                 try pages.append(decode(Page.self, document, file: file, label: label))
@@ -35,10 +35,7 @@ enum JSONDocuments {
 
     /// Reads a file and splits it into top-level JSON documents.
     static func read(_ file: String) throws(EvidenceError) -> [ArraySlice<UInt8>] {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw EvidenceError.unreadable(file: file, reason: FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file")
-        }
-        return try split([UInt8](data), file: file)
+        try split([UInt8](try readInput(file)), file: file)
     }
 
     /// Splits back-to-back JSON values. Only tracks nesting and strings; the decoder checks everything else.
@@ -77,8 +74,6 @@ enum JSONDocuments {
         if documents.isEmpty { throw EvidenceError.malformed(file: file, location: "", reason: "invalid JSON: the file is empty") }
         return documents
     }
-
-    private static func firstByte(_ document: ArraySlice<UInt8>) -> UInt8? { document.first }
 
     /// True for `[[...` : the `--slurp` shape of a list endpoint.
     private static func isArrayOfArrays(_ document: ArraySlice<UInt8>) -> Bool {
