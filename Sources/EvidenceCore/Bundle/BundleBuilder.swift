@@ -17,6 +17,15 @@ public enum BundleLayout {
         paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
+    /// SHA-256 of another bundle's SHA256SUMS: what a chained bundle records, and verify compares.
+    public static func sumsDigest(ofBundle folder: String) throws -> String {
+        let sums = folder + "/" + BundleLayout.sums
+        guard FileManager.default.fileExists(atPath: sums) else {
+            throw EvidenceError.unreadable(file: folder, reason: "not a bundle (no SHA256SUMS)")
+        }
+        return try SHA256.hash(fileAt: sums).hex
+    }
+
     /// One GNU `sha256sum` line.
     public static func sumLine(_ digest: String, _ path: String) -> String { "\(digest)  \(path)\n" }
 

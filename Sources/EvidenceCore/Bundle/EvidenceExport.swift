@@ -140,8 +140,7 @@ public enum EvidenceExport {
 
     /// The previous bundle's SHA256SUMS digest and window; a gap or overlap between the windows is reported.
     static func previousLink(_ folder: String, window: Manifest.WindowInfo, diagnostics: inout [Diagnostic]) throws -> Manifest.Previous {
-        let sums = folder + "/" + BundleLayout.sums
-        guard FileManager.default.fileExists(atPath: sums) else { throw EvidenceError.unreadable(file: folder, reason: "not a bundle (no SHA256SUMS)") }
+        let digest = try BundleLayout.sumsDigest(ofBundle: folder)
         guard let data = FileManager.default.contents(atPath: folder + "/" + BundleLayout.manifest) else {
             throw EvidenceError.unreadable(file: folder + "/" + BundleLayout.manifest, reason: "missing")
         }
@@ -149,11 +148,10 @@ public enum EvidenceExport {
         do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
             throw EvidenceError.malformed(file: folder + "/" + BundleLayout.manifest, location: "", reason: "not a git-evidence manifest")
         }
-        if manifest.window.end != window.start {
-            let gap = (Timestamp.parse(manifest.window.end) ?? 0) < (Timestamp.parse(window.start) ?? 0)
-            diagnostics.append(Diagnostic(subject: folder, message: "\(gap ? "gap" : "overlap") between windows: the previous bundle ends \(manifest.window.end), this one starts \(window.start)"))
+        if let kind = manifest.window.discontinuity(before: window) {
+            diagnostics.append(Diagnostic(subject: folder, message: "\(kind) between windows: the previous bundle ends \(manifest.window.end), this one starts \(window.start)"))
         }
-        return Manifest.Previous(sha256sums: try SHA256.hash(fileAt: sums).hex, window: manifest.window)
+        return Manifest.Previous(sha256sums: digest, window: manifest.window)
     }
 
     /// The migration and infrastructure part of a change's diff against its first parent.

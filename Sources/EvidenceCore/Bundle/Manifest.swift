@@ -26,6 +26,12 @@ public struct Manifest: Codable, Sendable, Equatable {
     public struct WindowInfo: Codable, Sendable, Equatable {
         public let start: String
         public let end: String
+
+        /// How `next` follows this window: nil when it starts where this one ends, else "gap" or "overlap".
+        public func discontinuity(before next: WindowInfo) -> String? {
+            guard end != next.start else { return nil }
+            return (Timestamp.parse(end) ?? 0) < (Timestamp.parse(next.start) ?? 0) ? "gap" : "overlap"
+        }
     }
 
     /// The exact rules and policy used.

@@ -193,17 +193,12 @@ public enum BundleVerifier {
         guard let recorded = manifest.previous else {
             return VerificationCheck(name: "chain", passed: false, detail: "the bundle records no previous bundle")
         }
-        let sums = previous + "/" + BundleLayout.sums
-        guard FileManager.default.fileExists(atPath: sums) else {
-            throw EvidenceError.unreadable(file: previous, reason: "not a bundle (no SHA256SUMS)")
-        }
-        let digest = try SHA256.hash(fileAt: sums).hex
+        let digest = try BundleLayout.sumsDigest(ofBundle: previous)
         guard digest == recorded.sha256sums else {
             return VerificationCheck(name: "chain", passed: false,
                                      detail: "previous bundle's SHA256SUMS is \(digest.prefix(16)), the manifest records \(recorded.sha256sums.prefix(16))")
         }
-        if recorded.window.end != manifest.window.start {
-            let kind = (Timestamp.parse(recorded.window.end) ?? 0) < (Timestamp.parse(manifest.window.start) ?? 0) ? "gap" : "overlap"
+        if let kind = recorded.window.discontinuity(before: manifest.window) {
             return VerificationCheck(name: "chain", passed: false,
                                      detail: "\(kind) between windows: previous ends \(recorded.window.end), this starts \(manifest.window.start)")
         }
