@@ -57,34 +57,26 @@ public struct GitHubExport: Sendable {
     /// The check runs and statuses recorded for a commit; both files are optional, and when neither exists that is
     /// a diagnostic if `reportMissing`.
     public mutating func checks(for sha: String, reportMissing: Bool) throws(EvidenceError) -> CheckEvidence {
-        let runsFile = "commits/\(sha)/check-runs.json"
-        let statusFile = "commits/\(sha)/status.json"
-        var runs = [CheckRun]()
-        var statuses = [CommitStatus]()
-        var found = false
-        if FileManager.default.fileExists(atPath: folder + "/" + runsFile) {
-            runs = try JSONDocuments.pages(CheckRunPage.self, file: folder + "/" + runsFile).flatMap(\.checkRuns)
-            record(runsFile)
-            found = true
+        let runs = try pagesIfExported(CheckRunPage.self, "commits/\(sha)/check-runs.json")
+        let statuses = try pagesIfExported(CombinedStatus.self, "commits/\(sha)/status.json")
+        if runs == nil && statuses == nil && reportMissing {
+            diagnostics.append(Diagnostic(subject: folder + "/commits/\(sha)/check-runs.json",
+                                          message: "missing: no check runs or statuses exported for \(sha.prefix(12))"))
         }
-        if FileManager.default.fileExists(atPath: folder + "/" + statusFile) {
-            statuses = try JSONDocuments.pages(CombinedStatus.self, file: folder + "/" + statusFile).flatMap(\.statuses)
-            record(statusFile)
-            found = true
-        }
-        if !found && reportMissing {
-            diagnostics.append(Diagnostic(subject: folder + "/" + runsFile, message: "missing: no check runs or statuses exported for \(sha.prefix(12))"))
-        }
-        return CheckEvidence(sha: sha, runs: runs, statuses: statuses)
+        return CheckEvidence(sha: sha, runs: runs?.flatMap(\.checkRuns) ?? [], statuses: statuses?.flatMap(\.statuses) ?? [])
     }
 
     /// The branch's protection settings, when exported.
     public mutating func protection(branch: String) throws(EvidenceError) -> BranchProtection? {
-        let file = "branches/\(branch)/protection.json"
+        try pagesIfExported(BranchProtection.self, "branches/\(branch)/protection.json")?.last
+    }
+
+    /// The pages of an optional object endpoint's file, recorded as read; nil when it was not exported.
+    private mutating func pagesIfExported<Page: Decodable>(_ page: Page.Type, _ file: String) throws(EvidenceError) -> [Page]? {
         guard FileManager.default.fileExists(atPath: folder + "/" + file) else { return nil }
-        let pages = try JSONDocuments.pages(BranchProtection.self, file: folder + "/" + file)
+        let pages = try JSONDocuments.pages(page, file: folder + "/" + file)
         record(file)
-        return pages.last
+        return pages
     }
 
     private mutating func record(_ file: String) {
