@@ -39,7 +39,7 @@ public struct MigrationInspector {
 
     static func downCandidates(for path: String) -> [String] {
         let folder = folder(of: path)
-        let name = String(path.split(separator: "/").last ?? "")
+        let name = fileName(of: path)
         guard let dot = name.lastIndex(of: ".") else { return [] }
         let stem = name[..<dot], ext = name[dot...]
         let prefix = folder.isEmpty ? "" : folder + "/"
@@ -47,7 +47,7 @@ public struct MigrationInspector {
     }
 
     static func flavour(of path: String) -> MigrationFlavour {
-        let name = String(path.split(separator: "/").last ?? "")
+        let name = fileName(of: path)
         if flywayVersion(path) != nil || name.hasPrefix("R__") || name.firstMatch(of: #/^U\d/#) != nil { return .flyway }
         if path.contains("/meta/_journal.json") || path.hasPrefix("drizzle/") || path.contains("/drizzle/") { return .drizzle }
         if name == "migration.sql" || name == "migration_lock.toml" { return .prisma }
@@ -59,21 +59,25 @@ public struct MigrationInspector {
 
     /// Metadata is not run against the database: Drizzle's meta folder, Prisma's lock file, Python package markers.
     static func isScript(_ path: String) -> Bool {
-        let name = String(path.split(separator: "/").last ?? "")
+        let name = fileName(of: path)
         if path.hasPrefix("meta/") || path.contains("/meta/") { return false }
         if ["migration_lock.toml", "__init__.py", ".gitkeep"].contains(name) || name.lowercased().hasPrefix("readme") { return false }
         return true
     }
 
     static func isDown(_ path: String) -> Bool {
-        let name = String(path.split(separator: "/").last ?? "")
+        let name = fileName(of: path)
         return name.contains(".down.") || path.hasPrefix("down/") || path.contains("/down/") || name.firstMatch(of: #/^U\d/#) != nil
     }
 
     /// `1_2` for `V1_2__add_users.sql`.
     static func flywayVersion(_ path: String) -> String? {
-        let name = String(path.split(separator: "/").last ?? "")
+        let name = fileName(of: path)
         return name.firstMatch(of: #/^V([0-9][0-9._]*)__.+\.sql$/#).map { String($0.1) }
+    }
+
+    static func fileName(of path: String) -> String {
+        String(path.split(separator: "/").last ?? "")
     }
 
     static func folder(of path: String) -> String {
