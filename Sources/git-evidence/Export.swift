@@ -63,11 +63,9 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        var request = ExportRequest(
+        let summary = try EvidenceExport.run(ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github, keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous)
-        request.archive = archive
-        let summary = try EvidenceExport.run(request)
+            github: github, keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive))
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
         }

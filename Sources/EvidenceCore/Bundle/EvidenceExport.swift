@@ -13,14 +13,14 @@ public struct ExportRequest: Sendable {
     public var output: String
     public var force: Bool
     /// Also write `<output>.tar.gz`.
-    public var archive: Bool = false
+    public var archive: Bool
     /// The previous bundle of the chain, if any.
     public var previous: String?
     /// The time to record as `generated_at` (from `--as-of` or `SOURCE_DATE_EPOCH`); nil records none.
     public var asOf: Int64?
 
     public init(repository: String, branch: String?, configPath: String?, window: AuditWindow, github: String, keyPath: String,
-                output: String, force: Bool, asOf: Int64? = nil, previous: String? = nil) {
+                output: String, force: Bool, asOf: Int64? = nil, previous: String? = nil, archive: Bool = false) {
         self.repository = repository
         self.branch = branch
         self.configPath = configPath
@@ -31,6 +31,7 @@ public struct ExportRequest: Sendable {
         self.force = force
         self.asOf = asOf
         self.previous = previous
+        self.archive = archive
     }
 }
 
