@@ -58,6 +58,31 @@ public enum Timestamp {
         return nil
     }
 
+    /// Also reads the text PostgreSQL writes for `timestamp` and `timestamptz` columns: `2026-07-03 10:15:02.123+00`,
+    /// `2026-07-03 10:15:02+05:30`, and `2026-07-03 10:15:02` without a zone, which is taken as UTC (Flyway's
+    /// `installed_on` is a `timestamp` in the database's zone, UTC on the servers we know of).
+    public static func parseDatabase(_ text: String) -> Int64? {
+        if let seconds = parse(text) { return seconds }
+        guard text.count >= 19 else { return nil }
+        var value = text.trimmingCharacters(in: .whitespaces)
+        value.replaceSubrange(value.index(value.startIndex, offsetBy: 10)...value.index(value.startIndex, offsetBy: 10), with: "T")
+        // Fractional seconds are dropped by `parse` anyway; PostgreSQL writes up to six digits.
+        let fraction = value.index(value.startIndex, offsetBy: 19)
+        if fraction < value.endIndex, value[fraction] == "." {
+            let digitsEnd = value[value.index(after: fraction)...].firstIndex { !$0.isNumber } ?? value.endIndex
+            value.removeSubrange(fraction..<digitsEnd)
+        }
+        let clock = value.dropFirst(11)
+        if let sign = clock.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+            let zone = value[sign...]
+            if zone.count == 3 { value += ":00" }  // `+00` → `+00:00`
+            else if zone.count == 5, !zone.contains(":") { value.insert(":", at: value.index(sign, offsetBy: 3)) }
+        } else if !clock.hasSuffix("Z") {
+            value += "Z"
+        }
+        return parse(value)
+    }
+
     static func daysIn(month: Int, year: Int64) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

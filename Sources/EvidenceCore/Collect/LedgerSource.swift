@@ -1,0 +1,91 @@
+import Foundation
+
+/// One `--ledger` argument: `KIND:PATH`, `KIND:postgresql://...`, or a bare path whose kind is detected.
+public struct LedgerSource: Sendable, Hashable {
+    public let kind: LedgerKind?
+    /// A file path or a PostgreSQL connection URL.
+    public let location: String
+
+    public init(kind: LedgerKind?, location: String) {
+        self.kind = kind
+        self.location = location
+    }
+
+    public init(argument: String) throws(EvidenceError) {
+        if let colon = argument.firstIndex(of: ":"), let kind = LedgerKind(rawValue: String(argument[..<colon])) {
+            self.init(kind: kind, location: String(argument[argument.index(after: colon)...]))
+        } else {
+            self.init(kind: nil, location: argument)
+        }
+        if location.isEmpty { throw EvidenceError.invalidArgument(flag: "--ledger", value: argument, reason: "no file or URL after the kind") }
+        if isDatabase {
+            guard let kind else {
+                throw EvidenceError.invalidArgument(flag: "--ledger", value: PostgresLedger.redacted(location),
+                                                    reason: "give the table's kind: drizzle:, prisma: or flyway: before the URL")
+            }
+            guard kind.isTable else {
+                throw EvidenceError.invalidArgument(flag: "--ledger", value: PostgresLedger.redacted(location), reason: "an event log is a file, not a table")
+            }
+        }
+    }
+
+    /// A live database rather than a file.
+    public var isDatabase: Bool { location.hasPrefix("postgresql://") || location.hasPrefix("postgres://") }
+}
+
+/// Reads the ledgers an export is given and names each one's copy in the bundle: `inputs/ledgers/<kind>/<file>`.
+public enum LedgerLoader {
+    /// The bundle folder ledgers are copied to.
+    public static let folder = "inputs/ledgers"
+
+    public static func load(_ sources: [LedgerSource]) throws -> [Ledger] {
+        var taken = Set<String>()
+        var ledgers = [Ledger]()
+        for source in sources {
+            if source.isDatabase {
+                // The rows are read as CSV first; the kind is known, so the name only needs the database.
+                let table = try PostgresLedger.read(kind: source.kind!, url: source.location)
+                ledgers.append(try LedgerReader.read(table.csv, file: table.source, kind: source.kind, source: table.source) { kind in
+                    uniquePath(kind: kind, name: table.name, taken: &taken)
+                })
+            } else {
+                let name = URL(fileURLWithPath: source.location).lastPathComponent
+                ledgers.append(try LedgerReader.read([UInt8](try readInput(source.location)), file: source.location, kind: source.kind,
+                                                     source: source.location) { kind in uniquePath(kind: kind, name: name, taken: &taken) })
+            }
+        }
+        return ledgers
+    }
+
+    /// The ledgers a bundle carries, each read as the kind its folder names.
+    public static func loadBundled(bundle: String) throws -> [Ledger] {
+        var ledgers = [Ledger]()
+        for kind in LedgerKind.allCases {
+            let folder = bundle + "/" + folder + "/" + kind.rawValue
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for name in names.sorted() {
+                let file = folder + "/" + name
+                ledgers.append(try LedgerReader.read([UInt8](try readInput(file)), file: file, kind: kind, source: file) { _ in
+                    Self.folder + "/" + kind.rawValue + "/" + name
+                })
+            }
+        }
+        return ledgers
+    }
+
+    /// `inputs/ledgers/<kind>/<name>`, with `-2`, `-3`, ... before the extension when two ledgers share a name.
+    static func uniquePath(kind: LedgerKind, name: String, taken: inout Set<String>) -> String {
+        let base = folder + "/" + kind.rawValue + "/"
+        var candidate = base + name
+        var number = 2
+        while taken.contains(candidate) {
+            let url = URL(fileURLWithPath: name)
+            let ext = url.pathExtension
+            let stem = ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
+            candidate = base + stem + "-\(number)" + (ext.isEmpty ? "" : "." + ext)
+            number += 1
+        }
+        taken.insert(candidate)
+        return candidate
+    }
+}
