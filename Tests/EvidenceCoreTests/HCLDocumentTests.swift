@@ -1,0 +1,49 @@
+import EvidenceCore
+import Testing
+
+@Suite struct HCLDocumentTests {
+    @Test func readsTerraformSettingsPastCommentsTemplatesAndHeredocs() throws {
+        let document = HCLDocument(#"""
+            /* settings */
+            locals {
+              policy = <<-EOT
+                { "terraform": { "required_version": "0.1" } }
+                EOT
+              name = "${var.env == "prod" ? "p}" : "np"}-app"  # a brace inside a template string
+            }
+            terraform {
+              required_version = ">= 1.6, < 2.0" // comment after a value
+              backend "s3" { bucket = "state" }
+              required_providers {
+                aws = {
+                  source  = "hashicorp/aws"
+                  version = "~> 5.0"
+                }
+                random = "3.6.0"
+                google = { source = "hashicorp/google", version = var.google_version }
+                null = { source = "hashicorp/null" }
+              }
+            }
+            provider "aws" { region = "eu-west-1" }
+            resource "aws_s3_bucket" "logs" { tags = { Name = "logs" } }
+            """#)
+        #expect(document.error == nil)
+        let terraform = try #require(document.body.blocks("terraform").first)
+        #expect(terraform.body.attributes["required_version"] == .string(">= 1.6, < 2.0"))
+        #expect(terraform.body.blocks("backend").first?.labels == ["s3"])
+        let providers = try #require(terraform.body.blocks("required_providers").first).body.attributes
+        #expect(providers["aws"]?["version"] == .string("~> 5.0"))
+        #expect(providers["random"] == .string("3.6.0"))
+        #expect(providers["google"]?["version"] == .expression)
+        #expect(providers["null"]?["version"] == nil)
+        #expect(document.body.blocks("provider").map(\.labels) == [["aws"]])
+        #expect(document.body.blocks("resource").map(\.labels) == [["aws_s3_bucket", "logs"]])
+        #expect(document.body.blocks("locals").first?.body.attributes["name"] == .expression)
+    }
+
+    @Test func anUnclosedBlockIsReportedWithItsLine() {
+        let document = HCLDocument("terraform {\n  required_version = \">= 1.6\"\n")
+        #expect(document.error == "line 3: missing closing brace")
+        #expect(document.body.blocks.isEmpty == false)
+    }
+}
