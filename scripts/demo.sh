@@ -71,15 +71,37 @@ rm -rf "$WORK/github" "$WORK/keys" "$WORK/evidence-2026-Q3"
 python3 "$(dirname "$0")/demo-github.py" "$WORK/github" base="$BASE" orders1="$ORDERS1" orders2="$ORDERS2" \
   merge41="$MERGE41" vpc="$VPC" squash43="$SQUASH43"
 
+# What production ran: Drizzle's table as `psql -c "\\copy drizzle.__drizzle_migrations to ... csv header"` writes
+# it, and the deploy pipeline's event log. Row 3 is an edited copy of 0001 someone ran by hand; the first
+# Terraform apply came from the VPC branch before review.
+mkdir -p "$WORK/ledgers"
+h() { sha256sum | cut -c1-64; }
+ORDERS_HASH=$(h < "$REPO/drizzle/0001_orders.sql")
+{
+  echo "id,hash,created_at"
+  echo "1,$(h < "$REPO/drizzle/0000_init.sql"),1782813600000"
+  echo "2,$ORDERS_HASH,1783322000000"
+  echo "3,$(printf 'CREATE TABLE "orders" ("id" serial PRIMARY KEY, "user_id" integer);\n' | h),1783322000000"
+} > "$WORK/ledgers/drizzle_migrations.csv"
+ev() { # ev ID TYPE TIME USER PAYLOAD
+  printf '{"event_id":"%s","aggregate_id":"deploy-prod","event_type":"%s","timestamp":"%s","user_id":"%s","payload":%s,"metadata":{"source":"github-actions"}}\n' "$@"
+}
+{
+  ev e-1001 MigrationApplied 2026-07-07T15:10:00Z deploy-bot "{\"migration\":\"0001_orders\",\"hash\":\"$ORDERS_HASH\",\"environment\":\"production\",\"run_id\":\"gh-8812\"}"
+  ev e-1002 TerraformApplied 2026-07-20T12:00:00Z carol "{\"commit\":\"$VPC\",\"workspace\":\"prod\",\"run_id\":\"tf-311\"}"
+  ev e-1003 TerraformApplied 2026-07-21T09:00:00Z deploy-bot "{\"commit\":\"$SQUASH43\",\"workspace\":\"prod\",\"run_id\":\"tf-312\"}"
+} > "$WORK/ledgers/deploy-events.jsonl"
+
 run() { echo; echo "\$ git-evidence $*"; "$BIN" "$@"; }
-echo "sample repository: $REPO (Drizzle migrations, Terraform; merge, squash and a direct push)"
+echo "sample repository: $REPO (Drizzle migrations, Terraform; merge, squash and a direct push; a Drizzle ledger and a deploy event log)"
 run changes --repo "$REPO" --window 2026-Q3
 run keygen --out "$WORK/keys"
 run export --repo "$REPO" --window 2026-Q3 --github "$WORK/github" --key "$WORK/keys/signing.key.pem" \
+  --ledger "drizzle:$WORK/ledgers/drizzle_migrations.csv" --ledger "$WORK/ledgers/deploy-events.jsonl" \
   --out "$WORK/evidence-2026-Q3" --archive
 run verify "$WORK/evidence-2026-Q3" --key "$WORK/keys/signing.pub.pem" --repo "$REPO"
 echo
 echo "failing controls (from $WORK/evidence-2026-Q3/findings.json):"
 python3 -c 'import json,sys
 for f in json.load(open(sys.argv[1])):
-    if f["status"] == "fail": print("  %-28s %s  %s" % (f["control"], (f["change"] or "-")[:12], f["detail"]))' "$WORK/evidence-2026-Q3/findings.json"
+    if f["status"] == "fail": print("  %-30s %s  %s" % (f["control"], (f["change"] or "-")[:12], f["detail"]))' "$WORK/evidence-2026-Q3/findings.json"

@@ -98,6 +98,29 @@ public final class Repository {
         try withCommit(id) { commit throws(GitError) in commit.record() }
     }
 
+    /// Reads the header of one commit: parents, tree and committer time.
+    public func header(_ id: ObjectID) throws(GitError) -> CommitHeader {
+        try withCommit(id) { commit throws(GitError) in commit.header() }
+    }
+
+    /// The commit a full or abbreviated (at least 4 hex digits) id names, nil when the repository has no such
+    /// commit or the abbreviation is ambiguous.
+    public func lookupCommit(_ hex: String) throws(GitError) -> ObjectID? {
+        guard (4...40).contains(hex.utf8.count), hex.allSatisfy(\.isHexDigit) else { return nil }
+        var oid = git_oid()
+        try check(git_oid_fromstrn(&oid, hex, hex.utf8.count), "git_oid_fromstrn")
+        var commit: OpaquePointer?
+        let code = git_commit_lookup_prefix(&commit, pointer, &oid, hex.utf8.count)
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EAMBIGUOUS.rawValue || code == GIT_EINVALIDSPEC.rawValue {
+            git_error_clear()
+            return nil
+        }
+        try check(code, "git_commit_lookup_prefix")
+        guard let commit else { return nil }
+        let owned = OwnedCommit(adopting: commit)
+        return owned.header().id
+    }
+
     func withCommit<Result>(_ id: ObjectID, _ body: (borrowing OwnedCommit) throws(GitError) -> Result) throws(GitError) -> Result {
         var oid = id.raw
         var commit: OpaquePointer?
@@ -141,7 +164,7 @@ public final class Repository {
 
     /// The object at `path` in `commit`'s tree ("" is the root tree itself); nil when there is none.
     func entry(atPath path: String, in commit: ObjectID) throws(GitError) -> (id: ObjectID, isBlob: Bool)? {
-        let root = try withCommit(commit) { commit throws(GitError) in commit.header().tree }
+        let root = try header(commit).tree
         if path.isEmpty { return (root, false) }
         let tree = try self.tree(root)
         var entry: OpaquePointer?
@@ -225,7 +248,7 @@ public struct FirstParentWalk {
     /// The next commit on the chain, or nil after the root commit.
     public mutating func next() throws(GitError) -> CommitHeader? {
         guard let id = nextID else { return nil }
-        let header = try repository.withCommit(id) { commit throws(GitError) in commit.header() }
+        let header = try repository.header(id)
         nextID = header.parents.first
         return header
     }

@@ -14,7 +14,8 @@ struct Export: ParsableCommand {
     @Option(help: "Folder of GitHub REST exports (pulls.json, pulls/N/reviews.json, ...).")
     var github: String
 
-    @Option(help: "A ledger of what production ran, KIND:PATH (drizzle, prisma, flyway, events). Repeatable.")
+    @Option(help: ArgumentHelp("A ledger of what production ran: [KIND:]PATH, or KIND:postgresql://... to read the table live. Repeatable.",
+                               discussion: "KIND is drizzle, prisma, flyway or events; detected from the file's header when left out."))
     var ledger: [String] = []
 
     @Option(help: "PEM private key to sign with (Ed25519, ECDSA P-256 or RSA); must not be readable by others.")
@@ -42,9 +43,6 @@ struct Export: ParsableCommand {
         if window.window == nil && (window.from == nil || window.to == nil) {
             throw ValidationError("export needs an audit window: --window 2026-Q3, or both --from and --to")
         }
-        if let first = ledger.first {
-            throw ValidationError("--ledger \(first): reading ledgers is not available in this version yet")
-        }
     }
 
     /// `--as-of`, else `SOURCE_DATE_EPOCH` (seconds), else nothing.
@@ -65,7 +63,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let summary = try EvidenceExport.run(ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github, keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive))
+            github: github, ledgers: try ledger.map(LedgerSource.init(argument:)), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive))
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
         }

@@ -1,10 +1,17 @@
 import EvidenceCore
 import Testing
 
-/// One case per example any control carries, named after the control and the example.
+/// One case per example any per-change control carries, named after the control and the example.
 struct ControlCase: Sendable, CustomTestStringConvertible {
     let control: any ChangeControl
     let example: ControlExample
+    var testDescription: String { "\(type(of: control).id): \(example.name)" }
+}
+
+/// One case per example any ledger control carries.
+struct LedgerControlCase: Sendable, CustomTestStringConvertible {
+    let control: any LedgerControl
+    let example: LedgerControlExample
     var testDescription: String { "\(type(of: control).id): \(example.name)" }
 }
 
@@ -18,18 +25,41 @@ struct ControlCase: Sendable, CustomTestStringConvertible {
         #expect(!finding.detail.isEmpty)
     }
 
+    @Test(arguments: ControlCatalogue.ledgerExamples.map { LedgerControlCase(control: $0.control, example: $0.example) })
+    func everyLedgerExampleGivesItsExpectedStatus(_ testCase: LedgerControlCase) {
+        let finding = testCase.control.evaluate(testCase.example.record, policy: testCase.example.policy)
+        #expect(finding?.status == testCase.example.expected, "\(finding?.detail ?? "no finding")")
+        guard let finding else { return }
+        #expect(finding.control == type(of: testCase.control).id)
+        #expect(finding.detail.contains(testCase.example.record.record.location), "the detail names the ledger row")
+        if finding.status == .fail, testCase.example.record.version == nil {
+            #expect(finding.change == nil, "a record matching no committed version is tied to no change")
+        }
+    }
+
     @Test func everyControlHasPassingAndFailingExamples() {
         for control in ControlCatalogue.changeControls {
             let statuses = Set(type(of: control).examples.map(\.expected))
             #expect(statuses.contains(.pass), "\(type(of: control).id) has no passing example")
-            #expect(statuses.contains(.fail), "\(type(of: control).id) has no failing example")
+            if type(of: control).isInformational {
+                #expect(statuses.contains(.info) && !statuses.contains(.fail), "\(type(of: control).id) informs and never fails")
+            } else {
+                #expect(statuses.contains(.fail), "\(type(of: control).id) has no failing example")
+            }
+        }
+        for control in ControlCatalogue.ledgerControls {
+            let statuses = Set(type(of: control).examples.compactMap(\.expected))
+            #expect(statuses.contains(.pass) && statuses.contains(.fail), "\(type(of: control).id) needs passing and failing examples")
         }
     }
 
     @Test func controlIdsAreTheCatalogueIds() {
         #expect(ControlCatalogue.changeControls.map { type(of: $0).id } == [
             "CC8.1-traceable", "CC8.1-independent-approval", "CC8.1-approval-current", "CC8.1-tested",
-            "CC8.1-migration-reversible", "CC8.1-migration-immutable",
+            "CC8.1-migration-reversible", "CC8.1-migration-immutable", "CC8.1-deployed", "CC8.1-iac-pinned",
+        ])
+        #expect(ControlCatalogue.ledgerControls.map { type(of: $0).id } == [
+            "CC8.1-applied-as-reviewed", "CC8.1-applied-after-approval", "CC8.1-iac-applied-from-branch",
         ])
     }
 }

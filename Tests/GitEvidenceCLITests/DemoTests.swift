@@ -11,10 +11,12 @@ import Testing
         environment["DEMO_WORK"] = work
         let result = try Command.run("/bin/bash", [root.appendingPathComponent("scripts/demo.sh").path, Binary.path], environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("wrote \(work)/evidence-2026-Q3: 3 changes, 19 findings, 6 failing"))
+        #expect(result.stdout.contains("wrote \(work)/evidence-2026-Q3: 3 changes, 31 findings, 8 failing"))
         #expect(result.stdout.contains("verified: \(work)/evidence-2026-Q3\n"))
         #expect(result.stdout.contains("ok    population: re-derived 3 changes"))
-        #expect(result.stdout.contains("CC8.1-traceable              10d30bbdfcf3  No merged pull request: pushed directly to the branch."))
+        #expect(result.stdout.contains("CC8.1-traceable                10d30bbdfcf3  No merged pull request: pushed directly to the branch."))
+        #expect(result.stdout.contains("CC8.1-applied-as-reviewed      -  inputs/ledgers/drizzle/drizzle_migrations.csv row 3 ran with checksum "))
+        #expect(result.stdout.contains("CC8.1-iac-applied-from-branch  -  inputs/ledgers/events/deploy-events.jsonl line 2 "))
         #expect(FileManager.default.fileExists(atPath: work + "/evidence-2026-Q3.tar.gz"))
     }
 }

@@ -36,19 +36,20 @@ import Testing
             statuses["\(change) \(finding["control"]!)"] = finding["status"] as? String
         }
         let expected: [String: [String]] = [
-            // traceable, independent-approval, approval-current, tested, migration-reversible, migration-immutable
-            "merge": ["pass", "pass", "pass", "pass", "pass", "pass"],                        // with its .down.sql
-            "squash": ["pass", "fail", "not_applicable", "fail", "not_applicable", "not_applicable"],  // self-approval, a bot, a failing check
-            "rebase-1": ["pass", "pass", "fail", "pass", "fail", "pass"],                     // approved before the second commit
-            "rebase-2": ["pass", "pass", "fail", "pass", "fail", "pass"],
-            "revoked": ["pass", "fail", "not_applicable", "pass", "fail", "pass"],           // changes requested after approval
-            "pr-commits": ["pass", "pass", "pass", "pass", "fail", "pass"],
-            "subject": ["pass", "pass", "pass", "pass", "fail", "pass"],
-            "direct": ["fail", "fail", "not_applicable", "fail", "fail", "pass"],
-            "unknown-pr": ["fail", "fail", "not_applicable", "fail", "not_applicable", "not_applicable"],
+            // traceable, independent-approval, approval-current, tested, migration-reversible, migration-immutable,
+            // deployed (no ledger given), iac-pinned
+            "merge": ["pass", "pass", "pass", "pass", "pass", "pass", "not_applicable", "not_applicable"],   // with its .down.sql
+            "squash": ["pass", "fail", "not_applicable", "fail", "not_applicable", "not_applicable", "not_applicable", "not_applicable"],  // self-approval, a bot, a failing check; vpc.tf alone is no root module
+            "rebase-1": ["pass", "pass", "fail", "pass", "fail", "pass", "not_applicable", "not_applicable"],  // approved before the second commit
+            "rebase-2": ["pass", "pass", "fail", "pass", "fail", "pass", "not_applicable", "not_applicable"],
+            "revoked": ["pass", "fail", "not_applicable", "pass", "fail", "pass", "not_applicable", "not_applicable"],  // changes requested after approval
+            "pr-commits": ["pass", "pass", "pass", "pass", "fail", "pass", "not_applicable", "not_applicable"],
+            "subject": ["pass", "pass", "pass", "pass", "fail", "pass", "not_applicable", "not_applicable"],
+            "direct": ["fail", "fail", "not_applicable", "fail", "fail", "pass", "not_applicable", "not_applicable"],
+            "unknown-pr": ["fail", "fail", "not_applicable", "fail", "not_applicable", "not_applicable", "not_applicable", "not_applicable"],
         ]
         let controls = ["CC8.1-traceable", "CC8.1-independent-approval", "CC8.1-approval-current", "CC8.1-tested",
-                        "CC8.1-migration-reversible", "CC8.1-migration-immutable"]
+                        "CC8.1-migration-reversible", "CC8.1-migration-immutable", "CC8.1-deployed", "CC8.1-iac-pinned"]
         for (change, row) in expected {
             for (control, status) in zip(controls, row) {
                 #expect(statuses["\(change) \(control)"] == status, "\(change) \(control)")
@@ -126,7 +127,9 @@ import Testing
     @Test(arguments: [
         ([] as [String], "export needs an audit window"),
         (["--from", "2026-07-01"], "export needs an audit window: --window 2026-Q3, or both --from and --to"),
-        (["--window", "2026-Q3", "--ledger", "drizzle:ledger.csv"], "--ledger drizzle:ledger.csv: reading ledgers is not available in this version yet"),
+        (["--window", "2026-Q3", "--ledger", "drizzle:ledger.csv"], "git-evidence: error: ledger.csv: cannot read: no such file\n"),
+        (["--window", "2026-Q3", "--ledger", "postgresql://app:secret@localhost/app"],
+         "--ledger 'postgresql://app:***@localhost/app': give the table's kind: drizzle:, prisma: or flyway: before the URL"),
     ])
     func unusableRequestsExitTwo(arguments: [String], message: String) throws {
         let output = try TemporaryFolder.make("usage") + "/evidence"

@@ -11,6 +11,10 @@ public struct DerivedEvidence {
     /// The GitHub files read, relative to `githubFolder`, sorted.
     public let githubFiles: [String]
     public let githubFolder: String
+    /// The ledgers read, in bundle-path order.
+    public let ledgers: [Ledger]
+    /// How their records matched.
+    public let reconciliation: LedgerReconciliation
 
     /// `changes.jsonl` as the bundle holds it.
     public func changesJSONLines() throws -> [UInt8] {
@@ -25,20 +29,51 @@ public struct DerivedEvidence {
 }
 
 public enum EvidenceDerivation {
-    public static func derive(repository: Repository, branch: Branch, config: EvidenceConfig, github: String, window: AuditWindow) throws -> DerivedEvidence {
+    /// Collects the population, correlates it with the GitHub export and the ledgers, and evaluates every control.
+    /// Ledgers are judged in bundle-path order, so the order they were given in does not change the evidence.
+    public static func derive(repository: Repository, branch: Branch, config: EvidenceConfig, github: String, ledgers given: [Ledger] = [],
+                              window: AuditWindow) throws -> DerivedEvidence {
         var correlator = Correlator(export: try GitHubExport.load(folder: github))
         var population = [CorrelatedChange]()
-        let inspector = MigrationInspector(repository: repository)
-        try ChangeCollector(repository: repository, classifier: config.classifier).collect(branch: branch, window: window) { change in
+        let collector = ChangeCollector(repository: repository, classifier: config.classifier)
+        let migrations = MigrationInspector(repository: repository)
+        let terraform = TerraformInspector(repository: repository)
+        func correlate(_ change: Change) throws -> CorrelatedChange {
             var correlated = try correlator.correlate(change)
-            correlated.migrations = try inspector.inspect(change)
-            population.append(correlated)
+            correlated.migrations = try migrations.inspect(change)
+            correlated.terraform = try terraform.inspect(change)
+            return correlated
+        }
+        try collector.collect(branch: branch, window: window) { population.append(try correlate($0)) }
+
+        let ledgers = given.sorted { $0.bundlePath < $1.bundlePath }
+        var reconciliation = LedgerReconciliation.none
+        var diagnostics = [Diagnostic]()
+        if !ledgers.isEmpty {
+            let applies = Set(ledgers.flatMap(\.records).compactMap(\.commit))
+            let history = try MigrationHistory.read(repository: repository, branch: branch, classifier: config.classifier, placing: applies)
+            // A row can run bytes a change before the window introduced: correlate that change too.
+            let reconciler = LedgerReconciler(history: history, window: window) { commit in
+                guard let id = ObjectID(hex: commit) else { return nil }
+                let header = try repository.header(id)
+                let parentTree = try header.parents.first.map { try repository.header($0).tree }
+                return try collector.change(of: header, parentTree: parentTree).map(correlate)
+            }
+            reconciliation = try reconciler.reconcile(ledgers, population: &population)
+            for index in population.indices { population[index].ledgers = reconciliation.coverage }
+            for (ledger, count) in reconciliation.outsideWindow.sorted(by: { $0.key < $1.key }) {
+                diagnostics.append(Diagnostic(subject: ledger, message: "\(count) record(s) ran outside the window; counted, not judged"))
+            }
+            for (ledger, count) in reconciliation.otherEvents.sorted(by: { $0.key < $1.key }) {
+                diagnostics.append(Diagnostic(subject: ledger, message: "\(count) event(s) of other types; not about migrations or Terraform"))
+            }
         }
         let branchName = branch.shortName.hasPrefix("origin/") ? String(branch.shortName.dropFirst("origin/".count)) : branch.shortName
         let protection = try correlator.protection(branch: branchName)
-        let findings = Evaluator.findings(for: population, policy: config.policy)
+        let findings = Evaluator.findings(for: population, ledgers: reconciliation, policy: config.policy)
             + [BranchProtectionEvidence.finding(protection, branch: branchName)]
         return DerivedEvidence(population: population, records: population.map { EvidenceRecord($0, policy: config.policy) }, findings: findings,
-                               diagnostics: correlator.allDiagnostics, githubFiles: correlator.filesRead, githubFolder: correlator.folder)
+                               diagnostics: correlator.allDiagnostics + diagnostics, githubFiles: correlator.filesRead,
+                               githubFolder: correlator.folder, ledgers: ledgers, reconciliation: reconciliation)
     }
 }

@@ -9,6 +9,8 @@ public struct ExportRequest: Sendable {
     public var configPath: String?
     public var window: AuditWindow
     public var github: String
+    /// The ledgers of what production ran (`--ledger`).
+    public var ledgers: [LedgerSource]
     public var keyPath: String
     public var output: String
     public var force: Bool
@@ -19,13 +21,14 @@ public struct ExportRequest: Sendable {
     /// The time to record as `generated_at` (from `--as-of` or `SOURCE_DATE_EPOCH`); nil records none.
     public var asOf: Int64?
 
-    public init(repository: String, branch: String?, configPath: String?, window: AuditWindow, github: String, keyPath: String,
-                output: String, force: Bool, asOf: Int64? = nil, previous: String? = nil, archive: Bool = false) {
+    public init(repository: String, branch: String?, configPath: String?, window: AuditWindow, github: String, ledgers: [LedgerSource] = [],
+                keyPath: String, output: String, force: Bool, asOf: Int64? = nil, previous: String? = nil, archive: Bool = false) {
         self.repository = repository
         self.branch = branch
         self.configPath = configPath
         self.window = window
         self.github = github
+        self.ledgers = ledgers
         self.keyPath = keyPath
         self.output = output
         self.force = force
@@ -60,7 +63,7 @@ public enum EvidenceExport {
         let branch = try repository.resolveBranch(request.branch)
         let config = try EvidenceConfig.resolve(explicitPath: request.configPath, repository: repository, branch: branch)
         let derived = try EvidenceDerivation.derive(repository: repository, branch: branch, config: config, github: request.github,
-                                                    window: request.window)
+                                                    ledgers: try LedgerLoader.load(request.ledgers), window: request.window)
         let population = derived.population
         let findings = derived.findings
 
@@ -76,6 +79,9 @@ public enum EvidenceExport {
                 throw EvidenceError.unreadable(file: source, reason: "vanished while exporting")
             }
             try addInput("inputs/github/" + file, source: source, [UInt8](data))
+        }
+        for ledger in derived.ledgers {
+            try addInput(ledger.bundlePath, source: ledger.source, ledger.bytes)
         }
         if let text = config.text {
             try addInput("inputs/settings/" + EvidenceConfig.fileName, source: config.source, Array(text.utf8))

@@ -38,6 +38,11 @@ public struct PathClassifier: TreeDiffScope, Sendable {
         self.everywhere = !markers.isEmpty || globs.contains { $0.literalPrefix.isEmpty }
     }
 
+    /// The same rules without the infrastructure ones: the scope of the walk over migration history.
+    public var migrationsOnly: PathClassifier {
+        PathClassifier(migrationRules: migrationRules, infrastructureRules: [], ignored: ignored)
+    }
+
     /// Infrastructure first: Terraform files are known by their type, wherever they sit, and a `.tf` file is
     /// never a SQL migration even inside a migrations folder.
     public func classify(_ path: String, markers: Set<String> = []) -> PathKind? {

@@ -55,16 +55,23 @@ public struct CorrelatedChange: Sendable, Hashable {
     public let untrustedReference: UntrustedReference?
     /// For a change without a pull request: checks recorded on the commit itself, if exported.
     public let commitChecks: CheckEvidence?
-    /// The migration files it touched, as found in its tree.
+    /// The migration files it touched, as found in its tree, with the ledger rows that ran them.
     public var migrations: [MigrationFile]
+    /// The Terraform module folders it touched, as committed.
+    public var terraform: [TerraformModule]
+    /// The ledgers given, and what each records; empty when no ledger was given.
+    public var ledgers: [LedgerCoverage]
 
     public init(change: Change, pullRequest: PullRequestEvidence?, match: MatchRule?, untrustedReference: UntrustedReference?,
-                commitChecks: CheckEvidence? = nil, migrations: [MigrationFile] = []) {
+                commitChecks: CheckEvidence? = nil, migrations: [MigrationFile] = [], terraform: [TerraformModule] = [],
+                ledgers: [LedgerCoverage] = []) {
         self.change = change
         self.pullRequest = pullRequest
         self.match = match
         self.untrustedReference = untrustedReference
         self.commitChecks = commitChecks
         self.migrations = migrations
+        self.terraform = terraform
+        self.ledgers = ledgers
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GitKit
 
 /// Looks at the migration files a change touched, in that commit's tree: their flavour, whether they are scripts
@@ -10,6 +11,7 @@ public struct MigrationInspector {
 
     public func inspect(_ change: Change) throws -> [MigrationFile] {
         guard let commit = ObjectID(hex: change.commit) else { return [] }
+        var journals = [String: [String: Int64]]()
         return try change.paths.filter { $0.kind == .migration }.map { path in
             let flavour = Self.flavour(of: path.path)
             let script = Self.isScript(path.path)
@@ -18,8 +20,28 @@ public struct MigrationInspector {
             if path.status == .added || path.status == .renamed, script, !down {
                 found = try downMigration(for: path.path, in: commit)
             }
-            return MigrationFile(path: path.path, flavour: flavour, status: path.status, isScript: script, isDown: down, down: found)
+            var when: Int64?
+            if flavour == .drizzle, script, !down, path.path.hasSuffix(".sql") {
+                let folder = Self.folder(of: path.path)
+                if journals[folder] == nil { journals[folder] = try journalEntries(folder: folder, in: commit) }
+                when = journals[folder]?[String(Self.fileName(of: path.path).dropLast(".sql".count))]
+            }
+            return MigrationFile(path: path.path, flavour: flavour, status: path.status, isScript: script, isDown: down, down: found,
+                                 journalWhen: when)
         }
+    }
+
+    /// Drizzle's `meta/_journal.json` beside the migrations: each entry's `when` (ms) by its tag (the file's stem).
+    /// An absent or unreadable journal gives none: the migration then has no journal time to judge by.
+    private func journalEntries(folder: String, in commit: ObjectID) throws -> [String: Int64] {
+        struct Journal: Decodable {
+            struct Entry: Decodable { let tag: String; let when: Int64 }
+            let entries: [Entry]
+        }
+        let path = (folder.isEmpty ? "" : folder + "/") + "meta/_journal.json"
+        guard let bytes = try repository.blob(atPath: path, in: commit),
+              let journal = try? JSONDecoder().decode(Journal.self, from: Data(bytes)) else { return [:] }
+        return Dictionary(journal.entries.map { ($0.tag, $0.when) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The first existing down migration for `path` in the commit's tree, by the convention's candidates.

@@ -6,8 +6,14 @@ public protocol ChangeControl: Sendable {
     static var title: String { get }
     /// Examples with the status each must produce.
     static var examples: [ControlExample] { get }
+    /// True for a control that informs and never fails (`CC8.1-deployed`).
+    static var isInformational: Bool { get }
     /// The finding for one change.
     func evaluate(_ change: CorrelatedChange, policy: ReviewPolicy) -> Finding
+}
+
+extension ChangeControl {
+    public static var isInformational: Bool { false }
 }
 
 /// An input and the status a control must give it.
@@ -28,8 +34,16 @@ public struct ControlExample: Sendable {
 /// The per-change controls, in the order findings list them.
 public enum ControlCatalogue {
     public static let changeControls: [any ChangeControl] = [
-        Traceable(), IndependentApproval(), ApprovalCurrent(), Tested(), MigrationReversible(), MigrationImmutable(),
+        Traceable(), IndependentApproval(), ApprovalCurrent(), Tested(), MigrationReversible(), MigrationImmutable(), Deployed(), IacPinned(),
     ]
+
+    /// The per-record ledger controls, in the order findings list them.
+    public static let ledgerControls: [any LedgerControl] = [AppliedAsReviewed(), AppliedAfterApproval(), IacAppliedFromBranch()]
+
+    /// Every example of every ledger control.
+    public static var ledgerExamples: [(control: any LedgerControl, example: LedgerControlExample)] {
+        ledgerControls.flatMap { control in type(of: control).examples.map { (control, $0) } }
+    }
 
     /// Every example of every per-change control, labelled with its control id.
     public static var examples: [(control: any ChangeControl, example: ControlExample)] {

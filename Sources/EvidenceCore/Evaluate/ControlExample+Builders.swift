@@ -48,11 +48,52 @@ enum Example {
     }
 
     static func sql(_ path: String, _ status: PathStatus = .added, flavour: MigrationFlavour = .drizzle, down: String? = nil,
-                    isScript: Bool = true, isDown: Bool = false) -> MigrationFile {
-        MigrationFile(path: path, flavour: flavour, status: status, isScript: isScript, isDown: isDown, down: down)
+                    isScript: Bool = true, isDown: Bool = false, journalWhen: Int64? = nil, applies: [LedgerApply] = []) -> MigrationFile {
+        MigrationFile(path: path, flavour: flavour, status: status, isScript: isScript, isDown: isDown, down: down,
+                      journalWhen: journalWhen, applies: applies)
+    }
+
+    /// A reviewed change adding one migration, judged against `ledgers`.
+    static func deployed(_ file: MigrationFile, ledgers: [LedgerCoverage]) -> CorrelatedChange {
+        var change = migrations([file])
+        change.ledgers = ledgers
+        return change
+    }
+
+    /// A reviewed change touching `infra/main.tf`, with the modules as inspected.
+    static func terraform(_ modules: [TerraformModule]) -> CorrelatedChange {
+        let base = change()
+        let touched = Change(commit: base.commit, parents: base.parents, author: base.author, committer: base.committer, committedAt: base.committedAt,
+                             subject: base.subject, message: base.message,
+                             paths: modules.map { ChangedPath(path: $0.folder + "/main.tf", kind: .infrastructure, status: .modified, oldPath: nil) },
+                             mergedCommits: [], authors: base.authors)
+        var change = reviewed(change: touched)
+        change.terraform = modules
+        return change
+    }
+
+    /// A ledger row recording a run at 2026-07-04 10:00 in production.
+    static func apply(ledger: String, row: Int, commit: String = change().commit) -> LedgerApply {
+        let record = LedgerRecord(ledger: ledger, row: row, kind: .events, checksum: "00", appliedAt: Timestamp.parse("2026-07-04T10:00:00Z"),
+                                  environment: "production", appliedBy: "deploy-bot", runID: "run-1")
+        return LedgerApply(record, version: MigrationVersion(path: "drizzle/0007_orders.sql", blob: "", commit: commit, committedAt: 0))
     }
 
     static func directPush(subject: String = "hotfix: add index", untrusted: UntrustedReference? = nil, checks: CheckEvidence? = nil) -> CorrelatedChange {
         CorrelatedChange(change: change(subject: subject), pullRequest: nil, match: nil, untrustedReference: untrusted, commitChecks: checks)
+    }
+
+    /// A migration-apply record of `kind` (an events ledger's in production, at `at`; Drizzle's with no apply time).
+    static func row(_ kind: LedgerKind, checksum: String? = "9f3c00", at: String = "2026-07-04T10:00:00Z") -> LedgerRecord {
+        let ledger = "inputs/ledgers/\(kind.rawValue)/production.\(kind == .events ? "jsonl" : "csv")"
+        return LedgerRecord(ledger: ledger, row: 3, kind: kind, migration: "0007_orders", checksum: checksum,
+                            appliedAt: kind == .drizzle ? nil : Timestamp.parse(at), journalWhen: kind == .drizzle ? 1_751_600_000_000 : nil,
+                            environment: kind == .events ? "production" : nil, appliedBy: "deploy-bot", runID: kind == .events ? "run-118" : nil)
+    }
+
+    /// A `TerraformApplied` event for the example change's commit.
+    static func terraformApply(at: String = "2026-07-04T10:00:00Z") -> LedgerRecord {
+        LedgerRecord(ledger: "inputs/ledgers/events/deploys.jsonl", row: 5, kind: .events, event: .terraformApplied, appliedAt: Timestamp.parse(at),
+                     environment: "production", appliedBy: "deploy-bot", runID: "run-119", commit: String(change().commit.prefix(12)), workspace: "prod")
     }
 }

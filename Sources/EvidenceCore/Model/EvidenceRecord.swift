@@ -35,11 +35,13 @@ public struct EvidenceRecord: Encodable, Sendable {
     public let change: Change
     public let pullRequest: PullRequestSummary?
     public let untrustedReference: UntrustedReference?
-    /// The migration files touched, with flavour and down migration.
+    /// The migration files touched, with flavour, down migration and the ledger rows that ran them.
     public let migrations: [MigrationFile]
+    /// The Terraform module folders touched, with what they pin.
+    public let terraform: [TerraformModule]
 
     enum CodingKeys: String, CodingKey {
-        case migrations
+        case migrations, terraform
         case pullRequest = "pull_request"
         case untrustedReference = "untrusted_reference"
     }
@@ -48,6 +50,7 @@ public struct EvidenceRecord: Encodable, Sendable {
         change = correlated.change
         untrustedReference = correlated.untrustedReference
         migrations = correlated.migrations
+        terraform = correlated.terraform
         pullRequest = correlated.pullRequest.map { evidence in
             let pull = evidence.pullRequest
             let approvers = evidence.reviews == nil ? [] :
@@ -66,5 +69,6 @@ public struct EvidenceRecord: Encodable, Sendable {
         try container.encode(pullRequest, forKey: .pullRequest)
         try container.encode(untrustedReference, forKey: .untrustedReference)
         try container.encode(migrations, forKey: .migrations)
+        try container.encode(terraform, forKey: .terraform)
     }
 }

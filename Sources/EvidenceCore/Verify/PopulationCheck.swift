@@ -26,7 +26,8 @@ enum PopulationCheck {
             return VerificationCheck(name: name, passed: false, detail: "the bundle's settings file does not give the rules its manifest records")
         }
         let derived = try EvidenceDerivation.derive(repository: repository, branch: branch, config: config,
-                                                    github: bundle + "/inputs/github", window: AuditWindow(start: start, end: end))
+                                                    github: bundle + "/inputs/github", ledgers: try LedgerLoader.loadBundled(bundle: bundle),
+                                                    window: AuditWindow(start: start, end: end))
 
         let recorded = (FileManager.default.contents(atPath: bundle + "/changes.jsonl").map { [UInt8]($0) } ?? [])
         let derivedLines = try derived.changesJSONLines()

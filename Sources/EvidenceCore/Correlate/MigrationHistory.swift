@@ -1,0 +1,113 @@
+import GitKit
+
+/// One version of a migration file: the bytes a path held, and the first-parent commit that brought them onto
+/// the branch (the change a ledger row matching them is credited to).
+public struct MigrationVersion: Sendable, Hashable {
+    public let path: String
+    /// The blob id of those bytes.
+    public let blob: String
+    /// The first-parent commit that first brought these bytes onto the branch.
+    public let commit: String
+    /// That commit's committer time.
+    public let committedAt: Int64
+}
+
+/// Where a commit a Terraform apply names stands relative to the audited branch.
+public enum BranchPlacement: Sendable, Hashable {
+    /// A first-parent commit of the branch (a state the branch was in), committed at `since`.
+    case onBranch(commit: String, since: Int64)
+    /// In the repository, but never a state of the branch (a feature branch, or a commit a merge brought in).
+    case offBranch(commit: String)
+    /// Not in the repository at all.
+    case unknown
+}
+
+/// Every version of every migration file the branch's first-parent history held, keyed by the checksums the
+/// migration tools record (SPEC §3 "migration file → ledger"), so a ledger row finds the exact commit that
+/// introduced the bytes it ran.
+///
+/// The walk compares trees only along migration paths (the same pruned compare the population walk uses, with
+/// the infrastructure rules left out), reads each distinct blob once, and keeps only the checksum index: memory
+/// grows with the number of migration versions, not with history.
+public struct MigrationHistory: Sendable {
+    /// Versions by checksum key (`sha256:<hex>` for Drizzle, Prisma and events; `crc32:<signed>` for Flyway).
+    private var versions: [String: MigrationVersion] = [:]
+    /// The commits asked about (Terraform applies), by the id as asked, with where they stand.
+    public private(set) var placements: [String: BranchPlacement] = [:]
+    /// How many first-parent commits were read.
+    public private(set) var commitsRead = 0
+
+    public init() {}
+
+    /// Walks the whole first-parent history of `branch` along migration paths; `commits` are ids (full or
+    /// abbreviated) to place on or off the branch.
+    public static func read(repository: Repository, branch: Branch, classifier: PathClassifier, placing commits: Set<String> = []) throws -> MigrationHistory {
+        var history = MigrationHistory()
+        guard let tip = branch.tip else {
+            for commit in commits { history.placements[commit] = try placement(of: commit, in: repository) }
+            return history
+        }
+        let scope = classifier.migrationsOnly
+        var keysByBlob = [ObjectID: [String]]()
+        var wanted = commits
+        var walk = repository.firstParentHistory(from: tip)
+        var current = try walk.next()
+        while let commit = current {
+            history.commitsRead += 1
+            let parent = try walk.next()
+            let hex = commit.id.hex
+            for asked in wanted where hex.hasPrefix(asked) {
+                history.placements[asked] = .onBranch(commit: hex, since: commit.committerTime)
+                wanted.remove(asked)
+            }
+            for file in try repository.changedFiles(from: parent?.tree, to: commit.tree, scope: scope) {
+                guard let blob = file.newBlob else { continue }
+                let keys: [String]
+                if let known = keysByBlob[blob] {
+                    keys = known
+                } else {
+                    keys = try checksumKeys(of: try repository.blob(blob))
+                    keysByBlob[blob] = keys
+                }
+                // Walking newest first, an older commit holding the same bytes replaces a newer one: the earliest wins.
+                let version = MigrationVersion(path: file.path, blob: blob.hex, commit: hex, committedAt: commit.committerTime)
+                for key in keys { history.versions[key] = version }
+            }
+            current = parent
+        }
+        for commit in wanted { history.placements[commit] = try placement(of: commit, in: repository) }
+        return history
+    }
+
+    /// A commit not met on the first-parent walk: in the repository (off the branch) or unknown.
+    private static func placement(of commit: String, in repository: Repository) throws -> BranchPlacement {
+        guard let id = try repository.lookupCommit(commit) else { return .unknown }
+        return .offBranch(commit: id.hex)
+    }
+
+    /// The keys a file's bytes can be found under: the SHA-256 of the bytes and of their line-ending variants
+    /// (with Prisma's old unpadded hex), and Flyway's CRC-32.
+    static func checksumKeys(of bytes: [UInt8]) throws -> [String] {
+        var keys = Set(try MigrationChecksum.prisma(bytes).map { "sha256:" + $0 })
+        keys.insert("sha256:" + (try MigrationChecksum.drizzle(bytes)))
+        keys.insert("crc32:\(MigrationChecksum.flyway(bytes))")
+        return keys.sorted()
+    }
+
+    /// The version whose checksum a ledger row records, nil when no committed version has it.
+    public func version(matching record: LedgerRecord) -> MigrationVersion? {
+        guard let checksum = record.checksum else { return nil }
+        switch record.kind {
+        case .flyway:
+            return versions["crc32:" + checksum]
+        case .drizzle, .prisma:
+            return versions["sha256:" + checksum]
+        case .events:
+            // An event log records whichever checksum its tool uses: a hex digest or Flyway's number.
+            return versions["sha256:" + checksum] ?? (Int32(checksum) != nil ? versions["crc32:" + checksum] : nil)
+        }
+    }
+
+    /// Number of distinct checksum keys known (for progress and tests).
+    public var keyCount: Int { versions.count }
+}

@@ -1,0 +1,56 @@
+/// `CC8.1-applied-after-approval`: a migration ran only after its pull request was approved and merged. Judged
+/// only where the ledger records a real apply time (Prisma, Flyway, events — not Drizzle, whose `created_at` is
+/// the journal's time).
+public struct AppliedAfterApproval: LedgerControl {
+    public static let id = "CC8.1-applied-after-approval"
+    public static let title = "Migrations ran after approval"
+
+    public init() {}
+
+    public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> Finding? {
+        let record = reconciled.record
+        guard record.event == .migrationApplied, let applied = record.appliedAt, reconciled.version != nil, let change = reconciled.change else {
+            return nil
+        }
+        let ran = "\(record.described) ran \(reconciled.version!.path)"
+        guard let evidence = change.pullRequest else {
+            return Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(ran); the change reached the branch without a merged pull request.")
+        }
+        let pull = evidence.pullRequest
+        var problems = [String]()
+        if evidence.reviews == nil {
+            problems.append("the reviews of pull request #\(pull.number) were not exported")
+        } else if let first = ApprovalAnalysis(evidence: evidence, change: change.change, policy: policy).qualifying.first,
+                  let approved = first.submittedAt?.seconds {
+            if applied < approved { problems.append("before the first qualifying approval (\(first.login) at \(Timestamp.iso8601UTC(approved)))") }
+        } else {
+            problems.append("pull request #\(pull.number) has no qualifying approval")
+        }
+        if let merged = pull.mergedAt?.seconds, applied < merged {
+            problems.append("before pull request #\(pull.number) was merged at \(Timestamp.iso8601UTC(merged))")
+        }
+        guard problems.isEmpty else {
+            return Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(ran) " + problems.joined(separator: " and ") + ".")
+        }
+        return Finding(control: Self.id, status: .pass, on: reconciled,
+                       detail: "\(ran) after pull request #\(pull.number) was approved and merged.")
+    }
+
+    static func ranAt(_ time: String, kind: LedgerKind = .events, change: CorrelatedChange = Example.reviewed()) -> ReconciledRecord {
+        ReconciledRecord(record: Example.row(kind, at: time), version: AppliedAsReviewed.version, change: change)
+    }
+
+    public static let examples: [LedgerControlExample] = [
+        LedgerControlExample("ran after approval and merge", ranAt("2026-07-04T10:00:00Z"), expect: .pass),
+        LedgerControlExample("ran before approval", ranAt("2026-07-02T11:00:00Z"), expect: .fail),
+        LedgerControlExample("ran after approval, before merge", ranAt("2026-07-03T11:00:00Z"), expect: .fail),
+        LedgerControlExample("prisma finished_at after merge", ranAt("2026-07-04T10:00:00Z", kind: .prisma), expect: .pass),
+        LedgerControlExample("ran, but the change was a direct push", ranAt("2026-07-04T10:00:00Z", change: Example.directPush()), expect: .fail),
+        LedgerControlExample("ran, the only approval was revoked", ranAt("2026-07-04T10:00:00Z", change: Example.reviewed(reviews: [
+            Example.review("bob", .approved), Example.review("bob", .dismissed, at: "2026-07-02T16:00:00Z"),
+        ])), expect: .fail),
+        LedgerControlExample("drizzle records no apply time", ReconciledRecord(record: Example.row(.drizzle), version: AppliedAsReviewed.version,
+                                                                              change: Example.reviewed()), expect: nil),
+        LedgerControlExample("unmatched row", ReconciledRecord(record: Example.row(.events)), expect: nil),
+    ]
+}

@@ -1,0 +1,71 @@
+/// `CC8.1-deployed` (informational): whether each migration a change added reached the ledgers given — applied,
+/// pending (no row yet), or, for Drizzle, skipped: its journal `when` is not newer than the newest applied row's
+/// `created_at`, and Drizzle's migrator only runs newer ones, so it will never run.
+public struct Deployed: ChangeControl {
+    public static let id = "CC8.1-deployed"
+    public static let title = "Merged migrations reached the database"
+    public static let isInformational = true
+
+    public init() {}
+
+    public func evaluate(_ change: CorrelatedChange, policy: ReviewPolicy) -> Finding {
+        let added = change.migrations.filter { $0.status == .added && $0.isScript && !$0.isDown }
+        guard !added.isEmpty else {
+            return Finding(control: Self.id, status: .notApplicable, on: change, detail: "No new migration.")
+        }
+        guard !change.ledgers.isEmpty else {
+            return Finding(control: Self.id, status: .notApplicable, on: change, detail: "No ledger given.")
+        }
+        var states = [String]()
+        var covered = false
+        var allApplied = true
+        for file in added {
+            let ledgers = change.ledgers.filter { $0.records(file.flavour) }
+            guard !ledgers.isEmpty else {
+                states.append("\(file.path): no ledger given records \(file.flavour.rawValue) migrations")
+                continue
+            }
+            covered = true
+            // Applied in any ledger that records it counts; each ledger has its own rows for it.
+            let applied = file.applies.map { apply in
+                let place = [apply.environment, apply.appliedAt.map { "at \($0)" }, apply.appliedBy.map { "by \($0)" }].compactMap { $0 }
+                return "\(apply.ledger) row \(apply.row)" + (place.isEmpty ? "" : " " + place.joined(separator: " "))
+            }
+            if !applied.isEmpty {
+                states.append("\(file.path): applied (\(applied.joined(separator: "; ")))")
+                continue
+            }
+            allApplied = false
+            if let drizzle = ledgers.first(where: { $0.kind == .drizzle }), let when = file.journalWhen,
+               let newest = drizzle.newestJournalWhen, when <= newest {
+                states.append("\(file.path): skipped: its journal when \(when) is not newer than the newest created_at \(newest) in "
+                    + "\(drizzle.ledger), so drizzle's migrator will never apply it")
+            } else {
+                states.append("\(file.path): pending: no row in " + ledgers.map(\.ledger).joined(separator: ", "))
+            }
+        }
+        guard covered else {
+            return Finding(control: Self.id, status: .notApplicable, on: change, detail: states.joined(separator: "; ") + ".")
+        }
+        return Finding(control: Self.id, status: allApplied ? .pass : .info, on: change, detail: states.joined(separator: "; ") + ".")
+    }
+
+    static let production = LedgerCoverage(ledger: "inputs/ledgers/drizzle/production.csv", kind: .drizzle, newestJournalWhen: 1_751_500_000_000)
+
+    public static let examples: [ControlExample] = [
+        ControlExample("applied", Example.deployed(Example.sql("drizzle/0007_orders.sql", journalWhen: 1_751_600_000_000, applies: [
+            Example.apply(ledger: production.ledger, row: 8),
+        ]), ledgers: [production]), expect: .pass),
+        ControlExample("no row yet, newer than the newest applied", Example.deployed(
+            Example.sql("drizzle/0007_orders.sql", journalWhen: 1_751_600_000_000), ledgers: [production]), expect: .info),
+        ControlExample("no row, older than the newest applied: skipped", Example.deployed(
+            Example.sql("drizzle/0007_orders.sql", journalWhen: 1_751_400_000_000), ledgers: [production]), expect: .info),
+        ControlExample("prisma migration, only an events ledger", Example.deployed(
+            Example.sql("prisma/migrations/20260701_orders/migration.sql", flavour: .prisma),
+            ledgers: [LedgerCoverage(ledger: "inputs/ledgers/events/deploys.jsonl", kind: .events)]), expect: .info),
+        ControlExample("prisma migration, only a drizzle ledger", Example.deployed(
+            Example.sql("prisma/migrations/20260701_orders/migration.sql", flavour: .prisma), ledgers: [production]), expect: .notApplicable),
+        ControlExample("no ledger given", Example.deployed(Example.sql("drizzle/0007_orders.sql"), ledgers: []), expect: .notApplicable),
+        ControlExample("infrastructure only", Example.reviewed(), expect: .notApplicable),
+    ]
+}
