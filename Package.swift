@@ -21,6 +21,7 @@ let package = Package(
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "openssl",
@@ -35,7 +36,7 @@ let package = Package(
         .target(
             name: "EvidenceCore",
             dependencies: [
-                "GitKit", "EvidenceCrypto", "CZlib",
+                "GitKit", "EvidenceCrypto", "CZlib", "CLibpq",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
