@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("pathz: {}", "cfg.yml: pathz: unknown key (expected one of: approvals, checks, paths)"),
+        ("pathz: {}", "cfg.yml: pathz: unknown key (expected one of: approvals, checks, down_migrations, paths)"),
         ("paths:\n  migration: {}", "cfg.yml: paths.migration: unknown key (expected one of: ignore, infrastructure, migrations)"),
         ("paths:\n  migrations:\n    remove: [\"**/nope/**\"]", "cfg.yml: paths.migrations.remove[0]: '**/nope/**' is not one of the default migrations rules"),
         ("paths:\n  ignore: vendor", "cfg.yml: paths.ignore: expected a list"),

@@ -42,6 +42,35 @@ import Testing
                                      migrations: try inspector.inspect(changes[1]))
         let reversible = MigrationReversible().evaluate(first, policy: .defaults)
         #expect(reversible.status == .fail)
-        #expect(reversible.detail.hasPrefix("No down migration for: db/migration/V4__d.sql (looked for db/migration/V4__d.down.sql, db/migration/down/V4__d.sql, U<version>__*.sql)"))
+        #expect(reversible.detail.hasPrefix("No down migration for: db/migration/V4__d.sql (looked for db/migration/V4__d.down.sql, db/migration/down/V4__d.sql, db/migration/U4__*.sql)"))
+    }
+
+    @Test func theDownConventionIsConfigurable() throws {
+        let repo = try FixtureRepository("inspector-convention")
+        try repo.write("sql/0001_a.sql", "CREATE TABLE a (id int);\n")
+        try repo.write("sql/rollback/0001_a.undo.sql", "DROP TABLE a;\n")
+        try repo.write("sql/0002_b.sql", "CREATE TABLE b (id int);\n")
+        try repo.write("sql/0002_b.down.sql", "DROP TABLE b;\n")
+        try repo.commit("Migrations", date: "2026-07-01T10:00:00Z")
+        let config = try EvidenceConfig.parse("""
+            paths:
+              migrations:
+                add: ["sql/**"]
+            down_migrations: ["{dir}/rollback/{stem}.undo{ext}"]
+            """, source: "settings.yml")
+        let repository = try Repository(path: repo.path)
+        var changes = [Change]()
+        try ChangeCollector(repository: repository, classifier: config.classifier).collect(branch: repository.resolveBranch("main"), window: .all) { changes.append($0) }
+        let files = Dictionary(uniqueKeysWithValues: try MigrationInspector(repository: repository, convention: config.downMigrations)
+            .inspect(changes[0]).map { ($0.path, $0) })
+        #expect(files["sql/0001_a.sql"]?.down == "sql/rollback/0001_a.undo.sql")
+        #expect(files["sql/rollback/0001_a.undo.sql"]?.isDown == true)
+        #expect(files["sql/0002_b.down.sql"]?.isDown == false, "the default convention no longer applies")
+        #expect(files["sql/0002_b.sql"]?.downLookedFor == ["sql/rollback/0002_b.undo.sql"])
+
+        let none = try EvidenceConfig.parse("down_migrations: []\n", source: "settings.yml")
+        let change = CorrelatedChange(change: changes[0], pullRequest: nil, match: nil, untrustedReference: nil,
+                                      migrations: try MigrationInspector(repository: repository, convention: none.downMigrations).inspect(changes[0]))
+        #expect(MigrationReversible().evaluate(change, policy: .defaults).status == .notApplicable)
     }
 }

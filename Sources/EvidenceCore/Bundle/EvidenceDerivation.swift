@@ -36,7 +36,7 @@ public enum EvidenceDerivation {
         var correlator = Correlator(export: try GitHubExport.load(folder: github))
         var population = [CorrelatedChange]()
         let collector = ChangeCollector(repository: repository, classifier: config.classifier)
-        let migrations = MigrationInspector(repository: repository)
+        let migrations = MigrationInspector(repository: repository, convention: config.downMigrations)
         let terraform = TerraformInspector(repository: repository)
         func correlate(_ change: Change) throws -> CorrelatedChange {
             var correlated = try correlator.correlate(change)

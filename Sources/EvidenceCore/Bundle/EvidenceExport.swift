@@ -107,7 +107,7 @@ public enum EvidenceExport {
                                   infrastructureRules: config.classifier.infrastructureRules.map(\.description),
                                   ignore: config.classifier.ignored.map(\.pattern), requiredApprovals: config.policy.requiredApprovals,
                                   bots: config.policy.bots.sorted(), authorisedApprovers: config.policy.authorisedApprovers.sorted(),
-                                  requiredChecks: config.policy.requiredChecks),
+                                  requiredChecks: config.policy.requiredChecks, downMigrations: config.downMigrations.patterns),
                 counts: .init(changes: population.count, findings: Dictionary(grouping: findings, by: \.status.rawValue).mapValues(\.count), files: fileCount),
                 inputs: inputs, signer: .init(keyID: keyID, algorithm: key.algorithm.rawValue), previous: previous,
                 merkleRoot: merkleRoot, retainUntil: Timestamp.iso8601UTC(Timestamp.addingYears(6, to: end)),

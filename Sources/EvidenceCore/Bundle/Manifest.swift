@@ -44,9 +44,12 @@ public struct Manifest: Codable, Sendable, Equatable {
         public let bots: [String]
         public let authorisedApprovers: [String]
         public let requiredChecks: [String]
+        /// The down-migration convention's patterns (absent in bundles made before it was recorded).
+        public let downMigrations: [String]?
 
         enum CodingKeys: String, CodingKey {
             case bots, ignore
+            case downMigrations = "down_migrations"
             case settingsSource = "settings_source"
             case migrationRules = "migration_rules"
             case infrastructureRules = "infrastructure_rules"

@@ -18,12 +18,15 @@ import Yams
 ///   authorised: ["alice", "bob"]
 /// checks:
 ///   required: ["build", "test"]
+/// down_migrations: ["{dir}/{stem}.down{ext}", "{dir}/rollback/{name}"]   # replaces the default convention
 /// ```
 public struct EvidenceConfig: Sendable {
     /// The classification rules in force.
     public let classifier: PathClassifier
     /// What the review controls require.
     public let policy: ReviewPolicy
+    /// Where down migrations live.
+    public let downMigrations: DownConvention
     /// Where the settings came from (a file path, `BRANCH:.git-evidence.yml`, or `defaults`).
     public let source: String
     /// The settings file's text, nil for the defaults; the evidence carries it verbatim.
@@ -35,9 +38,10 @@ public struct EvidenceConfig: Sendable {
     /// Defaults only.
     public static let defaults = EvidenceConfig(classifier: .defaults, policy: .defaults, source: "defaults", text: nil)
 
-    init(classifier: PathClassifier, policy: ReviewPolicy, source: String, text: String?) {
+    init(classifier: PathClassifier, policy: ReviewPolicy, downMigrations: DownConvention = .defaults, source: String, text: String?) {
         self.classifier = classifier
         self.policy = policy
+        self.downMigrations = downMigrations
         self.source = source
         self.text = text
     }
@@ -77,9 +81,13 @@ public struct EvidenceConfig: Sendable {
         }
         guard let root else { return EvidenceConfig(classifier: .defaults, policy: .defaults, source: source, text: text) }
         let reader = NodeReader(source: source)
-        let top = try reader.mapping(root, at: "", allowed: ["paths", "approvals", "checks"])
+        let top = try reader.mapping(root, at: "", allowed: ["paths", "approvals", "checks", "down_migrations"])
         let policy = try parsePolicy(top, reader: reader)
-        guard let paths = top["paths"] else { return EvidenceConfig(classifier: .defaults, policy: policy, source: source, text: text) }
+        let down = top["down_migrations"] == nil ? DownConvention.defaults
+            : DownConvention(patterns: try reader.strings(top["down_migrations"], at: "down_migrations"))
+        guard let paths = top["paths"] else {
+            return EvidenceConfig(classifier: .defaults, policy: policy, downMigrations: down, source: source, text: text)
+        }
         let sections = try reader.mapping(paths, at: "paths", allowed: ["migrations", "infrastructure", "ignore"])
 
         func rules(_ name: String, defaults: [PathRule]) throws(EvidenceError) -> [PathRule] {
@@ -106,7 +114,7 @@ public struct EvidenceConfig: Sendable {
             infrastructureRules: try rules("infrastructure", defaults: PathRule.defaultInfrastructureRules),
             ignored: try reader.strings(sections["ignore"], at: "paths.ignore").map(Glob.init)
         )
-        return EvidenceConfig(classifier: classifier, policy: policy, source: source, text: text)
+        return EvidenceConfig(classifier: classifier, policy: policy, downMigrations: down, source: source, text: text)
     }
 
     private static func parsePolicy(_ top: [String: Node], reader: NodeReader) throws(EvidenceError) -> ReviewPolicy {

@@ -2,12 +2,16 @@ import Foundation
 import GitKit
 
 /// Looks at the migration files a change touched, in that commit's tree: their flavour, whether they are scripts
-/// or metadata, and for each added up-migration whether its down migration exists (SPEC §2 convention:
-/// `<name>.down.sql` beside it, the same file name in a `down/` folder beside it, or Flyway's `U<ver>__*.sql`).
+/// or metadata, and for each added up-migration whether its down migration exists by the down convention
+/// (SPEC §2; configurable, see `DownConvention`).
 public struct MigrationInspector {
     public let repository: Repository
+    public let convention: DownConvention
 
-    public init(repository: Repository) { self.repository = repository }
+    public init(repository: Repository, convention: DownConvention = .defaults) {
+        self.repository = repository
+        self.convention = convention
+    }
 
     public func inspect(_ change: Change) throws -> [MigrationFile] {
         guard let commit = ObjectID(hex: change.commit) else { return [] }
@@ -15,10 +19,13 @@ public struct MigrationInspector {
         return try change.paths.filter { $0.kind == .migration }.map { path in
             let flavour = Self.flavour(of: path.path)
             let script = Self.isScript(path.path)
-            let down = Self.isDown(path.path)
+            let down = convention.isDown(path.path)
             var found: String?
+            var lookedFor: [String]?
             if path.status == .added || path.status == .renamed, script, !down {
-                found = try downMigration(for: path.path, in: commit)
+                let candidates = convention.candidates(for: path.path, version: Self.flywayVersion(path.path))
+                found = try firstExisting(candidates, in: commit)
+                if found == nil { lookedFor = candidates }
             }
             var when: Int64?
             if flavour == .drizzle, script, !down, path.path.hasSuffix(".sql") {
@@ -27,45 +34,26 @@ public struct MigrationInspector {
                 when = journals[folder]?[String(Self.fileName(of: path.path).dropLast(".sql".count))]
             }
             return MigrationFile(path: path.path, flavour: flavour, status: path.status, isScript: script, isDown: down, down: found,
-                                 journalWhen: when)
+                                 downLookedFor: lookedFor, journalWhen: when)
         }
     }
 
-    /// Drizzle's `meta/_journal.json` beside the migrations: each entry's `when` (ms) by its tag (the file's stem).
-    /// An absent or unreadable journal gives none: the migration then has no journal time to judge by.
-    private func journalEntries(folder: String, in commit: ObjectID) throws -> [String: Int64] {
-        struct Journal: Decodable {
-            struct Entry: Decodable { let tag: String; let when: Int64 }
-            let entries: [Entry]
-        }
-        let path = (folder.isEmpty ? "" : folder + "/") + "meta/_journal.json"
-        guard let bytes = try repository.blob(atPath: path, in: commit),
-              let journal = try? JSONDecoder().decode(Journal.self, from: Data(bytes)) else { return [:] }
-        return Dictionary(journal.entries.map { ($0.tag, $0.when) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// The first existing down migration for `path` in the commit's tree, by the convention's candidates.
-    private func downMigration(for path: String, in commit: ObjectID) throws -> String? {
-        for candidate in Self.downCandidates(for: path) where try repository.blobID(atPath: candidate, in: commit) != nil {
-            return candidate
-        }
-        if let version = Self.flywayVersion(path) {
-            // Flyway's undo migration shares the version, not the description: look for U<ver>__*.sql beside it.
-            let folder = Self.folder(of: path)
-            for name in try repository.fileNames(in: folder, at: commit) where name.hasPrefix("U\(version)__") && name.hasSuffix(".sql") {
-                return folder.isEmpty ? name : folder + "/" + name
+    /// The first candidate that exists in the commit's tree; a `*` in a candidate's file name matches any run of
+    /// characters, so the folder is listed (once per folder) to find it.
+    private func firstExisting(_ candidates: [String], in commit: ObjectID) throws -> String? {
+        for candidate in candidates {
+            let name = Self.fileName(of: candidate)
+            guard name.contains("*") else {
+                if try repository.blobID(atPath: candidate, in: commit) != nil { return candidate }
+                continue
+            }
+            let folder = Self.folder(of: candidate)
+            let glob = Glob(name)
+            if let match = try repository.fileNames(in: folder, at: commit).sorted().first(where: { glob.matches($0) }) {
+                return folder.isEmpty ? match : folder + "/" + match
             }
         }
         return nil
-    }
-
-    static func downCandidates(for path: String) -> [String] {
-        let folder = folder(of: path)
-        let name = fileName(of: path)
-        guard let dot = name.lastIndex(of: ".") else { return [] }
-        let stem = name[..<dot], ext = name[dot...]
-        let prefix = folder.isEmpty ? "" : folder + "/"
-        return [prefix + stem + ".down" + ext, prefix + "down/" + name]
     }
 
     static func flavour(of path: String) -> MigrationFlavour {
@@ -87,11 +75,6 @@ public struct MigrationInspector {
         return true
     }
 
-    static func isDown(_ path: String) -> Bool {
-        let name = fileName(of: path)
-        return name.contains(".down.") || path.hasPrefix("down/") || path.contains("/down/") || name.firstMatch(of: #/^U\d/#) != nil
-    }
-
     /// `1_2` for `V1_2__add_users.sql`.
     static func flywayVersion(_ path: String) -> String? {
         let name = fileName(of: path)
@@ -105,5 +88,18 @@ public struct MigrationInspector {
     static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[..<slash])
+    }
+
+    /// Drizzle's `meta/_journal.json` beside the migrations: each entry's `when` (ms) by its tag (the file's stem).
+    /// An absent or unreadable journal gives none: the migration then has no journal time to judge by.
+    private func journalEntries(folder: String, in commit: ObjectID) throws -> [String: Int64] {
+        struct Journal: Decodable {
+            struct Entry: Decodable { let tag: String; let when: Int64 }
+            let entries: [Entry]
+        }
+        let path = (folder.isEmpty ? "" : folder + "/") + "meta/_journal.json"
+        guard let bytes = try repository.blob(atPath: path, in: commit),
+              let journal = try? JSONDecoder().decode(Journal.self, from: Data(bytes)) else { return [:] }
+        return Dictionary(journal.entries.map { ($0.tag, $0.when) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -48,9 +48,10 @@ enum Example {
     }
 
     static func sql(_ path: String, _ status: PathStatus = .added, flavour: MigrationFlavour = .drizzle, down: String? = nil,
-                    isScript: Bool = true, isDown: Bool = false, journalWhen: Int64? = nil, applies: [LedgerApply] = []) -> MigrationFile {
+                    isScript: Bool = true, isDown: Bool = false, downLookedFor: [String]? = nil, journalWhen: Int64? = nil,
+                    applies: [LedgerApply] = []) -> MigrationFile {
         MigrationFile(path: path, flavour: flavour, status: status, isScript: isScript, isDown: isDown, down: down,
-                      journalWhen: journalWhen, applies: applies)
+                      downLookedFor: downLookedFor, journalWhen: journalWhen, applies: applies)
     }
 
     /// A reviewed change adding one migration, judged against `ledgers`.

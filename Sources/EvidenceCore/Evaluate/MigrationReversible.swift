@@ -17,9 +17,12 @@ public struct MigrationReversible: ChangeControl {
                            detail: others.isEmpty ? "No new migration." : "Reversibility of \(others.joined(separator: ", ")) migrations is not judged by file layout.")
         }
         let missing = judged.filter { $0.down == nil }
+        if !missing.isEmpty, missing.allSatisfy({ $0.downLookedFor == [] }) {
+            return Finding(control: Self.id, status: .notApplicable, on: change, detail: "No down-migration convention is configured (down_migrations is empty).")
+        }
         guard missing.isEmpty else {
             return Finding(control: Self.id, status: .fail, on: change, detail: "No down migration for: " + missing.map { file in
-                "\(file.path) (looked for \(MigrationInspector.downCandidates(for: file.path).joined(separator: ", "))\(file.flavour == .flyway ? ", U<version>__*.sql" : ""))"
+                file.path + (file.downLookedFor.map { " (looked for \($0.joined(separator: ", ")))" } ?? "")
             }.joined(separator: "; ") + ".")
         }
         return Finding(control: Self.id, status: .pass, on: change,
@@ -34,7 +37,11 @@ public struct MigrationReversible: ChangeControl {
         ControlExample("a new Flyway migration with its undo", Example.migrations([
             Example.sql("db/V7__orders.sql", flavour: .flyway, down: "db/U7__drop_orders.sql"),
         ]), expect: .pass),
-        ControlExample("a new migration without a down migration", Example.migrations([Example.sql("drizzle/0007_orders.sql")]), expect: .fail),
+        ControlExample("a new migration without a down migration", Example.migrations([
+            Example.sql("drizzle/0007_orders.sql", downLookedFor: ["drizzle/0007_orders.down.sql", "drizzle/down/0007_orders.sql"]),
+        ]), expect: .fail),
+        ControlExample("no down convention configured", Example.migrations([Example.sql("drizzle/0007_orders.sql", downLookedFor: [])]),
+                       expect: .notApplicable),
         ControlExample("only the journal changed", Example.migrations([
             Example.sql("drizzle/meta/_journal.json", .modified, isScript: false),
         ]), expect: .notApplicable),

@@ -18,6 +18,8 @@ public struct MigrationFile: Codable, Sendable, Hashable {
     public let isDown: Bool
     /// For an added up-migration: the down migration found for it in the change's tree, if any.
     public let down: String?
+    /// For an added up-migration without one: the paths the down convention looked at.
+    public let downLookedFor: [String]?
     /// For a Drizzle migration: its journal entry's `when` (ms), which Drizzle's migrator orders by.
     public let journalWhen: Int64?
     /// The ledger rows recording that this file (this or another version of it) ran; empty without ledgers.
@@ -28,16 +30,18 @@ public struct MigrationFile: Codable, Sendable, Hashable {
         case isScript = "is_script"
         case isDown = "is_down"
         case journalWhen = "journal_when"
+        case downLookedFor = "down_looked_for"
     }
 
     public init(path: String, flavour: MigrationFlavour, status: PathStatus, isScript: Bool, isDown: Bool, down: String?,
-                journalWhen: Int64? = nil, applies: [LedgerApply] = []) {
+                downLookedFor: [String]? = nil, journalWhen: Int64? = nil, applies: [LedgerApply] = []) {
         self.path = path
         self.flavour = flavour
         self.status = status
         self.isScript = isScript
         self.isDown = isDown
         self.down = down
+        self.downLookedFor = downLookedFor
         self.journalWhen = journalWhen
         self.applies = applies
     }
