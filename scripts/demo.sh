@@ -104,4 +104,4 @@ echo
 echo "failing controls (from $WORK/evidence-2026-Q3/findings.json):"
 python3 -c 'import json,sys
 for f in json.load(open(sys.argv[1])):
-    if f["status"] == "fail": print("  %-30s %s  %s" % (f["control"], (f["change"] or "-")[:12], f["detail"]))' "$WORK/evidence-2026-Q3/findings.json"
+    if f["status"] == "fail": print("  %-30s %-12s  %s" % (f["control"], (f["change"] or "-")[:12], f["detail"]))' "$WORK/evidence-2026-Q3/findings.json"

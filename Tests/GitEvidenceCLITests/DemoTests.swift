@@ -15,8 +15,8 @@ import Testing
         #expect(result.stdout.contains("verified: \(work)/evidence-2026-Q3\n"))
         #expect(result.stdout.contains("ok    population: re-derived 3 changes"))
         #expect(result.stdout.contains("CC8.1-traceable                10d30bbdfcf3  No merged pull request: pushed directly to the branch."))
-        #expect(result.stdout.contains("CC8.1-applied-as-reviewed      -  inputs/ledgers/drizzle/drizzle_migrations.csv row 3 ran with checksum "))
-        #expect(result.stdout.contains("CC8.1-iac-applied-from-branch  -  inputs/ledgers/events/deploy-events.jsonl line 2 "))
+        #expect(result.stdout.contains("CC8.1-applied-as-reviewed      -             inputs/ledgers/drizzle/drizzle_migrations.csv row 3 ran with checksum "))
+        #expect(result.stdout.contains("CC8.1-iac-applied-from-branch  -             inputs/ledgers/events/deploy-events.jsonl line 2 "))
         #expect(FileManager.default.fileExists(atPath: work + "/evidence-2026-Q3.tar.gz"))
     }
 }
