@@ -55,6 +55,12 @@ import Testing
         let orders = try #require(lines.first { $0.contains(#""commit":"\#(scenario.commits["orders"]!)","committed_at""#) })
         #expect(orders.contains(#""applies":[{"#))
         #expect(orders.contains(#""environment":"production""#))
+        let table = try String(contentsOfFile: output + "/changes.csv", encoding: .utf8)
+        #expect(table.hasPrefix("commit,committed_at,author_name,author_email,subject,paths,pull_request,pull_request_title,pull_request_url,"
+            + "match,approvers,checks,applied,failed_controls\r\n"))
+        #expect(table.contains("drizzle/0001_orders.sql: (inputs/ledgers/drizzle/drizzle_migrations.csv:2); drizzle/0001_orders.sql: staging "
+            + "2026-07-01T10:00:00Z (inputs/ledgers/events/deploy-events.jsonl:1); drizzle/0001_orders.sql: production 2026-07-02T13:00:00Z "
+            + "(inputs/ledgers/events/deploy-events.jsonl:2),CC8.1-applied-after-approval\r\n"), "\(table)")
     }
 
     @Test func aLedgerCopyWithARowRemovedIsNamedByVerify() throws {

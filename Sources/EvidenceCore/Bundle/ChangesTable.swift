@@ -5,7 +5,7 @@ import Foundation
 enum ChangesTable {
     static let header = [
         "commit", "committed_at", "author_name", "author_email", "subject", "paths", "pull_request", "pull_request_title",
-        "pull_request_url", "match", "approvers", "checks", "failed_controls",
+        "pull_request_url", "match", "approvers", "checks", "applied", "failed_controls",
     ]
 
     static func csv(_ records: [EvidenceRecord], findings: [Finding]) throws -> [UInt8] {
@@ -23,7 +23,12 @@ enum ChangesTable {
             } else {
                 row += ["", "", "", "", "", ""]
             }
-            try writer.write(row: row + [failedControls])
+            let applied: String = record.migrations.flatMap { file in
+                file.applies.map { apply in
+                    ([file.path + ":", apply.environment, apply.appliedAt].compactMap { $0 } + ["(\(apply.ledger):\(apply.row))"]).joined(separator: " ")
+                }
+            }.joined(separator: "; ")
+            try writer.write(row: row + [applied, failedControls])
         }
         writer.stream.close()
         let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
