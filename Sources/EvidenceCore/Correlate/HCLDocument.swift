@@ -223,35 +223,29 @@ public struct HCLDocument: Sendable {
             return .expression
         }
 
-        /// Skips to the end of the expression: the end of the line outside brackets, or a `,`/`}` that closes the
-        /// enclosing object.
-        mutating func skipExpression() {
-            while !atEnd {
-                skipTrivia(newlines: false)
-                guard !atEnd else { return }
-                switch current {
-                case 0x0A, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: ")"), UInt8(ascii: "]"): return
-                case UInt8(ascii: "\""): _ = string()
-                case UInt8(ascii: "{"): index += 1; skipBalanced(closing: UInt8(ascii: "}"))
-                case UInt8(ascii: "["): index += 1; skipBalanced(closing: UInt8(ascii: "]"))
-                case UInt8(ascii: "("): index += 1; skipBalanced(closing: UInt8(ascii: ")"))
-                case UInt8(ascii: "<") where peek(1) == UInt8(ascii: "<"): heredoc()
-                default: index += 1
-                }
-            }
-        }
+        /// Skips to the end of the expression: the end of the line outside brackets, or a `,` `}` `)` `]` that
+        /// closes the enclosing construct.
+        mutating func skipExpression() { skip(to: nil) }
 
-        /// Skips to the bracket closing one already opened, minding strings, comments and nested brackets.
-        mutating func skipBalanced(closing: UInt8) {
+        /// Skips to the bracket closing one already opened.
+        mutating func skipBalanced(closing: UInt8) { skip(to: closing) }
+
+        /// Skips tokens, minding strings (with templates), comments, heredocs and nested brackets: to `closing`
+        /// when given (newlines are then insignificant), else to the end of the expression.
+        private mutating func skip(to closing: UInt8?) {
             while true {
-                skipTrivia()
-                guard !atEnd else { fail("missing \(Character(Unicode.Scalar(closing)))"); return }
+                skipTrivia(newlines: closing != nil)
+                guard !atEnd else {
+                    if let closing { fail("missing \(Character(Unicode.Scalar(closing)))") }
+                    return
+                }
+                if let closing, current == closing { index += 1; return }
+                if closing == nil, [0x0A, UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: ")"), UInt8(ascii: "]")].contains(current) { return }
                 switch current {
-                case closing: index += 1; return
                 case UInt8(ascii: "\""): _ = string()
-                case UInt8(ascii: "{"): index += 1; skipBalanced(closing: UInt8(ascii: "}"))
-                case UInt8(ascii: "["): index += 1; skipBalanced(closing: UInt8(ascii: "]"))
-                case UInt8(ascii: "("): index += 1; skipBalanced(closing: UInt8(ascii: ")"))
+                case UInt8(ascii: "{"): index += 1; skip(to: UInt8(ascii: "}"))
+                case UInt8(ascii: "["): index += 1; skip(to: UInt8(ascii: "]"))
+                case UInt8(ascii: "("): index += 1; skip(to: UInt8(ascii: ")"))
                 case UInt8(ascii: "<") where peek(1) == UInt8(ascii: "<"): heredoc()
                 default: index += 1
                 }
