@@ -4,6 +4,9 @@ import Foundation
 /// The fixed names of a bundle (SPEC §5).
 public enum BundleLayout {
     public static let manifest = "manifest.json"
+    /// The population, one change per line.
+    public static let changes = "changes.jsonl"
+    public static let findings = "findings.json"
     public static let sums = "SHA256SUMS"
     public static let signature = "SHA256SUMS.sig"
     public static let attestation = "attestation.intoto.json"

@@ -89,9 +89,9 @@ public enum EvidenceExport {
         for change in population.map(\.change) {
             bundle.add("diffs/\(change.commit).patch", try patch(of: change, in: repository))
         }
-        bundle.add("changes.jsonl", try derived.changesJSONLines())
+        bundle.add(BundleLayout.changes, try derived.changesJSONLines())
         bundle.add("changes.csv", try ChangesTable.csv(derived.records, findings: findings))
-        bundle.add("findings.json", try derived.findingsJSON())
+        bundle.add(BundleLayout.findings, try derived.findingsJSON())
         bundle.add(BundleLayout.publicKey, Array(try publicKey.pem().utf8))
         bundle.add(BundleLayout.instructions, Array(VerifyInstructions.text(keyID: keyID, algorithm: key.algorithm).utf8))
 

@@ -171,11 +171,11 @@ public enum BundleVerifier {
         let root = try MerkleTree.root(lines: contentLines).hex
         if root != manifest.merkleRoot { problems.append("merkle_root \(manifest.merkleRoot.prefix(16)) but the files give \(root.prefix(16))") }
         if manifest.counts.files != listing.entries.count { problems.append("counts.files \(manifest.counts.files) but SHA256SUMS lists \(listing.entries.count)") }
-        if let lines = tree.read("changes.jsonl") {
+        if let lines = tree.read(BundleLayout.changes) {
             let count = lines.split(separator: 0x0a).count
             if count != manifest.counts.changes { problems.append("counts.changes \(manifest.counts.changes) but changes.jsonl has \(count)") }
         }
-        if let bytes = tree.read("findings.json"), let findings = try? JSONDecoder().decode([Finding].self, from: Data(bytes)) {
+        if let bytes = tree.read(BundleLayout.findings), let findings = try? JSONDecoder().decode([Finding].self, from: Data(bytes)) {
             let counts = Dictionary(grouping: findings, by: \.status.rawValue).mapValues(\.count)
             if counts != manifest.counts.findings { problems.append("counts.findings differ from findings.json") }
         } else {

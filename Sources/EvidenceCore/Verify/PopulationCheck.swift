@@ -29,7 +29,7 @@ enum PopulationCheck {
                                                     github: bundle + "/inputs/github", ledgers: try LedgerLoader.loadBundled(bundle: bundle),
                                                     window: AuditWindow(start: start, end: end))
 
-        let recorded = (FileManager.default.contents(atPath: bundle + "/changes.jsonl").map { [UInt8]($0) } ?? [])
+        let recorded = (FileManager.default.contents(atPath: bundle + "/" + BundleLayout.changes).map { [UInt8]($0) } ?? [])
         let derivedLines = try derived.changesJSONLines()
         var problems = [String]()
         if recorded != derivedLines {
@@ -41,7 +41,7 @@ enum PopulationCheck {
             if !extra.isEmpty { problems.append("changes in the bundle but not in the repository: " + extra.map { String($0.prefix(12)) }.joined(separator: ", ")) }
             if missing.isEmpty && extra.isEmpty { problems.append("changes.jsonl differs from the re-derived population (same commits, different details)") }
         }
-        let recordedFindings = FileManager.default.contents(atPath: bundle + "/findings.json").map { [UInt8]($0) } ?? []
+        let recordedFindings = FileManager.default.contents(atPath: bundle + "/" + BundleLayout.findings).map { [UInt8]($0) } ?? []
         if recordedFindings != (try derived.findingsJSON()) { problems.append("findings.json differs from the re-derived findings") }
         return VerificationCheck(name: name, passed: problems.isEmpty,
                                  detail: problems.isEmpty ? "re-derived \(derived.population.count) changes and their findings from \(path): identical" : problems.joined(separator: "; "))
