@@ -23,4 +23,9 @@ static inline int git_evidence_diff_options_init(git_diff_options *options) {
     return git_diff_options_init(options, GIT_DIFF_OPTIONS_VERSION);
 }
 
+/// Initialises blame options; GIT_BLAME_OPTIONS_VERSION is a macro Swift cannot see.
+static inline int git_evidence_blame_options_init(git_blame_options *options) {
+    return git_blame_options_init(options, GIT_BLAME_OPTIONS_VERSION);
+}
+
 #endif

@@ -49,3 +49,20 @@ extension Repository {
         }
     }
 }
+
+extension Repository {
+    /// The first-parent commit of `tip`'s history that last changed line `line` (1-based) of `path`, as
+    /// `git blame --first-parent` finds it: for work merged from a branch, the merge (or squash) that brought it.
+    /// Nil when the file has no such line at `tip`.
+    public func lastChange(ofLine line: Int, path: String, at tip: ObjectID) throws(GitError) -> ObjectID? {
+        var options = git_blame_options()
+        try check(git_evidence_blame_options_init(&options), "git_blame_options_init")
+        options.flags = GIT_BLAME_FIRST_PARENT.rawValue
+        options.newest_commit = tip.raw
+        var blame: OpaquePointer?
+        try check(git_blame_file(&blame, pointer, path, &options), "git_blame_file")
+        defer { git_blame_free(blame) }
+        guard line >= 1, let hunk = git_blame_get_hunk_byline(blame, line) else { return nil }
+        return withUnsafePointer(to: hunk.pointee.final_commit_id) { ObjectID($0) }
+    }
+}

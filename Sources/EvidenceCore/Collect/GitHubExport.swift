@@ -54,9 +54,13 @@ public struct GitHubExport: Sendable {
         return GitHubExport(folder: folder, pullRequests: byNumber, reviews: reviews, commits: commits, filesRead: files.sorted(), diagnostics: diagnostics)
     }
 
+    /// No export: every change correlates to no pull request (for `why` without `--github`).
+    public static let none = GitHubExport(folder: "", pullRequests: [:], reviews: [:], commits: [:], filesRead: [], diagnostics: [])
+
     /// The check runs and statuses recorded for a commit; both files are optional, and when neither exists that is
     /// a diagnostic if `reportMissing`.
     public mutating func checks(for sha: String, reportMissing: Bool) throws(EvidenceError) -> CheckEvidence {
+        if folder.isEmpty { return CheckEvidence(sha: sha, runs: [], statuses: []) }
         let runs = try pagesIfExported(CheckRunPage.self, "commits/\(sha)/check-runs.json")
         let statuses = try pagesIfExported(CombinedStatus.self, "commits/\(sha)/status.json")
         if runs == nil && statuses == nil && reportMissing {

@@ -38,6 +38,13 @@ public struct MigrationInspector {
         }
     }
 
+    /// The down migration of an up-migration script at `path` as of `commit` by the convention, nil when there is
+    /// none (or `path` is not an up-migration script).
+    public func downMigration(for path: String, at commit: ObjectID) throws -> String? {
+        guard Self.isScript(path), !convention.isDown(path) else { return nil }
+        return try firstExisting(convention.candidates(for: path, version: Self.flywayVersion(path)), in: commit)
+    }
+
     /// The first candidate that exists in the commit's tree; a `*` in a candidate's file name matches any run of
     /// characters, so the folder is listed (once per folder) to find it.
     private func firstExisting(_ candidates: [String], in commit: ObjectID) throws -> String? {

@@ -123,14 +123,25 @@ public struct LedgerApply: Codable, Sendable, Hashable {
         case runID = "run_id"
     }
 
+    /// The same apply with the ledger named otherwise (its source, outside a bundle).
+    public func naming(_ ledger: String) -> LedgerApply {
+        LedgerApply(ledger: ledger, row: row, environment: environment, appliedAt: appliedAt, appliedBy: appliedBy, runID: runID,
+                    commit: commit, succeeded: succeeded)
+    }
+
+    init(ledger: String, row: Int, environment: String?, appliedAt: String?, appliedBy: String?, runID: String?, commit: String, succeeded: Bool) {
+        self.ledger = ledger
+        self.row = row
+        self.environment = environment
+        self.appliedAt = appliedAt
+        self.appliedBy = appliedBy
+        self.runID = runID
+        self.commit = commit
+        self.succeeded = succeeded
+    }
+
     public init(_ record: LedgerRecord, version: MigrationVersion) {
-        ledger = record.ledger
-        row = record.row
-        environment = record.environment
-        appliedAt = record.appliedAt.map(Timestamp.iso8601UTC)
-        appliedBy = record.appliedBy
-        runID = record.runID
-        commit = version.commit
-        succeeded = record.succeeded
+        self.init(ledger: record.ledger, row: record.row, environment: record.environment, appliedAt: record.appliedAt.map(Timestamp.iso8601UTC),
+                  appliedBy: record.appliedBy, runID: record.runID, commit: version.commit, succeeded: record.succeeded)
     }
 }

@@ -1,0 +1,37 @@
+extension WhyAnswer {
+    /// The answer for people: one block per change, oldest first.
+    public func text(branch: String) -> String {
+        var lines = [String]()
+        let subject = grep.map { "\"\($0)\"" } ?? (line.map { "\(path ?? ""):\($0)" } ?? path ?? "")
+        guard !changes.isEmpty else {
+            return grep != nil ? "no migration or Terraform file on \(branch) ever gained \(subject)"
+                : "no change on \(branch) touches \(subject) (is it a migration or Terraform path? see git-evidence rules)"
+        }
+        if let grep, let path { lines.append("\"\(grep)\" was first added to \(path); \(changes.count) change(s) to that file since:") }
+        else { lines.append("\(subject): \(changes.count) change(s) on \(branch)" + (names.count > 1 ? " (also named \(names.dropFirst().joined(separator: ", ")))" : "")) }
+        for change in changes {
+            lines.append("")
+            let renamed = change.path.oldPath.map { " from \($0)" } ?? ""
+            lines.append("\(change.commit.prefix(12))  \(change.committedAt)  \(change.path.status.rawValue)\(renamed)  \(change.subject)")
+            lines.append("  by      \(change.authors.joined(separator: ", "))")
+            if let pull = change.pullRequest {
+                lines.append("  PR      #\(pull.number) \(pull.title)" + (pull.url.map { "  \($0)" } ?? ""))
+                if let summary = pull.summary { lines.append("  why     \(summary)") }
+                lines.append("  approved by \(pull.approvers.isEmpty ? "nobody who counts" : pull.approvers.joined(separator: ", "))")
+                if !pull.checks.isEmpty {
+                    lines.append("  checks  " + pull.checks.map { "\($0.name) \($0.outcome)" }.joined(separator: ", "))
+                }
+            } else {
+                lines.append("  PR      none (pushed directly, or no GitHub export given)")
+            }
+            for apply in change.applies {
+                let facts = [apply.environment, apply.appliedAt, apply.appliedBy.map { "by \($0)" }, apply.runID.map { "run \($0)" }].compactMap { $0 }
+                lines.append("  ran     " + (facts.isEmpty ? "" : facts.joined(separator: " ") + " ") + "(\(apply.ledger):\(apply.row))")
+            }
+            if change.isMigration {
+                lines.append("  revert  " + (change.down.map { "down migration \($0)" } ?? "no down migration by the convention"))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import EvidenceCore
+import Foundation
+
+/// `git-evidence why`: when, why and by whom a migration or Terraform file changed, and whether it ran.
+struct Why: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "When, why and by whom a migration or Terraform file changed, when it ran, and whether it can be reverted.",
+        discussion: "PATH:LINE narrows to the change that last touched that line (blame along the first-parent history)."
+    )
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Argument(help: "A migration or Terraform file, or PATH:LINE.")
+    var path: String?
+
+    @Option(help: "Find the change that first added TEXT to a migration or Terraform file, then the later changes to that file.")
+    var grep: String?
+
+    @Option(help: "Folder of GitHub REST exports, for pull requests, approvals and checks.")
+    var github: String?
+
+    @Option(help: "A ledger of what production ran, [KIND:]PATH or KIND:postgresql://... Repeatable.")
+    var ledger: [String] = []
+
+    @Flag(help: "Write the answer as JSON.")
+    var json = false
+
+    func validate() throws {
+        if (path == nil) == (grep == nil) { throw ValidationError("give a PATH (or PATH:LINE), or --grep TEXT") }
+    }
+
+    /// `db/x.sql:12` → (`db/x.sql`, 12); a path whose last `:` is not followed by a number is a path.
+    var target: WhyTarget {
+        if let grep { return .grep(grep) }
+        let path = path!
+        if let colon = path.lastIndex(of: ":"), let line = Int(path[path.index(after: colon)...]) {
+            return .path(String(path[..<colon]), line: line)
+        }
+        return .path(path, line: nil)
+    }
+
+    func run() throws {
+        let (repo, branch, config) = try repository.open()
+        let ledgers = try LedgerLoader.load(try ledger.map(LedgerSource.init(argument:)))
+        let answer = try WhyQuery(repository: repo, branch: branch, config: config, github: github, ledgers: ledgers).answer(target)
+        if json {
+            print(String(decoding: try BundleLayout.jsonEncoder.encode(answer), as: UTF8.self))
+            return
+        }
+        print(answer.text(branch: branch.shortName))
+    }
+}

@@ -1,0 +1,107 @@
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+/// `why` on a file that is added in a pull request, edited by a direct push, then renamed.
+@Suite struct WhyCommandTests {
+    final class History: Sendable {
+        let repository: FixtureRepository
+        let github: GitHubExportFixture
+        let commits: [String: String]
+
+        static let shared = Result { try History() }
+
+        private init() throws {
+            let repo = try FixtureRepository("why")
+            let github = try GitHubExportFixture(in: (repo.path as NSString).deletingLastPathComponent)
+            var ids = [String: String]()
+            try repo.write("drizzle/0000_init.sql", "CREATE TABLE users (id serial);\n")
+            try repo.commit("Initial schema", date: "2026-06-01T10:00:00Z")
+            try repo.checkout("feature/orders", from: "main")
+            try repo.write("drizzle/0001_orders.sql", "CREATE TABLE orders (\n  id serial,\n  total int\n);\n")
+            try repo.write("drizzle/0001_orders.down.sql", "DROP TABLE orders;\n")
+            let head = try repo.commit("Add orders", date: "2026-07-01T09:00:00Z")
+            try repo.checkout("main")
+            ids["orders"] = try repo.merge("feature/orders", message: "Merge pull request #1 from acme/feature/orders", date: "2026-07-02T12:00:00Z")
+            try repo.write("drizzle/0001_orders.sql", "CREATE TABLE orders (\n  id serial,\n  total bigint\n);\n")
+            ids["widen"] = try repo.commit("widen total", author: Author("Dave Hoe", "dave@example.com"), date: "2026-07-05T12:00:00Z")
+            try repo.move("drizzle/0001_orders.sql", "drizzle/0001_create_orders.sql")
+            ids["rename"] = try repo.commit("Rename the orders migration", date: "2026-07-06T12:00:00Z")
+            try github.write("pulls.json", [github.pull(1, title: "Add orders table", author: "alice", mergedAt: "2026-07-02T12:00:00Z",
+                                                        mergeCommit: ids["orders"], head: head,
+                                                        body: "Checkout needs an orders table,\nwith totals.\r\n\r\nSecond paragraph.")])
+            try github.write("pulls/1/reviews.json", [github.review(11, by: "bob", "APPROVED", at: "2026-07-01T12:00:00Z", on: head)])
+            try github.write("pulls/1/commits.json", [
+                github.commit(head, login: "alice", name: "Alice Doe", email: "alice@example.com", authored: "2026-07-01T09:00:00Z",
+                              committed: "2026-07-01T09:00:00Z", message: "Add orders"),
+            ])
+            try github.write("commits/\(head)/check-runs.json", github.checkRuns([("test", "success")], head: head))
+            repository = repo
+            self.github = github
+            commits = ids
+        }
+    }
+
+    let history: History
+    init() throws { history = try History.shared.get() }
+
+    func why(_ arguments: [String]) throws -> (Command.Result, [String: Any]) {
+        let result = try Binary.run(["why", "--repo", history.repository.path, "--github", history.github.folder, "--json"] + arguments)
+        let object = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
+        return (result, object)
+    }
+
+    func commits(_ answer: [String: Any]) -> [String] {
+        (answer["changes"] as? [[String: Any]] ?? []).compactMap { $0["commit"] as? String }
+    }
+
+    @Test func aPathIsFollowedThroughItsRename() throws {
+        let (result, answer) = try why(["drizzle/0001_create_orders.sql"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(commits(answer) == [history.commits["orders"]!, history.commits["widen"]!, history.commits["rename"]!])
+        #expect(answer["names"] as? [String] == ["drizzle/0001_create_orders.sql", "drizzle/0001_orders.sql"])
+        let first = try #require((answer["changes"] as? [[String: Any]])?.first)
+        let pull = try #require(first["pull_request"] as? [String: Any])
+        #expect(pull["number"] as? Int == 1)
+        #expect(pull["summary"] as? String == "Checkout needs an orders table, with totals.")
+        #expect(pull["approvers"] as? [String] == ["bob"])
+        #expect(first["authors"] as? [String] == ["Alice Doe <alice@example.com>"])
+        #expect(first["down"] as? String == "drizzle/0001_orders.down.sql")
+        let last = try #require((answer["changes"] as? [[String: Any]])?.last)
+        #expect((last["path"] as? [String: Any])?["status"] as? String == "renamed")
+        #expect(last["down"] == nil, "after the rename, no down file matches the new name")
+    }
+
+    @Test func aLineIsTheChangeThatLastTouchedIt() throws {
+        let (total, answer) = try why(["drizzle/0001_create_orders.sql:3"])
+        #expect(total.status == 0, "\(total.stderr)")
+        #expect(commits(answer) == [history.commits["widen"]!])
+        let (id, idAnswer) = try why(["drizzle/0001_create_orders.sql:2"])
+        #expect(id.status == 0)
+        #expect(commits(idAnswer) == [history.commits["orders"]!], "blame follows the first parent to the merge")
+        let (missing, _) = try why(["drizzle/0001_create_orders.sql:99"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("PATH:LINE 'drizzle/0001_create_orders.sql:99': the file has no such line on main"))
+    }
+
+    @Test func grepFindsTheChangeThatFirstAddedTheText() throws {
+        let (result, answer) = try why(["--grep", "total bigint"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(commits(answer) == [history.commits["widen"]!, history.commits["rename"]!])
+        #expect(answer["path"] as? String == "drizzle/0001_orders.sql")
+        let (orders, ordersAnswer) = try why(["--grep", "CREATE TABLE orders"])
+        #expect(orders.status == 0)
+        #expect(commits(ordersAnswer).first == history.commits["orders"]!)
+    }
+
+    @Test func theTextAnswerSaysWhoWhyAndWhetherItCanBeReverted() throws {
+        let result = try Binary.run(["why", "--repo", history.repository.path, "--github", history.github.folder, "drizzle/0001_create_orders.sql"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("drizzle/0001_create_orders.sql: 3 change(s) on main (also named drizzle/0001_orders.sql)\n"))
+        #expect(result.stdout.contains("  PR      #1 Add orders table  https://github.com/acme/api/pull/1\n  why     Checkout needs an orders table, with totals.\n  approved by bob\n"))
+        #expect(result.stdout.contains("  revert  down migration drizzle/0001_orders.down.sql\n"))
+        #expect(result.stdout.contains("widen total\n  by      Dave Hoe <dave@example.com>\n  PR      none"))
+        let nothing = try Binary.run(["why", "--repo", history.repository.path, "--grep", "no such text"])
+        #expect(nothing.status == 0 && nothing.stdout == "no migration or Terraform file on main ever gained \"no such text\"\n")
+    }
+}
