@@ -45,3 +45,13 @@ struct WindowOptions: ParsableArguments {
         return try AuditWindow.between(from: from, to: to)
     }
 }
+
+/// `--ledger`, shared by the commands that read what production ran.
+struct LedgerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A ledger of what production ran: [KIND:]PATH, or KIND:postgresql://... to read the table live. Repeatable.",
+                               discussion: "KIND is drizzle, prisma, flyway or events; detected from the file's header when left out."))
+    var ledger: [String] = []
+
+    /// The arguments read as sources (a URL without its kind is refused here).
+    func sources() throws -> [LedgerSource] { try ledger.map(LedgerSource.init(argument:)) }
+}

@@ -14,9 +14,7 @@ struct Export: ParsableCommand {
     @Option(help: "Folder of GitHub REST exports (pulls.json, pulls/N/reviews.json, ...).")
     var github: String
 
-    @Option(help: ArgumentHelp("A ledger of what production ran: [KIND:]PATH, or KIND:postgresql://... to read the table live. Repeatable.",
-                               discussion: "KIND is drizzle, prisma, flyway or events; detected from the file's header when left out."))
-    var ledger: [String] = []
+    @OptionGroup var ledgers: LedgerOptions
 
     @Option(help: "PEM private key to sign with (Ed25519, ECDSA P-256 or RSA); must not be readable by others.")
     var key: String
@@ -63,7 +61,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let summary = try EvidenceExport.run(ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github, ledgers: try ledger.map(LedgerSource.init(argument:)), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive))
+            github: github, ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive))
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
         }

@@ -20,8 +20,7 @@ struct Why: ParsableCommand {
     @Option(help: "Folder of GitHub REST exports, for pull requests, approvals and checks.")
     var github: String?
 
-    @Option(help: "A ledger of what production ran, [KIND:]PATH or KIND:postgresql://... Repeatable.")
-    var ledger: [String] = []
+    @OptionGroup var ledgers: LedgerOptions
 
     @Flag(help: "Write the answer as JSON.")
     var json = false
@@ -42,8 +41,8 @@ struct Why: ParsableCommand {
 
     func run() throws {
         let (repo, branch, config) = try repository.open()
-        let ledgers = try LedgerLoader.load(try ledger.map(LedgerSource.init(argument:)))
-        let answer = try WhyQuery(repository: repo, branch: branch, config: config, github: github, ledgers: ledgers).answer(target)
+        let answer = try WhyQuery(repository: repo, branch: branch, config: config, github: github,
+                                  ledgers: try LedgerLoader.load(try ledgers.sources())).answer(target)
         if json {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(answer), as: UTF8.self))
             return
