@@ -106,6 +106,8 @@ python3 -c 'import json,sys
 for f in json.load(open(sys.argv[1])):
     if f["status"] == "fail": print("  %-30s %-12s  %s" % (f["control"], (f["change"] or "-")[:12], f["detail"]))' "$WORK/evidence-2026-Q3/findings.json"
 echo
+echo "the auditor's report: $WORK/evidence-2026-Q3/report.html (and report.md), signed with the bundle"
+echo
 echo "an engineer asks when the orders table came in, why, and whether it ran and can be reverted:"
 run why drizzle/0001_orders.sql --repo "$REPO" --github "$WORK/github" \
   --ledger "drizzle:$WORK/ledgers/drizzle_migrations.csv" --ledger "$WORK/ledgers/deploy-events.jsonl"

@@ -28,6 +28,9 @@ struct Export: ParsableCommand {
     @Option(help: "The previous bundle: record its SHA256SUMS digest and window, so bundles form a chain.")
     var previous: String?
 
+    @Option(help: "Report templates folder (report.html.mustache, report.md.mustache, controls.yml). Default: the installed evidence-templates.")
+    var templates: String?
+
     @Flag(help: "Also write OUT.tar.gz, a deterministic archive of the bundle.")
     var archive = false
 
@@ -61,7 +64,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let summary = try EvidenceExport.run(ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github, ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive))
+            github: github, ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive, templates: templates))
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
         }

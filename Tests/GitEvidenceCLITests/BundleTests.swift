@@ -50,8 +50,8 @@ enum BundleFixture {
         #expect(result.status == 0, "\(result.stderr)")
         let files = try BundleFixture.files(output)
         let top = Set(files.filter { !$0.contains("/") })
-        #expect(top == ["manifest.json", "changes.jsonl", "changes.csv", "findings.json", "SHA256SUMS", "SHA256SUMS.sig",
-                        "attestation.intoto.json", "signer.pub.pem", "VERIFY.txt"])
+        #expect(top == ["manifest.json", "changes.jsonl", "changes.csv", "findings.json", "report.html", "report.md", "SHA256SUMS",
+                        "SHA256SUMS.sig", "attestation.intoto.json", "signer.pub.pem", "VERIFY.txt"])
         let scenario = try ReviewScenario.shared.get()
         #expect(files.contains("inputs/github/pulls.json"))
         #expect(files.contains("inputs/github/pulls/1/reviews.json"))

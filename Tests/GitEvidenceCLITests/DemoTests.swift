@@ -18,6 +18,8 @@ import Testing
         #expect(result.stdout.contains("CC8.1-applied-as-reviewed      -             inputs/ledgers/drizzle/drizzle_migrations.csv row 3 ran with checksum "))
         #expect(result.stdout.contains("CC8.1-iac-applied-from-branch  -             inputs/ledgers/events/deploy-events.jsonl line 2 "))
         #expect(FileManager.default.fileExists(atPath: work + "/evidence-2026-Q3.tar.gz"))
+        #expect(result.stdout.contains("the auditor's report: \(work)/evidence-2026-Q3/report.html (and report.md), signed with the bundle"))
+        #expect(FileManager.default.fileExists(atPath: work + "/evidence-2026-Q3/report.html"))
         #expect(result.stdout.contains("  approved by carol\n"))
         #expect(result.stdout.contains("  ran     production 2026-07-07T15:10:00Z by deploy-bot run gh-8812 (\(work)/ledgers/deploy-events.jsonl:1)\n"))
         #expect(result.stdout.contains("  revert  down migration drizzle/0001_orders.down.sql"))

@@ -20,9 +20,12 @@ public struct ExportRequest: Sendable {
     public var previous: String?
     /// The time to record as `generated_at` (from `--as-of` or `SOURCE_DATE_EPOCH`); nil records none.
     public var asOf: Int64?
+    /// The report templates folder (`--templates`); nil finds the installed default.
+    public var templates: String?
 
     public init(repository: String, branch: String?, configPath: String?, window: AuditWindow, github: String, ledgers: [LedgerSource] = [],
-                keyPath: String, output: String, force: Bool, asOf: Int64? = nil, previous: String? = nil, archive: Bool = false) {
+                keyPath: String, output: String, force: Bool, asOf: Int64? = nil, previous: String? = nil, archive: Bool = false,
+                templates: String? = nil) {
         self.repository = repository
         self.branch = branch
         self.configPath = configPath
@@ -35,6 +38,7 @@ public struct ExportRequest: Sendable {
         self.asOf = asOf
         self.previous = previous
         self.archive = archive
+        self.templates = templates
     }
 }
 
@@ -59,6 +63,7 @@ public enum EvidenceExport {
         let key = try loadSigningKey(request.keyPath)  // Refuse an unusable or exposed key before any work.
         let publicKey = try key.publicKey()
         let keyID = try publicKey.keyID()
+        let templates = try ReportTemplates.load(folder: request.templates)
         let repository = try Repository(path: request.repository)
         let branch = try repository.resolveBranch(request.branch)
         let config = try EvidenceConfig.resolve(explicitPath: request.configPath, repository: repository, branch: branch)
@@ -83,6 +88,9 @@ public enum EvidenceExport {
         for ledger in derived.ledgers {
             try addInput(ledger.bundlePath, source: ledger.source, ledger.bytes)
         }
+        for name in ReportTemplates.files {
+            try addInput("inputs/templates/" + name, source: templates.folder + "/" + name, templates.sources[name]!)
+        }
         if let text = config.text {
             try addInput("inputs/settings/" + EvidenceConfig.fileName, source: config.source, Array(text.utf8))
         }
@@ -93,7 +101,14 @@ public enum EvidenceExport {
         bundle.add("changes.csv", try ChangesTable.csv(derived.records, findings: findings))
         bundle.add(BundleLayout.findings, try derived.findingsJSON())
         bundle.add(BundleLayout.publicKey, Array(try publicKey.pem().utf8))
-        bundle.add(BundleLayout.instructions, Array(VerifyInstructions.text(keyID: keyID, algorithm: key.algorithm).utf8))
+        let instructions = VerifyInstructions.text(keyID: keyID, algorithm: key.algorithm)
+        bundle.add(BundleLayout.instructions, Array(instructions.utf8))
+        let info = ReportInfo(repository: request.repository, remoteURL: try repository.remoteURL(), branch: branch.reference, head: branch.tip?.hex,
+                              window: Manifest.WindowInfo(start: Timestamp.iso8601UTC(start), end: Timestamp.iso8601UTC(end)), keyID: keyID,
+                              algorithm: key.algorithm.rawValue, generatedAt: request.asOf.map(Timestamp.iso8601UTC))
+        let report = templates.render(ReportContext.make(derived, info: info, controls: templates.controls, verifyText: instructions))
+        bundle.add("report.html", report.html)
+        bundle.add("report.md", report.markdown)
 
         var diagnostics = derived.diagnostics
         let window = Manifest.WindowInfo(start: Timestamp.iso8601UTC(start), end: Timestamp.iso8601UTC(end))

@@ -1,0 +1,80 @@
+import Foundation
+import Mustache
+import Yams
+
+/// What the catalogue says about one control, for people.
+public struct ControlText: Sendable, Hashable {
+    public let title: String
+    public let checks: String
+    public let soc2: String
+    public let hipaa: String
+    public let auditor: String
+}
+
+/// The report templates and control catalogue text of an `evidence-templates/` folder: `report.html.mustache`,
+/// `report.md.mustache` and `controls.yml`.
+public struct ReportTemplates: Sendable {
+    public static let folderName = "evidence-templates"
+    public static let files = ["controls.yml", "report.html.mustache", "report.md.mustache"]
+
+    /// Where they were read from.
+    public let folder: String
+    /// Each file's bytes, by name: the bundle carries them under `inputs/templates/`.
+    public let sources: [String: [UInt8]]
+    let html: MustacheTemplate
+    let markdown: MustacheTemplate
+    public let controls: [String: ControlText]
+
+    /// Reads `folder`, or finds the default: beside an installed binary (`../share/git-evidence/evidence-templates`),
+    /// else in the source tree the binary was built in.
+    public static func load(folder given: String?) throws -> ReportTemplates {
+        let folder = try given ?? defaultFolder()
+        var sources = [String: [UInt8]]()
+        for name in files { sources[name] = [UInt8](try readInput(folder + "/" + name)) }
+        func template(_ name: String) throws -> MustacheTemplate {
+            do { return try MustacheTemplate(string: String(decoding: sources[name]!, as: UTF8.self)) } catch {
+                throw EvidenceError.malformed(file: folder + "/" + name, location: "", reason: "not a valid Mustache template (\(error))")
+            }
+        }
+        return ReportTemplates(folder: folder, sources: sources, html: try template("report.html.mustache"),
+                               markdown: try template("report.md.mustache"), controls: try controlTexts(folder + "/controls.yml", sources["controls.yml"]!))
+    }
+
+    static func controlTexts(_ file: String, _ bytes: [UInt8]) throws -> [String: ControlText] {
+        let parsed: Any?
+        do { parsed = try Yams.load(yaml: String(decoding: bytes, as: UTF8.self)) } catch {
+            throw EvidenceError.malformed(file: file, location: "", reason: "invalid YAML")
+        }
+        guard let entries = parsed as? [String: Any] else { throw EvidenceError.malformed(file: file, location: "", reason: "expected a mapping of control ids") }
+        var texts = [String: ControlText]()
+        for (id, value) in entries {
+            guard let fields = value as? [String: Any] else { throw EvidenceError.malformed(file: file, location: id, reason: "expected a mapping") }
+            func field(_ key: String) throws -> String {
+                guard let text = fields[key] as? String else { throw EvidenceError.malformed(file: file, location: "\(id).\(key)", reason: "missing") }
+                return text
+            }
+            texts[id] = ControlText(title: try field("title"), checks: try field("checks"), soc2: try field("soc2"), hipaa: try field("hipaa"),
+                                    auditor: try field("auditor"))
+        }
+        return texts
+    }
+
+    static func defaultFolder() throws -> String {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var candidates = [executable.appendingPathComponent("../share/git-evidence/\(folderName)").standardized.path]
+        var folder = executable
+        for _ in 0..<6 {  // .build/<triple>/<config>/git-evidence → the checkout's evidence-templates/
+            folder = folder.deletingLastPathComponent()
+            candidates.append(folder.appendingPathComponent(folderName).path)
+        }
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/report.html.mustache") }) else {
+            throw EvidenceError.unreadable(file: folderName, reason: "no report templates found beside the binary; give --templates DIR")
+        }
+        return found
+    }
+
+    /// `report.html` and `report.md` for `context`.
+    func render(_ context: [String: Any]) -> (html: [UInt8], markdown: [UInt8]) {
+        (Array(html.render(context).utf8), Array(markdown.render(context).utf8))
+    }
+}

@@ -1,0 +1,102 @@
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+/// report.md against a golden file, and report.html's structure, on the review and ledger scenarios.
+@Suite struct ReportTests {
+    /// RFC 8032's first test key, so the key id in the golden file is fixed.
+    static let fixedKey = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n"
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    static func export(repository: String, github: String, window: String = "2026-Q3", ledgers: [String] = []) throws -> String {
+        let folder = try TemporaryFolder.make("report")
+        let key = folder + "/signing.key.pem"
+        try Data(fixedKey.utf8).write(to: URL(fileURLWithPath: key))
+        #expect(chmod(key, 0o600) == 0)
+        let result = try Binary.run(["export", "--repo", repository, "--window", window, "--github", github, "--key", key,
+                                     "--out", folder + "/evidence", "--as-of", "2026-10-01T08:00:00Z"] + ledgers.flatMap { ["--ledger", $0] })
+        #expect(result.status == 0, "\(result.stderr)")
+        return folder + "/evidence"
+    }
+
+    /// Compares with `Golden/NAME`; a mismatch shows `diff -u`. `UPDATE_GOLDEN=1` rewrites the file.
+    static func expectGolden(_ text: String, _ name: String) throws {
+        let file = golden.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try Data(text.utf8).write(to: file)
+            return
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        guard expected != text else { return }
+        let actual = try TemporaryFolder.make("golden") + "/" + name
+        try Data(text.utf8).write(to: URL(fileURLWithPath: actual))
+        let diff = try Command.run("/usr/bin/diff", ["-u", file.path, actual])
+        Issue.record("\(name) differs from its golden file (UPDATE_GOLDEN=1 rewrites it):\n\(diff.stdout)")
+    }
+
+    @Test func theMarkdownReportMatchesItsGoldenFile() throws {
+        let scenario = try ReviewScenario.shared.get()
+        let bundle = try Self.export(repository: scenario.repository.path, github: scenario.github.folder)
+        let report = try String(contentsOfFile: bundle + "/report.md", encoding: .utf8)
+        try Self.expectGolden(report.replacingOccurrences(of: scenario.repository.path, with: "REPO"), "review-scenario.report.md")
+    }
+
+    @Test func theLedgerReconciliationMatchesItsGoldenFile() throws {
+        let scenario = try LedgerScenario.shared.get()
+        let bundle = try Self.export(repository: scenario.repository.path, github: scenario.github.folder,
+                                     ledgers: ["drizzle", "prisma", "flyway", "events"].map { scenario.ledgers[$0]! })
+        let report = try String(contentsOfFile: bundle + "/report.md", encoding: .utf8)
+        let section = report.components(separatedBy: "## Ledger reconciliation")[1].components(separatedBy: "## Controls")[0]
+        try Self.expectGolden(section, "ledger-scenario.reconciliation.md")
+    }
+
+    @Test func theHTMLReportIsSelfContainedWithExceptionsFirst() throws {
+        let scenario = try ReviewScenario.shared.get()
+        let bundle = try Self.export(repository: scenario.repository.path, github: scenario.github.folder)
+        let html = try String(contentsOfFile: bundle + "/report.html", encoding: .utf8)
+        let headings = html.matches(of: #/<h2>([^<]+)</h2>/#).map { String($0.1) }
+        #expect(headings == ["Summary", "Changes per week", "Exceptions", "Population", "Ledger reconciliation", "Controls", "How to verify this bundle"])
+        for forbidden in ["<script", "<link", "<img", "<iframe", "src=", "@import", "url("] {
+            #expect(!html.contains(forbidden), "a self-contained report has no \(forbidden)")
+        }
+        #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(html.contains("@media print"))
+        #expect(html.matches(of: #/<div class="exception">/#).count == 8, "one block per change with a failing control")
+        #expect(html.contains("CC8.1-traceable</span> (Changes arrive through pull requests): No merged pull request"))
+        #expect(!html.contains("{{"), "every tag rendered")
+        // The report is part of the signed bundle.
+        let sums = try String(contentsOfFile: bundle + "/SHA256SUMS", encoding: .utf8)
+        #expect(sums.contains("  report.html\n") && sums.contains("  report.md\n"))
+        #expect(sums.contains("  inputs/templates/report.html.mustache\n"))
+    }
+
+    @Test func aWindowWithoutChangesSaysSo() throws {
+        let scenario = try ReviewScenario.shared.get()
+        let bundle = try Self.export(repository: scenario.repository.path, github: scenario.github.folder, window: "2025-Q1")
+        let markdown = try String(contentsOfFile: bundle + "/report.md", encoding: .utf8)
+        #expect(markdown.contains("| Population | 0 changes, 0 with a failing control |"))
+        #expect(markdown.contains("No control failed in this window."))
+        #expect(markdown.contains("No ledger of applied migrations was given for this window."))
+    }
+
+    @Test func customTemplatesBrandTheReport() throws {
+        let scenario = try ReviewScenario.shared.get()
+        let folder = try TemporaryFolder.make("templates")
+        let defaults = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("evidence-templates").path
+        for name in ["controls.yml", "report.md.mustache"] { try FileManager.default.copyItem(atPath: defaults + "/" + name, toPath: folder + "/" + name) }
+        try Data("<h1>ACME Corp change evidence</h1><p>{{changes}} changes</p>\n".utf8).write(to: URL(fileURLWithPath: folder + "/report.html.mustache"))
+        let key = try TemporaryFolder.make("templates-key") + "/k.pem"
+        try Data(Self.fixedKey.utf8).write(to: URL(fileURLWithPath: key))
+        #expect(chmod(key, 0o600) == 0)
+        let out = folder + "/evidence"
+        let result = try Binary.run(["export", "--repo", scenario.repository.path, "--window", "2026-Q3", "--github", scenario.github.folder,
+                                     "--key", key, "--out", out, "--templates", folder])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOfFile: out + "/report.html", encoding: .utf8) == "<h1>ACME Corp change evidence</h1><p>9 changes</p>\n")
+        let broken = try Binary.run(["export", "--repo", scenario.repository.path, "--window", "2026-Q3", "--github", scenario.github.folder,
+                                     "--key", key, "--out", folder + "/other", "--templates", folder + "/missing"])
+        #expect(broken.status == 2)
+        #expect(broken.stderr == "git-evidence: error: \(folder)/missing/controls.yml: cannot read: no such file\n")
+    }
+}
