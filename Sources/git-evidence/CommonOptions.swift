@@ -1,6 +1,7 @@
 import ArgumentParser
 import EvidenceCore
 import GitKit
+import Foundation
 
 /// Which repository, branch and settings to read.
 struct RepositoryOptions: ParsableArguments {
@@ -54,4 +55,23 @@ struct LedgerOptions: ParsableArguments {
 
     /// The arguments read as sources (a URL without its kind is refused here).
     func sources() throws -> [LedgerSource] { try ledger.map(LedgerSource.init(argument:)) }
+}
+
+/// `--quiet`, and the progress line long walks keep on stderr when it is a terminal.
+struct ProgressOptions: ParsableArguments {
+    @Flag(help: "Print no progress on stderr (there is none unless stderr is a terminal).")
+    var quiet = false
+
+    /// A progress reporter for stderr, nil when quiet or when stderr is not a terminal (a pipe or a file).
+    var reporter: WalkProgress? {
+        guard !quiet, isatty(STDERR_FILENO) == 1 else { return nil }
+        return { stage, commits in
+            FileHandle.standardError.write(Data("\rgit-evidence: \(stage): \(commits) commits\u{1B}[K".utf8))
+        }
+    }
+
+    /// Clears the progress line, if one was shown.
+    func finish() {
+        if reporter != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
 }

@@ -15,6 +15,7 @@ struct Export: ParsableCommand {
     var github: String
 
     @OptionGroup var ledgers: LedgerOptions
+    @OptionGroup var progress: ProgressOptions
 
     @Option(help: "PEM private key to sign with (Ed25519, ECDSA P-256 or RSA); must not be readable by others.")
     var key: String
@@ -62,9 +63,12 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let summary = try EvidenceExport.run(ExportRequest(
+        var request = ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github, ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive, templates: templates))
+            github: github, ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive, templates: templates)
+        request.progress = progress.reporter
+        defer { progress.finish() }
+        let summary = try EvidenceExport.run(request)
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
         }

@@ -32,7 +32,7 @@ public enum EvidenceDerivation {
     /// Collects the population, correlates it with the GitHub export and the ledgers, and evaluates every control.
     /// Ledgers are judged in bundle-path order, so the order they were given in does not change the evidence.
     public static func derive(repository: Repository, branch: Branch, config: EvidenceConfig, github: String, ledgers given: [Ledger] = [],
-                              window: AuditWindow) throws -> DerivedEvidence {
+                              window: AuditWindow, progress: WalkProgress? = nil) throws -> DerivedEvidence {
         var correlator = Correlator(export: try GitHubExport.load(folder: github))
         var population = [CorrelatedChange]()
         let collector = ChangeCollector(repository: repository, classifier: config.classifier)
@@ -44,14 +44,15 @@ public enum EvidenceDerivation {
             correlated.terraform = try terraform.inspect(change)
             return correlated
         }
-        try collector.collect(branch: branch, window: window) { population.append(try correlate($0)) }
+        try collector.collect(branch: branch, window: window, progress: progress) { population.append(try correlate($0)) }
 
         let ledgers = given.sorted { $0.bundlePath < $1.bundlePath }
         var reconciliation = LedgerReconciliation.none
         var diagnostics = [Diagnostic]()
         if !ledgers.isEmpty {
             let applies = Set(ledgers.flatMap(\.records).compactMap(\.commit))
-            let history = try MigrationHistory.read(repository: repository, branch: branch, classifier: config.classifier, placing: applies)
+            let history = try MigrationHistory.read(repository: repository, branch: branch, classifier: config.classifier, placing: applies,
+                                                    progress: progress)
             // A row can run bytes a change before the window introduced: correlate that change too.
             let reconciler = LedgerReconciler(history: history, window: window) { commit in
                 guard let id = ObjectID(hex: commit) else { return nil }

@@ -22,6 +22,8 @@ public struct ExportRequest: Sendable {
     public var asOf: Int64?
     /// The report templates folder (`--templates`); nil finds the installed default.
     public var templates: String?
+    /// Told how the history walks advance (nil: silent).
+    public var progress: WalkProgress?
 
     public init(repository: String, branch: String?, configPath: String?, window: AuditWindow, github: String, ledgers: [LedgerSource] = [],
                 keyPath: String, output: String, force: Bool, asOf: Int64? = nil, previous: String? = nil, archive: Bool = false,
@@ -68,7 +70,8 @@ public enum EvidenceExport {
         let branch = try repository.resolveBranch(request.branch)
         let config = try EvidenceConfig.resolve(explicitPath: request.configPath, repository: repository, branch: branch)
         let derived = try EvidenceDerivation.derive(repository: repository, branch: branch, config: config, github: request.github,
-                                                    ledgers: try LedgerLoader.load(request.ledgers), window: request.window)
+                                                    ledgers: try LedgerLoader.load(request.ledgers), window: request.window,
+                                                    progress: request.progress)
         let population = derived.population
         let findings = derived.findings
 

@@ -23,7 +23,7 @@ public struct ChangeCollector {
 
     /// Calls `body` with each change on `branch` in `window`, newest first. Returns how many commits were read.
     @discardableResult
-    public func collect(branch: Branch, window: AuditWindow, _ body: (Change) throws -> Void) throws -> Int {
+    public func collect(branch: Branch, window: AuditWindow, progress: WalkProgress? = nil, _ body: (Change) throws -> Void) throws -> Int {
         guard let tip = branch.tip else { return 0 }
         var walk = repository.firstParentHistory(from: tip)
         var current = try walk.next()
@@ -40,6 +40,7 @@ public struct ChangeCollector {
             // The first parent is the next commit of the walk: read it once, for its tree and for the next round.
             let parent = try walk.next()
             if parent != nil { read += 1 }
+            if read % WalkProgressInterval.commits == 0 { progress?("reading the branch's history", read) }
             if window.contains(time), let change = try change(of: commit, parentTree: parent?.tree) {
                 try body(change)
             }

@@ -41,7 +41,8 @@ public struct MigrationHistory: Sendable {
 
     /// Walks the whole first-parent history of `branch` along migration paths; `commits` are ids (full or
     /// abbreviated) to place on or off the branch.
-    public static func read(repository: Repository, branch: Branch, classifier: PathClassifier, placing commits: Set<String> = []) throws -> MigrationHistory {
+    public static func read(repository: Repository, branch: Branch, classifier: PathClassifier, placing commits: Set<String> = [],
+                            progress: WalkProgress? = nil) throws -> MigrationHistory {
         var history = MigrationHistory()
         guard let tip = branch.tip else {
             for commit in commits { history.placements[commit] = try placement(of: commit, in: repository) }
@@ -54,6 +55,7 @@ public struct MigrationHistory: Sendable {
         var current = try walk.next()
         while let commit = current {
             history.commitsRead += 1
+            if history.commitsRead % WalkProgressInterval.commits == 0 { progress?("hashing every migration version", history.commitsRead) }
             let parent = try walk.next()
             let hex = commit.id.hex
             for asked in wanted where hex.hasPrefix(asked) {
