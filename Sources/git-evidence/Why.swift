@@ -21,6 +21,7 @@ struct Why: ParsableCommand {
     var github: String?
 
     @OptionGroup var ledgers: LedgerOptions
+    @OptionGroup var progress: ProgressOptions
 
     @Flag(help: "Write the answer as JSON.")
     var json = false
@@ -41,8 +42,10 @@ struct Why: ParsableCommand {
 
     func run() throws {
         let (repo, branch, config) = try repository.open()
-        let answer = try WhyQuery(repository: repo, branch: branch, config: config, github: github,
-                                  ledgers: try LedgerLoader.load(try ledgers.sources())).answer(target)
+        let query = try WhyQuery(repository: repo, branch: branch, config: config, github: github,
+                                 ledgers: try LedgerLoader.load(try ledgers.sources()), progress: progress.reporter)
+        let answer = try query.answer(target)
+        progress.finish()
         if json {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(answer), as: UTF8.self))
             return

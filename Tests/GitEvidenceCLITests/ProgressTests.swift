@@ -38,5 +38,7 @@ import Testing
         let piped = try Binary.run(["changes", "--repo", repo, "--json"])
         #expect(piped.status == 0 && piped.stderr.isEmpty, "no progress into a pipe")
         #expect(piped.stdout.split(separator: "\n").count == 1)
+        let why = try onATerminal(["why", "--repo", repo, "--grep", "CREATE TABLE t"])
+        #expect(why.contains("\rgit-evidence: searching every version: 4000 commits"))
     }
 }

@@ -67,13 +67,16 @@ public struct WhyQuery {
     let config: EvidenceConfig
     let github: GitHubExport
     let ledgers: [Ledger]
+    let progress: WalkProgress?
 
-    public init(repository: Repository, branch: Branch, config: EvidenceConfig, github: String?, ledgers: [Ledger]) throws {
+    public init(repository: Repository, branch: Branch, config: EvidenceConfig, github: String?, ledgers: [Ledger],
+                progress: WalkProgress? = nil) throws {
         self.repository = repository
         self.branch = branch
         self.config = config
         self.github = try github.map { try GitHubExport.load(folder: $0) } ?? .none
         self.ledgers = ledgers
+        self.progress = progress
     }
 
     public func answer(_ target: WhyTarget) throws -> WhyAnswer {
@@ -114,8 +117,11 @@ public struct WhyQuery {
         var found = [FileChange]()
         var walk = repository.firstParentHistory(from: tip)
         var commit = try walk.next()
+        var read = 0
         while let header = commit {
             let parent = try walk.next()
+            read += 1
+            if read % WalkProgressInterval.commits == 0 { progress?("following \(current)", read) }
             let files = try repository.changedFiles(from: parent?.tree, to: header.tree, scope: config.classifier)
             if let file = files.first(where: { $0.path == current }) {
                 if let change = try collector.change(of: header, parentTree: parent?.tree),
@@ -148,6 +154,7 @@ public struct WhyQuery {
                 oldest = (position, header.id.hex, file.path)
             }
             position += 1
+            if position % WalkProgressInterval.commits == 0 { progress?("searching every version", position) }
             commit = parent
         }
         guard let oldest else { return nil }
@@ -170,7 +177,7 @@ public struct WhyQuery {
             return correlated
         }
         if !ledgers.isEmpty {
-            let history = try MigrationHistory.read(repository: repository, branch: branch, classifier: config.classifier)
+            let history = try MigrationHistory.read(repository: repository, branch: branch, classifier: config.classifier, progress: progress)
             _ = try LedgerReconciler(history: history, window: .all) { _ in nil }.reconcile(ledgers, population: &population)
         }
         let sources = Dictionary(ledgers.map { ($0.bundlePath, $0.source) }, uniquingKeysWith: { first, _ in first })
