@@ -182,12 +182,11 @@ public struct WhyQuery {
         }
         let sources = Dictionary(ledgers.map { ($0.bundlePath, $0.source) }, uniquingKeysWith: { first, _ in first })
         return try zip(changes, population).map { file, correlated in
-            let pull = correlated.pullRequest.map { evidence in
-                let pr = evidence.pullRequest
-                return WhyPullRequest(
-                    number: pr.number, title: pr.title, url: pr.htmlURL, summary: Self.firstParagraph(pr.body),
-                    approvers: evidence.reviews == nil ? [] : ApprovalAnalysis(evidence: evidence, change: file.change, policy: config.policy).qualifying.map(\.login),
-                    checks: Tested.latestResults(evidence.checks).map { CheckSummary(name: $0.name, outcome: $0.outcome, passed: $0.passed) })
+            // Approvers and checks exactly as changes.jsonl records them.
+            let pull = EvidenceRecord(correlated, policy: config.policy).pullRequest.map { summary in
+                WhyPullRequest(number: summary.number, title: summary.title, url: summary.url,
+                               summary: Self.firstParagraph(correlated.pullRequest?.pullRequest.body), approvers: summary.approvers,
+                               checks: summary.checks)
             }
             let migration = file.path.kind == .migration && MigrationInspector.isScript(file.path.path) && file.path.status != .deleted
                 && !inspector.convention.isDown(file.path.path)
