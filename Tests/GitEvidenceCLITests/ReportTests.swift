@@ -99,4 +99,26 @@ import Testing
         #expect(broken.status == 2)
         #expect(broken.stderr == "git-evidence: error: \(folder)/missing/controls.yml: cannot read: no such file\n")
     }
+
+    @Test func anInstalledBinaryRunFromPATHFindsItsTemplates() throws {
+        let scenario = try ReviewScenario.shared.get()
+        let prefix = try TemporaryFolder.make("prefix")
+        let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("evidence-templates").path
+        try FileManager.default.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: prefix + "/share/git-evidence", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Binary.path, toPath: prefix + "/bin/git-evidence")
+        try FileManager.default.copyItem(atPath: templates, toPath: prefix + "/share/git-evidence/evidence-templates")
+        try Data("<p>installed: {{changes}}</p>\n".utf8).write(to: URL(fileURLWithPath: prefix + "/share/git-evidence/evidence-templates/report.html.mustache"))
+        let key = prefix + "/k.pem"
+        try Data(Self.fixedKey.utf8).write(to: URL(fileURLWithPath: key))
+        #expect(chmod(key, 0o600) == 0)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = prefix + "/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try Command.run("/usr/bin/env", ["git-evidence", "export", "--repo", scenario.repository.path, "--window", "2026-Q3",
+                                                      "--github", scenario.github.folder, "--key", key, "--out", prefix + "/evidence"],
+                                     environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOfFile: prefix + "/evidence/report.html", encoding: .utf8) == "<p>installed: 9</p>\n")
+    }
 }

@@ -60,7 +60,9 @@ public struct ReportTemplates: Sendable {
     }
 
     static func defaultFolder() throws -> String {
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // The running binary's own path: argv[0] is only `git-evidence` when it was found on PATH.
+        let binary = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        let executable = binary.resolvingSymlinksInPath().deletingLastPathComponent()
         var candidates = [executable.appendingPathComponent("../share/git-evidence/\(folderName)").standardized.path]
         var folder = executable
         for _ in 0..<6 {  // .build/<triple>/<config>/git-evidence → the checkout's evidence-templates/
