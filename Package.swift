@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "EvidenceTestSupport"]),
         .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto", "EvidenceTestSupport"]),
         .testTarget(name: "EvidenceCoreTests", dependencies: ["EvidenceCore", "GitKit", "EvidenceTestSupport"]),
-        .testTarget(name: "GitEvidenceCLITests", dependencies: ["EvidenceTestSupport"]),
+        .testTarget(name: "GitEvidenceCLITests", dependencies: ["EvidenceTestSupport"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

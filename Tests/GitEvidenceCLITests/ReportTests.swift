@@ -23,12 +23,13 @@ import Testing
     static func expectGolden(_ text: String, _ name: String) throws {
         let file = golden.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: file)
             return
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
         guard expected != text else { return }
-        let actual = try TemporaryFolder.make("golden") + "/" + name
+        let actual = try TemporaryFolder.make("golden") + "/" + name.replacingOccurrences(of: "/", with: "-")
         try Data(text.utf8).write(to: URL(fileURLWithPath: actual))
         let diff = try Command.run("/usr/bin/diff", ["-u", file.path, actual])
         Issue.record("\(name) differs from its golden file (UPDATE_GOLDEN=1 rewrites it):\n\(diff.stdout)")

@@ -153,13 +153,15 @@ public enum Command {
         public let stderr: String
     }
 
-    /// Runs `executable` with `arguments`; `environment` replaces the inherited one when given.
+    /// Runs `executable` with `arguments`; `environment` replaces the inherited one when given, and
+    /// `currentDirectory` is where it runs (default: the test's own).
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           input: Data? = nil) throws -> Result {
+                           input: Data? = nil, currentDirectory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
