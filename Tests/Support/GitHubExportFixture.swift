@@ -20,10 +20,10 @@ public struct GitHubExportFixture: Sendable {
         if let list = value as? [Any], pages > 1 {
             let size = max(1, (list.count + pages - 1) / pages)
             for start in stride(from: 0, to: list.count, by: size) {
-                output += try JSONSerialization.data(withJSONObject: Array(list[start..<min(start + size, list.count)]), options: [.prettyPrinted])
+                output += try JSONSerialization.data(withJSONObject: Array(list[start..<min(start + size, list.count)]), options: [.prettyPrinted, .sortedKeys])
             }
         } else {
-            output = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted])
+            output = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])
         }
         try output.write(to: URL(fileURLWithPath: path))
     }
@@ -31,7 +31,7 @@ public struct GitHubExportFixture: Sendable {
     /// Writes objects back to back, as `gh api --paginate` does for an endpoint that returns an object per page.
     public func writeObjectPages(_ relativePath: String, _ pages: [[String: Any]]) throws {
         var text = ""
-        for page in pages { text += String(decoding: try JSONSerialization.data(withJSONObject: page, options: [.prettyPrinted]), as: UTF8.self) }
+        for page in pages { text += String(decoding: try JSONSerialization.data(withJSONObject: page, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self) }
         try writeRaw(relativePath, text)
     }
 
