@@ -29,15 +29,20 @@ let package = Package(
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
 
-        // Ownership layers: no C type leaves these modules.
-        .target(name: "GitKit", dependencies: ["CLibgit2"]),
-        .target(name: "EvidenceCrypto", dependencies: ["COpenSSL"]),
+        // The one error protocol every layer's errors adopt: a one-line message and an exit code.
+        .target(name: "EvidenceErrors"),
 
-        // The pipeline: model, collect (and, in later stages, correlate, evaluate, bundle, verify).
+        // Ownership layers: no C type leaves these modules.
+        .target(name: "GitKit", dependencies: ["CLibgit2", "EvidenceErrors"]),
+        .target(name: "EvidenceCrypto", dependencies: ["COpenSSL", "EvidenceErrors"]),
+        .target(name: "PostgresKit", dependencies: ["CLibpq", "EvidenceErrors"]),
+        .target(name: "ZlibKit", dependencies: ["CZlib"]),
+
+        // The pipeline: a folder per stage (Sources/EvidenceCore/Pipeline.swift names them). Imports no C module.
         .target(
             name: "EvidenceCore",
             dependencies: [
-                "GitKit", "EvidenceCrypto", "CZlib", "CLibpq",
+                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
@@ -47,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "git-evidence",
             dependencies: [
-                "EvidenceCore", "GitKit", "EvidenceCrypto",
+                "EvidenceCore", "EvidenceErrors", "GitKit", "EvidenceCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,7 @@
+import EvidenceErrors
+
 /// Unusable input to the evidence pipeline, each case a one-line message naming the file or flag.
-public enum EvidenceError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum EvidenceError: ReportableError, Equatable {
     /// A flag's value cannot be used.
     case invalidArgument(flag: String, value: String, reason: String)
     /// A configuration file cannot be used; `location` says where in it.

@@ -1,7 +1,8 @@
 import COpenSSL
+import EvidenceErrors
 
 /// What went wrong in the crypto layer, each case with a one-line message.
-public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum CryptoError: ReportableError, Equatable {
     /// A libcrypto call failed; `errors` is OpenSSL's whole error queue at that moment, oldest first.
     case openssl(function: String, errors: [String])
     /// A file could not be read.

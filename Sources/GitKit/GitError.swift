@@ -1,7 +1,8 @@
 import CLibgit2
+import EvidenceErrors
 
 /// What went wrong in the git layer, each case with a one-line message naming the object.
-public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum GitError: ReportableError, Equatable {
     /// The path exists or not, but holds no git repository.
     case notARepository(path: String)
     /// The named branch resolves to nothing in this repository.

@@ -1,17 +1,14 @@
 import ArgumentParser
 import EvidenceCore
-import EvidenceCrypto
-import GitKit
+import EvidenceErrors
 import Foundation
 
 /// The root command. `git evidence <command>` works too, as git runs `git-evidence` for it.
 struct GitEvidence: ParsableCommand {
-    static let version = "0.1.0"
-
     static let configuration = CommandConfiguration(
         commandName: "git-evidence",
         abstract: "Turn a repository's history into signed audit evidence for SOC 2 CC8.1 and HIPAA.",
-        version: version,
+        version: toolVersion,
         subcommands: [Changes.self, Export.self, Verify.self, Sample.self, Why.self, Keygen.self, Rules.self]
     )
 }
@@ -33,12 +30,11 @@ enum Main {
                 Foundation.exit(0)
             }
             // Our own errors name the file or flag; a flag the parser rejects gets a pointer to --help.
-            let line = switch error {
-            case let error as GitError: error.description
-            case let error as EvidenceError: error.description
-            case let error as CryptoError: error.description
-            default: GitEvidence.message(for: error) + (code == .validationFailure ? " (see git-evidence --help)" : "")
+            if let error = error as? any ReportableError {
+                FileHandle.standardError.write(Data("git-evidence: error: \(error.description)\n".utf8))
+                Foundation.exit(error.exitCode)
             }
+            let line = GitEvidence.message(for: error) + (code == .validationFailure ? " (see git-evidence --help)" : "")
             FileHandle.standardError.write(Data("git-evidence: error: \(line)\n".utf8))
             Foundation.exit(2)
         }

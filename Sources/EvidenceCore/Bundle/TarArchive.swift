@@ -1,5 +1,5 @@
-import CZlib
 import Foundation
+import ZlibKit
 
 /// A deterministic `.tar.gz` of a bundle: POSIX ustar entries in byte order of their paths, owner 0:0, modes
 /// 0644/0755, every time stamp the same given time, gzip header without time or name. The same bundle always
@@ -56,21 +56,8 @@ public enum TarArchive {
     }
 
     private static func deflate(_ input: [UInt8]) throws -> [UInt8] {
-        var stream = z_stream()
-        guard git_evidence_deflate_init_gzip(&stream, 9) == Z_OK else { throw EvidenceError.unwritable(path: "archive", reason: "zlib would not start") }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 64)
-        var input = input
-        let status: Int32 = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = uInt(target.count)
-                return CZlib.deflate(&stream, Z_FINISH)
-            }
+        do { return try Gzip.compress(input) } catch {
+            throw EvidenceError.unwritable(path: "archive", reason: error.description)
         }
-        guard status == Z_STREAM_END else { throw EvidenceError.unwritable(path: "archive", reason: "zlib could not compress (\(status))") }
-        return Array(output.prefix(Int(stream.total_out)))
     }
 }

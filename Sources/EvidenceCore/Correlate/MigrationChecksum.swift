@@ -1,9 +1,20 @@
-import CZlib
+import ZlibKit
 import EvidenceCrypto
 
 /// The checksums migration tools record in their ledgers, computed from a migration file's bytes, so a ledger
 /// row can be matched to the exact committed version of the file.
 public enum MigrationChecksum {
+    /// The checksums ledgers record, as the history's index keys them.
+    public enum Algorithm: String, Sendable, Hashable {
+        /// SHA-256 hex (Drizzle, Prisma, most event logs).
+        case sha256
+        /// Flyway's signed CRC-32, in decimal.
+        case crc32
+
+        /// The index key of a checksum: `sha256:<hex>`, `crc32:<signed>`.
+        func key(_ checksum: String) -> String { rawValue + ":" + checksum }
+    }
+
     /// Drizzle's `__drizzle_migrations.hash`: lowercase hex SHA-256 of the raw `.sql` bytes.
     public static func drizzle(_ bytes: [UInt8]) throws -> String { try SHA256.hash(bytes).hex }
 
@@ -25,12 +36,10 @@ public enum MigrationChecksum {
     public static func flyway(_ bytes: [UInt8]) -> Int32 {
         var content = bytes[...]
         if content.starts(with: [0xEF, 0xBB, 0xBF]) { content = content.dropFirst(3) }
-        var crc = crc32(0, nil, 0)
+        var crc = CRC32()
         var lineStart = content.startIndex
         var index = content.startIndex
-        func feed(_ line: ArraySlice<UInt8>) {
-            line.withUnsafeBufferPointer { buffer in crc = crc32(crc, buffer.baseAddress, uInt(buffer.count)) }
-        }
+        func feed(_ line: ArraySlice<UInt8>) { crc.update(line) }
         while index < content.endIndex {
             let byte = content[index]
             if byte == 0x0A || byte == 0x0D {
@@ -43,7 +52,7 @@ public enum MigrationChecksum {
             index = content.index(after: index)
         }
         if lineStart < content.endIndex { feed(content[lineStart...]) }
-        return Int32(bitPattern: UInt32(truncatingIfNeeded: crc))
+        return Int32(bitPattern: crc.value)
     }
 
     static func toLF(_ bytes: [UInt8]) -> [UInt8] {
