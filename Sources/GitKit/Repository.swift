@@ -185,7 +185,7 @@ public final class Repository {
     // MARK: - History
 
     /// The first-parent history from `tip`, newest first, read lazily one commit at a time.
-    public func firstParentHistory(from tip: ObjectID) -> FirstParentWalk {
+    public func firstParentHistory(from tip: ObjectID?) -> FirstParentWalk {
         FirstParentWalk(repository: self, next: tip)
     }
 

@@ -132,7 +132,7 @@ final class HistoryFixture: Sendable {
         #expect(recent.map(\.commit) == [id("q4-first")])
         #expect(readAll == 14)
         // q4-first, then the skew allowance of older commits, then one more to learn it is over.
-        #expect(readRecent == 1 + ChangeCollector.skewAllowance + 1)
+        #expect(readRecent == 1 + FirstParentChanges.skewAllowance + 1)
     }
 
     @Test func aMergeCommitCarriesTheCommitsItBroughtIn() throws {

@@ -11,11 +11,6 @@ public struct ChangeCollector {
     /// Which paths count.
     public let classifier: PathClassifier
 
-    /// How many consecutive first-parent commits older than the window's start are read before the walk stops.
-    /// Committer times on a branch are nearly always in order; this tolerates a little clock skew, as `git log
-    /// --since` does.
-    public static let skewAllowance = 5
-
     public init(repository: Repository, classifier: PathClassifier) {
         self.repository = repository
         self.classifier = classifier
@@ -24,35 +19,27 @@ public struct ChangeCollector {
     /// Calls `body` with each change on `branch` in `window`, newest first. Returns how many commits were read.
     @discardableResult
     public func collect(branch: Branch, window: AuditWindow, progress: WalkProgress? = nil, _ body: (Change) throws -> Void) throws -> Int {
-        guard let tip = branch.tip else { return 0 }
-        var walk = repository.firstParentHistory(from: tip)
-        var current = try walk.next()
-        var read = current == nil ? 0 : 1
-        var olderInARow = 0
-        while let commit = current {
-            let time = commit.committerTime
-            if let start = window.start, time < start {
-                olderInARow += 1
-                if olderInARow > Self.skewAllowance { break }
-            } else {
-                olderInARow = 0
-            }
-            // The first parent is the next commit of the walk: read it once, for its tree and for the next round.
-            let parent = try walk.next()
-            if parent != nil { read += 1 }
-            if read % WalkProgressInterval.commits == 0 { progress?("reading the branch's history", read) }
-            if window.contains(time), let change = try change(of: commit, parentTree: parent?.tree) {
-                try body(change)
-            }
-            current = parent
+        var walk = FirstParentChanges(repository: repository, from: branch.tip, scope: classifier, since: window.start, until: window.end,
+                                      onProgress: progress.map { report in { report("reading the branch's history", $0) } })
+        while let step = try walk.nextChange() {
+            if let change = try change(of: step) { try body(change) }
         }
-        return read
+        return walk.commitsRead
+    }
+
+    /// The change one step of the walk makes, or nil when none of its files is classified. The full commit is
+    /// read only when it is a change.
+    public func change(of step: FirstParentStep) throws -> Change? {
+        try change(of: step.commit, files: step.files)
     }
 
     /// The change a commit makes against its first parent's tree (the empty tree for a root commit), or nil when
     /// it touches no migration or infrastructure path. The full commit is read only when it is a change.
     public func change(of commit: CommitHeader, parentTree: ObjectID?) throws -> Change? {
-        let files = try repository.changedFiles(from: parentTree, to: commit.tree, scope: classifier)
+        try change(of: commit, files: try repository.changedFiles(from: parentTree, to: commit.tree, scope: classifier))
+    }
+
+    private func change(of commit: CommitHeader, files: [TreeChange]) throws -> Change? {
         guard !files.isEmpty else { return nil }
         let record = try repository.commit(commit.id)
         let paths = files.compactMap { file -> ChangedPath? in

@@ -115,23 +115,16 @@ public struct WhyQuery {
         var names = [path]
         var current = path
         var found = [FileChange]()
-        var walk = repository.firstParentHistory(from: tip)
-        var commit = try walk.next()
-        var read = 0
-        while let header = commit {
-            let parent = try walk.next()
-            read += 1
-            if read % WalkProgressInterval.commits == 0 { progress?("following \(current)", read) }
-            let files = try repository.changedFiles(from: parent?.tree, to: header.tree, scope: config.classifier)
-            if let file = files.first(where: { $0.path == current }) {
-                if let change = try collector.change(of: header, parentTree: parent?.tree),
-                   let entry = change.paths.first(where: { $0.path == current }) {
-                    found.append(FileChange(commit: header.id.hex, change: change, path: entry))
+        var walk = FirstParentChanges(repository: repository, from: tip, scope: config.classifier,
+                                      onProgress: progress.map { report in { report("following \(current)", $0) } })
+        while let step = try walk.nextChange() {
+            if let file = step.files.first(where: { $0.path == current }) {
+                if let change = try collector.change(of: step), let entry = change.paths.first(where: { $0.path == current }) {
+                    found.append(FileChange(commit: step.commit.id.hex, change: change, path: entry))
                 }
                 if let old = file.oldPath { current = old; names.append(old) }
                 if file.status == .added { break }
             }
-            commit = parent
         }
         return (names, found.reversed())
     }
@@ -143,19 +136,16 @@ public struct WhyQuery {
         var oldest: (position: Int, commit: String, path: String)?
         var renames = [(position: Int, from: String, to: String)]()  // newest first
         var position = 0
-        var walk = repository.firstParentHistory(from: tip)
-        var commit = try walk.next()
-        while let header = commit {
-            let parent = try walk.next()
-            for file in try repository.changedFiles(from: parent?.tree, to: header.tree, scope: config.classifier) {
+        var walk = FirstParentChanges(repository: repository, from: tip, scope: config.classifier,
+                                      onProgress: progress.map { report in { report("searching every version", $0) } })
+        while let step = try walk.next() {
+            for file in step.files {
                 if let old = file.oldPath { renames.append((position, old, file.path)) }
                 guard let blob = file.newBlob, Self.contains(try repository.blob(blob), needle) else { continue }
                 if let old = file.oldBlob, Self.contains(try repository.blob(old), needle) { continue }
-                oldest = (position, header.id.hex, file.path)
+                oldest = (position, step.commit.id.hex, file.path)
             }
             position += 1
-            if position % WalkProgressInterval.commits == 0 { progress?("searching every version", position) }
-            commit = parent
         }
         guard let oldest else { return nil }
         var current = oldest.path
