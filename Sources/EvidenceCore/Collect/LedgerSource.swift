@@ -12,8 +12,8 @@ public struct LedgerSource: Sendable, Hashable {
     }
 
     public init(argument: String) throws(EvidenceError) {
-        if let colon = argument.firstIndex(of: ":"), let kind = LedgerKind(rawValue: String(argument[..<colon])) {
-            self.init(kind: kind, location: String(argument[argument.index(after: colon)...]))
+        if let colon = argument.firstIndex(of: ":"), let format = LedgerFormats.named(String(argument[..<colon])) {
+            self.init(kind: format.kind, location: String(argument[argument.index(after: colon)...]))
         } else {
             self.init(kind: nil, location: argument)
         }
@@ -21,9 +21,9 @@ public struct LedgerSource: Sendable, Hashable {
         if isDatabase {
             guard let kind else {
                 throw EvidenceError.invalidArgument(flag: "--ledger", value: PostgresLedger.redacted(location),
-                                                    reason: "give the table's kind: drizzle:, prisma: or flyway: before the URL")
+                                                    reason: "give the table's kind: \(LedgerFormats.spelled(LedgerFormats.liveKinds)) before the URL")
             }
-            guard kind.isTable else {
+            guard kind.format.liveTable != nil else {
                 throw EvidenceError.invalidArgument(flag: "--ledger", value: PostgresLedger.redacted(location), reason: "an event log is a file, not a table")
             }
         }
@@ -44,7 +44,7 @@ public enum LedgerLoader {
         for source in sources {
             if source.isDatabase {
                 // The rows are read as CSV first; the kind is known, so the name only needs the database.
-                let table = try PostgresLedger.read(kind: source.kind!, url: source.location)
+                let table = try PostgresLedger.read(source.kind!.format, url: source.location)
                 ledgers.append(try LedgerReader.read(table.csv, file: table.source, kind: source.kind, source: table.source) { kind in
                     uniquePath(kind: kind, name: table.name, taken: &taken)
                 })
@@ -60,7 +60,7 @@ public enum LedgerLoader {
     /// The ledgers a bundle carries, each read as the kind its folder names.
     public static func loadBundled(bundle: String) throws -> [Ledger] {
         var ledgers = [Ledger]()
-        for kind in LedgerKind.allCases {
+        for kind in LedgerFormats.all.map { $0.kind } {
             let folder = bundle + "/" + folder + "/" + kind.rawValue
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
             for name in names.sorted() {

@@ -34,12 +34,7 @@ public struct LedgerCoverage: Sendable, Hashable {
     /// Whether this ledger would hold a row for a migration of `flavour`: a tool's table records its own
     /// migrations; an event log records any tool's.
     public func records(_ flavour: MigrationFlavour) -> Bool {
-        switch kind {
-        case .drizzle: flavour == .drizzle
-        case .prisma: flavour == .prisma
-        case .flyway: flavour == .flyway
-        case .events: true
-        }
+        kind.format.capabilities.flavours?.contains(flavour) ?? true
     }
 }
 
@@ -121,7 +116,7 @@ public struct LedgerReconciler {
         }
         let coverage = ledgers.map { ledger in
             LedgerCoverage(ledger: ledger.bundlePath, kind: ledger.kind,
-                           newestJournalWhen: ledger.kind == .drizzle ? ledger.records.compactMap(\.journalWhen).max() : nil)
+                           newestJournalWhen: ledger.kind.format.capabilities.skipsOlderThanNewest ? ledger.records.compactMap(\.journalWhen).max() : nil)
         }
         return LedgerReconciliation(records: records, coverage: coverage, outsideWindow: outsideWindow,
                                     otherEvents: Dictionary(ledgers.filter { $0.otherEvents > 0 }.map { ($0.bundlePath, $0.otherEvents) },

@@ -48,21 +48,17 @@ public struct MigrationHistory: Sendable {
             for commit in commits { history.placements[commit] = try placement(of: commit, in: repository) }
             return history
         }
-        let scope = classifier.migrationsOnly
         var keysByBlob = [ObjectID: [String]]()
         var wanted = commits
-        var walk = repository.firstParentHistory(from: tip)
-        var current = try walk.next()
-        while let commit = current {
-            history.commitsRead += 1
-            if history.commitsRead % WalkProgressInterval.commits == 0 { progress?("hashing every migration version", history.commitsRead) }
-            let parent = try walk.next()
-            let hex = commit.id.hex
+        var walk = FirstParentChanges(repository: repository, from: tip, scope: classifier.migrationsOnly,
+                                      onProgress: progress.map { report in { report("hashing every migration version", $0) } })
+        while let step = try walk.next() {
+            let hex = step.commit.id.hex
             for asked in wanted where hex.hasPrefix(asked) {
-                history.placements[asked] = .onBranch(commit: hex, since: commit.committerTime)
+                history.placements[asked] = .onBranch(commit: hex, since: step.commit.committerTime)
                 wanted.remove(asked)
             }
-            for file in try repository.changedFiles(from: parent?.tree, to: commit.tree, scope: scope) {
+            for file in step.files {
                 guard let blob = file.newBlob else { continue }
                 let keys: [String]
                 if let known = keysByBlob[blob] {
@@ -72,11 +68,11 @@ public struct MigrationHistory: Sendable {
                     keysByBlob[blob] = keys
                 }
                 // Walking newest first, an older commit holding the same bytes replaces a newer one: the earliest wins.
-                let version = MigrationVersion(path: file.path, blob: blob.hex, commit: hex, committedAt: commit.committerTime)
+                let version = MigrationVersion(path: file.path, blob: blob.hex, commit: hex, committedAt: step.commit.committerTime)
                 for key in keys { history.versions[key] = version }
             }
-            current = parent
         }
+        history.commitsRead = walk.commitsRead
         for commit in wanted { history.placements[commit] = try placement(of: commit, in: repository) }
         return history
     }
@@ -90,23 +86,18 @@ public struct MigrationHistory: Sendable {
     /// The keys a file's bytes can be found under: the SHA-256 of the bytes and of their line-ending variants
     /// (with Prisma's old unpadded hex), and Flyway's CRC-32.
     static func checksumKeys(of bytes: [UInt8]) throws -> [String] {
-        var keys = Set(try MigrationChecksum.prisma(bytes).map { "sha256:" + $0 })
-        keys.insert("sha256:" + (try MigrationChecksum.drizzle(bytes)))
-        keys.insert("crc32:\(MigrationChecksum.flyway(bytes))")
+        var keys = Set(try MigrationChecksum.prisma(bytes).map { MigrationChecksum.Algorithm.sha256.key($0) })
+        keys.insert(MigrationChecksum.Algorithm.sha256.key(try MigrationChecksum.drizzle(bytes)))
+        keys.insert(MigrationChecksum.Algorithm.crc32.key(String(MigrationChecksum.flyway(bytes))))
         return keys.sorted()
     }
 
-    /// The version whose checksum a ledger row records, nil when no committed version has it.
+    /// The version whose checksum a ledger row records, by its format's match rule; nil when no committed version has it.
     public func version(matching record: LedgerRecord) -> MigrationVersion? {
         guard let checksum = record.checksum else { return nil }
-        switch record.kind {
-        case .flyway:
-            return versions["crc32:" + checksum]
-        case .drizzle, .prisma:
-            return versions["sha256:" + checksum]
-        case .events:
-            // An event log records whichever checksum its tool uses: a hex digest or Flyway's number.
-            return versions["sha256:" + checksum] ?? (Int32(checksum) != nil ? versions["crc32:" + checksum] : nil)
+        switch record.kind.format.matching {
+        case .checksum(let algorithms):
+            return algorithms.lazy.compactMap { versions[$0.key(checksum)] }.first
         }
     }
 

@@ -36,7 +36,7 @@ public struct Deployed: ChangeControl {
                 continue
             }
             allApplied = false
-            if let drizzle = ledgers.first(where: { $0.kind == .drizzle }), let when = file.journalWhen,
+            if let drizzle = ledgers.first(where: { $0.kind.format.capabilities.skipsOlderThanNewest }), let when = file.journalWhen,
                let newest = drizzle.newestJournalWhen, when <= newest {
                 states.append("\(file.path): skipped: its journal when \(when) is not newer than the newest created_at \(newest) in "
                     + "\(drizzle.ledger), so drizzle's migrator will never apply it")

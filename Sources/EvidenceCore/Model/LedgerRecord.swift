@@ -1,18 +1,3 @@
-/// Which tool's ledger a record was read from (SPEC §2).
-public enum LedgerKind: String, Codable, Sendable, Hashable, CaseIterable {
-    /// `drizzle.__drizzle_migrations`: `id, hash, created_at` (the journal's `when`, not an apply time).
-    case drizzle
-    /// `_prisma_migrations`: checksum, migration name, start and finish times, logs.
-    case prisma
-    /// `flyway_schema_history`: installed rank, version, script, signed CRC-32 checksum, who and when.
-    case flyway
-    /// An event log in JSON Lines: `MigrationApplied` and `TerraformApplied` events.
-    case events
-
-    /// True for the tables migration tools keep in the database they migrate (live reading is possible).
-    public var isTable: Bool { self != .events }
-}
-
 /// What a ledger record says happened.
 public enum LedgerEvent: String, Codable, Sendable, Hashable {
     case migrationApplied = "migration_applied"
@@ -76,7 +61,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     }
 
     /// `inputs/ledgers/drizzle/production.csv row 3`: where an auditor finds the row.
-    public var location: String { "\(ledger) \(kind == .events ? "line" : "row") \(row)" }
+    public var location: String { "\(ledger) \(kind.format.capabilities.recordNoun) \(row)" }
 }
 
 /// A ledger as read: where it came from, what kind it is and its records in file order.

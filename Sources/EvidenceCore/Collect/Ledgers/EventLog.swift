@@ -1,0 +1,63 @@
+import Foundation
+
+extension LedgerKind {
+    /// An event log in JSON Lines.
+    public static let events = LedgerKind(rawValue: "events")
+}
+
+/// An event log in JSON Lines, in the event-sourcing shape `{event_id, aggregate_id, event_type, timestamp,
+/// user_id, payload, metadata}`: `MigrationApplied` (`migration`, `hash`, `environment`, `run_id`) and
+/// `TerraformApplied` (`commit`, `workspace`, `run_id`); events of other types are counted, not judged.
+public enum EventLog: LedgerFormat {
+    public static let kind = LedgerKind.events
+    public static let capabilities = LedgerCapabilities(applyTime: true, checksum: true, applier: true, history: true,
+                                                        skipsOlderThanNewest: false, flavours: nil, recordNoun: "line")
+    /// A log records whichever checksum its tool uses: a hex digest or Flyway's number.
+    public static let matching = LedgerMatch.checksum([.sha256, .crc32])
+    public static let requiredColumns: [String]? = nil
+    public static let liveTable: LiveTable? = nil
+
+    public static func read(_ text: String, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
+        var records = [LedgerRecord]()
+        var others = 0
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            guard line.contains(where: { !$0.isWhitespace }) else { continue }
+            func malformed(_ location: String, _ reason: String) -> EvidenceError {
+                .malformed(file: file, location: location.isEmpty ? "line \(number)" : "line \(number), \(location)", reason: reason)
+            }
+            guard let event = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+                throw malformed("", "not a JSON object")
+            }
+            guard let type = event["event_type"] as? String else { throw malformed("event_type", "missing") }
+            let kind: LedgerEvent
+            switch type {
+            case "MigrationApplied": kind = .migrationApplied
+            case "TerraformApplied": kind = .terraformApplied
+            default: others += 1; continue
+            }
+            guard let payload = event["payload"] as? [String: Any] else { throw malformed("payload", "expected an object") }
+            func text(_ key: String) -> String? { payload[key].flatMap(LedgerTable.scalarText) }
+            guard let timestamp = event["timestamp"], let appliedAt = eventTime(timestamp) else {
+                throw malformed("timestamp", "missing or not a time")
+            }
+            let required = kind == .migrationApplied ? "hash" : "commit"
+            guard let key = text(required), !key.isEmpty else { throw malformed("payload.\(required)", "missing") }
+            records.append(LedgerRecord(
+                ledger: ledger, row: number, kind: Self.kind, event: kind, migration: text("migration"),
+                checksum: kind == .migrationApplied ? key.lowercased() : nil, appliedAt: appliedAt, environment: text("environment"),
+                appliedBy: event["user_id"].flatMap(LedgerTable.scalarText), runID: text("run_id"),
+                commit: kind == .terraformApplied ? key.lowercased() : nil, workspace: text("workspace"),
+                succeeded: (payload["success"] as? Bool) ?? true))
+        }
+        return LedgerContents(records: records, otherEvents: others)
+    }
+
+    /// An event's time: ISO 8601 text, or a number of seconds (milliseconds when it is that large).
+    static func eventTime(_ value: Any) -> Int64? {
+        if let text = value as? String { return Timestamp.parseDatabase(text) }
+        guard let number = value as? NSNumber else { return nil }
+        let raw = number.int64Value
+        return raw > 100_000_000_000 ? raw / 1000 : raw
+    }
+}

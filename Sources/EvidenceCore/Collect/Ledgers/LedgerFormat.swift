@@ -1,0 +1,110 @@
+/// Which tool's ledger a record was read from (SPEC §2, §12): `drizzle`, `prisma`, ... Each kind is declared by
+/// its `LedgerFormat`, one file per kind in this folder, and known through `LedgerFormats.all`.
+public struct LedgerKind: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { rawValue }
+
+    /// The format that reads this kind.
+    public var format: any LedgerFormat.Type { LedgerFormats.all.first { $0.kind == self }! }
+}
+
+/// What a ledger can show, so a control it cannot evidence says so instead of passing (SPEC §12).
+public struct LedgerCapabilities: Sendable, Hashable {
+    /// Rows carry the time they ran (Drizzle's `created_at` is the journal's time, not an apply time).
+    public let applyTime: Bool
+    /// Rows carry the checksum of what ran.
+    public let checksum: Bool
+    /// Rows name who ran them.
+    public let applier: Bool
+    /// Every apply is a row (false: the table holds only the current state).
+    public let history: Bool
+    /// The tool's migrator runs only migrations newer than the newest applied one (Drizzle orders by the
+    /// journal's `when`), so an older one without a row is skipped for good, not pending.
+    public let skipsOlderThanNewest: Bool
+    /// The migration flavours its rows record; nil for a log that records any tool's.
+    public let flavours: Set<MigrationFlavour>?
+    /// What one record is called in a location: `row` for a table, `line` for a log.
+    public let recordNoun: String
+}
+
+/// How a ledger's records are matched to committed migration versions.
+public enum LedgerMatch: Sendable, Hashable {
+    /// By a checksum of the file's bytes, trying each algorithm in order.
+    case checksum([MigrationChecksum.Algorithm])
+}
+
+/// The table a live ledger is read from: its default name, its columns in the order the tool creates them, and
+/// the ordering key.
+public struct LiveTable: Sendable, Hashable {
+    /// `[schema, table]` or `[table]`.
+    public let name: [String]
+    public let columns: [String]
+    public let order: String
+}
+
+/// A migration tool's record of what ran: how to read it, how to match it, what it can show. One conforming type
+/// per tool in `Collect/Ledgers/`, listed in `LedgerFormats.all`; nothing outside this folder asks which kind a
+/// ledger is.
+public protocol LedgerFormat: Sendable {
+    static var kind: LedgerKind { get }
+    static var capabilities: LedgerCapabilities { get }
+    static var matching: LedgerMatch { get }
+    /// For a table: the columns that tell the kind from a header (and must be present). Nil for a JSON Lines log.
+    static var requiredColumns: [String]? { get }
+    /// The table read from a live database; nil for a ledger that is only a file.
+    static var liveTable: LiveTable? { get }
+    /// The records of a ledger's text (a table's rows come through `TableLedgerFormat`).
+    static func read(_ text: String, file: String, ledger: String) throws(EvidenceError) -> LedgerContents
+}
+
+/// The records a ledger file holds, and how many events of other kinds it counted without judging them.
+public struct LedgerContents: Sendable {
+    public let records: [LedgerRecord]
+    public let otherEvents: Int
+}
+
+/// A ledger that is a table: read as CSV with a header or a JSON array of rows, then row by row.
+public protocol TableLedgerFormat: LedgerFormat {
+    /// One row's record; `row.row` is its number (1 = the first after the header).
+    static func record(_ row: LedgerRow, ledger: String) throws(EvidenceError) -> LedgerRecord
+}
+
+extension TableLedgerFormat {
+    public static func read(_ text: String, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
+        try records(in: try LedgerTable.parse(text, file: file), file: file, ledger: ledger)
+    }
+
+    /// The records of a table already parsed, once its columns are checked.
+    static func records(in table: LedgerTable, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
+        if let missing = requiredColumns?.first(where: { !table.columns.contains($0) }) {
+            throw EvidenceError.malformed(file: file, location: "header", reason: "not a \(kind) ledger: no column '\(missing)'")
+        }
+        var records = [LedgerRecord]()
+        for (index, values) in table.rows.enumerated() {
+            records.append(try record(LedgerRow(values: values, file: file, row: index + 1), ledger: ledger))
+        }
+        return LedgerContents(records: records, otherEvents: 0)
+    }
+}
+
+/// Every ledger kind, in the order a header is tried against their columns.
+public enum LedgerFormats {
+    public static let all: [any LedgerFormat.Type] = [DrizzleLedger.self, PrismaLedger.self, FlywayLedger.self, EventLog.self]
+
+    /// The format of a kind named on the command line or by a bundle folder; nil when there is none.
+    public static func named(_ name: String) -> (any LedgerFormat.Type)? {
+        all.first { $0.kind.rawValue == name }
+    }
+
+    /// The kinds read live from a database.
+    public static var liveKinds: [LedgerKind] { all.filter { $0.liveTable != nil }.map { $0.kind } }
+
+    /// Kinds as a user types them, for messages: `drizzle:, prisma: or flyway:`.
+    static func spelled(_ kinds: [LedgerKind]) -> String {
+        let names = kinds.map { $0.rawValue + ":" }
+        return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
+}
