@@ -28,30 +28,23 @@ struct Sample: ParsableCommand {
     func run() throws {
         let sample = try AuditSample.draw(bundle: bundle, size: size, seed: seed)
         if json {
-            let object: [String: Any] = [
-                "bundle": bundle, "seed": sample.seed, "population": sample.populationSize,
-                "sample": sample.changes.map { ["rank": $0.rank, "change": $0.record, "findings": $0.findings] as [String: Any] },
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            print(String(decoding: try BundleLayout.jsonEncoder.encode(sample), as: UTF8.self))
             return
         }
         print("sample of \(sample.changes.count) from \(sample.populationSize) changes in \(bundle) (seed \(sample.seed))")
-        for (index, change) in sample.changes.enumerated() {
-            let record = change.record
-            let pull = record["pull_request"] as? [String: Any]
-            print("\n\(index + 1). \(change.commit.prefix(12))  \(record["committed_at"] as? String ?? "")  \(record["subject"] as? String ?? "")")
-            if let pull {
-                let approvers = (pull["approvers"] as? [String]) ?? []
-                print("   pull request #\(pull["number"] ?? "?"): \(pull["title"] ?? "") \(pull["url"] as? String ?? "")")
-                print("   approvers: \(approvers.isEmpty ? "none that count" : approvers.joined(separator: ", "))")
+        for (index, sampled) in sample.changes.enumerated() {
+            let change = sampled.change.change
+            print("\n\(index + 1). \(change.commit.prefix(12))  \(change.committedAt)  \(change.subject)")
+            if let pull = sampled.change.pullRequest {
+                print("   pull request #\(pull.number): \(pull.title) \(pull.url ?? "")")
+                print("   approvers: \(pull.approvers.isEmpty ? "none that count" : pull.approvers.joined(separator: ", "))")
             } else {
                 print("   no merged pull request")
             }
-            let failing = change.findings.filter { $0["status"] as? String == "fail" }
-            print("   diff: diffs/\(change.commit).patch; \(change.findings.count) findings, \(failing.count) failing")
+            let failing = sampled.findings.filter { $0.status == .fail }
+            print("   diff: \(BundleLayout.diff(of: change.commit)); \(sampled.findings.count) findings, \(failing.count) failing")
             for finding in failing {
-                print("   FAIL \(finding["control"] ?? ""): \(finding["detail"] ?? "")")
+                print("   FAIL \(finding.control): \(finding.detail)")
             }
         }
     }

@@ -12,7 +12,7 @@ import Testing
     @Test func anEnvelopeVerifiesOverThePAEAndNotThePayloadAlone() throws {
         let key = try SigningKey(ed25519Seed: Array(repeating: 7, count: 32))
         let payload = Array(#"{"_type":"https://in-toto.io/Statement/v1"}"#.utf8)
-        let envelope = try DSSE.sign(payload: payload, payloadType: DSSE.inTotoPayloadType, key: key, keyID: "k")
+        let envelope = try DSSE.sign(payload: payload, payloadType: DSSE.inTotoPayloadType, signer: try PEMFileSigner(key: key))
         let signature = try #require(Data(base64Encoded: envelope.signatures[0].sig))
         let pub = try key.publicKey()
         #expect(try pub.verify([UInt8](signature), over: DSSE.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: payload)))

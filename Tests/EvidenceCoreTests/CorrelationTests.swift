@@ -11,14 +11,10 @@ import Testing
     init() throws {
         scenario = try ReviewScenario.shared.get()
         let repository = try Repository(path: scenario.repository.path)
-        var correlator = Correlator(export: try GitHubExport.load(folder: scenario.github.folder))
-        var byCommit = [String: CorrelatedChange]()
-        try ChangeCollector(repository: repository, classifier: .defaults)
-            .collect(branch: repository.resolveBranch("main"), window: AuditWindow.named("2026-Q3")) { change in
-                byCommit[change.commit] = try correlator.correlate(change)
-            }
-        correlated = byCommit
-        diagnostics = correlator.allDiagnostics
+        let evidence = try Derived.derive(repository: repository, branch: repository.resolveBranch("main"), config: .defaults,
+                                          github: scenario.github.folder, window: AuditWindow.named("2026-Q3")).evaluated.correlated
+        correlated = Dictionary(uniqueKeysWithValues: evidence.changes.map { ($0.change.commit, $0) })
+        diagnostics = evidence.diagnostics
     }
 
     private func change(_ name: String) throws -> CorrelatedChange { try #require(correlated[scenario.commits[name]!]) }

@@ -10,23 +10,27 @@ import Testing
         return path
     }
 
+    private func reviews(_ text: String) throws -> [Review] {
+        try JSONDocuments.list(Review.self, bytes: Array(text.utf8), file: "reviews.json")
+    }
+
     private let review = #"{"id":1,"user":{"login":"bob","type":"User","site_admin":false},"state":"APPROVED","submitted_at":"2026-07-01T10:00:00Z","commit_id":"abc","extra":{"x":[1,"]"]}}"#
 
     @Test func readsOneArrayPaginatedArraysAndSlurpedPages() throws {
-        let single = try JSONDocuments.list(Review.self, file: file("[\(review),\(review)]"))
-        let paginated = try JSONDocuments.list(Review.self, file: file("[\(review)]\n[\(review)]\n"))
-        let slurped = try JSONDocuments.list(Review.self, file: file("[[\(review)],[\(review)]]"))
+        let single = try reviews("[\(review),\(review)]")
+        let paginated = try reviews("[\(review)]\n[\(review)]\n")
+        let slurped = try reviews("[[\(review)],[\(review)]]")
         #expect(single.count == 2 && paginated == single && slurped == single)
         #expect(single[0].state == .approved && single[0].user?.login == "bob" && single[0].submittedAt?.text == "2026-07-01T10:00:00Z")
-        let empty = try JSONDocuments.list(Review.self, file: file("[]"))
+        let empty = try reviews("[]")
         #expect(empty.isEmpty)
     }
 
     @Test func readsObjectPagesBackToBackOrSlurped() throws {
         let run = #"{"name":"test","status":"completed","conclusion":"success","head_sha":"abc"}"#
         let page = #"{"total_count":1,"check_runs":[\#(run)]}"#
-        #expect(try JSONDocuments.pages(CheckRunPage.self, file: file(page + page)).flatMap(\.checkRuns).count == 2)
-        #expect(try JSONDocuments.pages(CheckRunPage.self, file: file("[\(page),\(page)]")).flatMap(\.checkRuns).count == 2)
+        #expect(try JSONDocuments.pages(CheckRunPage.self, bytes: Array((page + page).utf8), file: "check-runs.json").flatMap(\.checkRuns).count == 2)
+        #expect(try JSONDocuments.pages(CheckRunPage.self, bytes: Array("[\(page),\(page)]".utf8), file: "check-runs.json").flatMap(\.checkRuns).count == 2)
     }
 
     @Test(arguments: [
@@ -42,7 +46,7 @@ import Testing
     func malformedFilesNameTheFileAndTheJSONPath(text: String, message: String) throws {
         let path = try file(text)
         do {
-            _ = try JSONDocuments.list(Review.self, file: path)
+            _ = try JSONDocuments.list(Review.self, bytes: [UInt8](try readInput(path)), file: path)
             Issue.record("expected an error")
         } catch {
             #expect(String(describing: error) == "\(path): \(message)")

@@ -7,7 +7,7 @@ import Testing
 /// The ledger controls on a repository with Drizzle, Prisma, Flyway and Terraform and one ledger of each kind.
 @Suite struct LedgerReconciliationTests {
     let scenario: LedgerScenario
-    let evidence: DerivedEvidence
+    let evidence: Derived
 
     init() throws {
         let scenario = try LedgerScenario.shared.get()
@@ -16,7 +16,7 @@ import Testing
         let ledgers = try LedgerLoader.load(["drizzle", "prisma", "flyway", "events"].map {
             LedgerSource(kind: nil, location: scenario.ledgers[$0]!)
         })
-        evidence = try EvidenceDerivation.derive(repository: repository, branch: try repository.resolveBranch("main"), config: .defaults,
+        evidence = try Derived.derive(repository: repository, branch: try repository.resolveBranch("main"), config: .defaults,
                                                  github: scenario.github.folder, ledgers: ledgers, window: try AuditWindow.named("2026-Q3"))
     }
 
@@ -130,7 +130,7 @@ import Testing
     @Test func theOrderLedgersAreGivenInDoesNotChangeTheEvidence() throws {
         let repository = try Repository(path: scenario.repository.path)
         let reversed = try LedgerLoader.load(["events", "flyway", "prisma", "drizzle"].map { LedgerSource(kind: nil, location: scenario.ledgers[$0]!) })
-        let again = try EvidenceDerivation.derive(repository: repository, branch: try repository.resolveBranch("main"), config: .defaults,
+        let again = try Derived.derive(repository: repository, branch: try repository.resolveBranch("main"), config: .defaults,
                                                   github: scenario.github.folder, ledgers: reversed, window: try AuditWindow.named("2026-Q3"))
         #expect(try again.findingsJSON() == evidence.findingsJSON())
         #expect(try again.changesJSONLines() == evidence.changesJSONLines())

@@ -84,7 +84,7 @@ import Testing
         let branch = try repository.resolveBranch("main")
         let window = try AuditWindow.named("2026-Q3")
         func derive(_ sources: [LedgerSource]) throws -> String {
-            let evidence = try EvidenceDerivation.derive(repository: repository, branch: branch, config: .defaults, github: scenario.github.folder,
+            let evidence = try Derived.derive(repository: repository, branch: branch, config: .defaults, github: scenario.github.folder,
                                                          ledgers: try LedgerLoader.load(sources), window: window)
             return String(decoding: try evidence.findingsJSON(), as: UTF8.self)
         }

@@ -7,7 +7,9 @@ import Testing
     static func population(_ count: Int) throws -> String {
         let folder = try TemporaryFolder.make("sample-population")
         let lines = (0..<count).map { index in
-            #"{"commit":"\#(String(format: "%040x", index + 1))","committed_at":"2026-07-01T00:00:00Z","subject":"change \#(index)","pull_request":null}"#
+            // A whole changes.jsonl record, as export writes one (sample reads them typed).
+            let person = #"{"email":"alice@example.com","name":"Alice","time":"2026-07-01T00:00:00+00:00"}"#
+            return #"{"author":\#(person),"authors":["alice@example.com"],"commit":"\#(String(format: "%040x", index + 1))","committed_at":"2026-07-01T00:00:00Z","committer":\#(person),"merged_commits":[],"message":"change \#(index)","migrations":[],"parents":[],"paths":[],"pull_request":null,"subject":"change \#(index)","terraform":[],"untrusted_reference":null}"#
         }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: folder + "/changes.jsonl"))
         try Data("[]\n".utf8).write(to: URL(fileURLWithPath: folder + "/findings.json"))

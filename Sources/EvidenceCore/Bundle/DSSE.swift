@@ -29,11 +29,11 @@ public enum DSSE {
         public var payloadBytes: [UInt8]? { Data(base64Encoded: payload).map { [UInt8]($0) } }
     }
 
-    /// Signs `payload` with `key` under `payloadType`.
-    public static func sign(payload: [UInt8], payloadType: String, key: SigningKey, keyID: String) throws -> Envelope {
-        let signature = try key.sign(preAuthenticationEncoding(payloadType: payloadType, payload: payload))
+    /// Signs `payload` under `payloadType`; the signature names the signer's key id.
+    public static func sign(payload: [UInt8], payloadType: String, signer: any BundleSigner) throws -> Envelope {
+        let signature = try signer.sign(preAuthenticationEncoding(payloadType: payloadType, payload: payload))
         return Envelope(payloadType: payloadType, payload: Data(payload).base64EncodedString(),
-                        signatures: [.init(keyid: keyID, sig: Data(signature).base64EncodedString())])
+                        signatures: [.init(keyid: signer.keyID, sig: Data(signature).base64EncodedString())])
     }
 }
 

@@ -1,5 +1,13 @@
 import Foundation
 
+/// Where review evidence comes from. One conforming type per source in `Collect/`: a folder of GitHub REST exports
+/// (`GitHubExport`) today; live GitHub and GitLab collectors next. The collect stage asks once, for every change
+/// it needs evidence on, and gets back parsed values with the bytes they came from.
+public protocol PullRequestSource {
+    /// The evidence for `changes` (in order: diagnostics follow it), and the protection of `branch`.
+    mutating func collect(for changes: [Change], branch: String) throws -> ReviewEvidence
+}
+
 /// A folder of GitHub REST exports (SPEC §2), read into Swift values:
 ///
 /// ```
@@ -11,9 +19,10 @@ import Foundation
 /// branches/{branch}/protection.json GET /repos/{o}/{r}/branches/{branch}/protection (optional)
 /// ```
 ///
-/// `pulls.json` is required; a missing per-PR or per-commit file is a diagnostic, a malformed one an error.
-public struct GitHubExport: Sendable {
-    /// The folder holding `pulls.json`.
+/// `pulls.json` is required; a missing per-PR or per-commit file is a diagnostic, a malformed one an error. Each
+/// file is read once and its bytes kept for the bundle.
+public struct GitHubExport: PullRequestSource, Sendable {
+    /// The folder holding `pulls.json`; empty for no export.
     public let folder: String
     /// Every pull request in `pulls.json`, by number.
     public let pullRequests: [Int: PullRequest]
@@ -21,8 +30,8 @@ public struct GitHubExport: Sendable {
     public let reviews: [Int: [Review]]
     /// Commits per pull request, for those whose file exists.
     public let commits: [Int: [PullRequestCommit]]
-    /// Every file read, relative to `folder`, sorted: the inputs the evidence carries.
-    public private(set) var filesRead: [String]
+    /// Every file read, by path relative to `folder`, with its bytes: the inputs the evidence carries.
+    public private(set) var files: [String: [UInt8]]
     /// Missing optional files and other things worth telling.
     public private(set) var diagnostics: [Diagnostic]
 
@@ -32,8 +41,13 @@ public struct GitHubExport: Sendable {
         let folder = FileManager.default.fileExists(atPath: given + "/pulls.json") || !FileManager.default.fileExists(atPath: given + "/github/pulls.json")
             ? given : given + "/github"
         var diagnostics = [Diagnostic]()
-        var files = ["pulls.json"]
-        let pulls = try JSONDocuments.list(PullRequest.self, file: folder + "/pulls.json")
+        var files = [String: [UInt8]]()
+        func read(_ file: String) throws(EvidenceError) -> [UInt8] {
+            let bytes = [UInt8](try readInput(folder + "/" + file))
+            files[file] = bytes
+            return bytes
+        }
+        let pulls = try JSONDocuments.list(PullRequest.self, bytes: try read("pulls.json"), file: folder + "/pulls.json")
         var byNumber = [Int: PullRequest]()
         for pull in pulls { byNumber[pull.number] = pull }  // pages can overlap if the list moved during export; last wins
         var reviews = [Int: [Review]]()
@@ -44,22 +58,43 @@ public struct GitHubExport: Sendable {
                 diagnostics.append(Diagnostic(subject: folder + "/" + file, message: "missing: " + missing))
                 return nil
             }
-            files.append(file)
-            return try JSONDocuments.list(item, file: folder + "/" + file)
+            return try JSONDocuments.list(item, bytes: try read(file), file: folder + "/" + file)
         }
         for number in byNumber.keys.sorted() where byNumber[number]!.isMerged {
             reviews[number] = try optionalList(Review.self, "pulls/\(number)/reviews.json", missing: "PR #\(number) has no review evidence")
             commits[number] = try optionalList(PullRequestCommit.self, "pulls/\(number)/commits.json", missing: "PR #\(number)'s commits are unknown")
         }
-        return GitHubExport(folder: folder, pullRequests: byNumber, reviews: reviews, commits: commits, filesRead: files.sorted(), diagnostics: diagnostics)
+        return GitHubExport(folder: folder, pullRequests: byNumber, reviews: reviews, commits: commits, files: files, diagnostics: diagnostics)
     }
 
     /// No export: every change correlates to no pull request (for `why` without `--github`).
-    public static let none = GitHubExport(folder: "", pullRequests: [:], reviews: [:], commits: [:], filesRead: [], diagnostics: [])
+    public static let none = GitHubExport(folder: "", pullRequests: [:], reviews: [:], commits: [:], files: [:], diagnostics: [])
+
+    public mutating func collect(for changes: [Change], branch: String) throws -> ReviewEvidence {
+        let matcher = PullRequestMatcher(pullRequests: pullRequests, commits: commits)
+        var found = [String: ChangeReview]()
+        for change in changes {
+            let (match, untrusted) = matcher.match(change)
+            guard let match, let pull = pullRequests[match.number] else {
+                // A direct push may still have CI results on the commit itself.
+                let checks = try checks(for: change.commit, reportMissing: false)
+                found[change.commit] = ChangeReview(pullRequest: nil, match: nil, untrustedReference: untrusted,
+                                                    commitChecks: checks.runs.isEmpty && checks.statuses.isEmpty ? nil : checks)
+                continue
+            }
+            let head = pull.head?.sha ?? commits[pull.number]?.last?.sha
+            let checks = try head.map { sha throws(EvidenceError) in try self.checks(for: sha, reportMissing: true) }
+                ?? CheckEvidence(sha: "unknown", runs: [], statuses: [])
+            let evidence = PullRequestEvidence(pullRequest: pull, reviews: reviews[pull.number], commits: commits[pull.number], checks: checks)
+            found[change.commit] = ChangeReview(pullRequest: evidence, match: match.rule, untrustedReference: untrusted, commitChecks: nil)
+        }
+        let protection = try pagesIfExported(BranchProtection.self, "branches/\(branch)/protection.json")?.last
+        return ReviewEvidence(changes: found, protection: protection, files: files, origin: folder, diagnostics: diagnostics)
+    }
 
     /// The check runs and statuses recorded for a commit; both files are optional, and when neither exists that is
     /// a diagnostic if `reportMissing`.
-    public mutating func checks(for sha: String, reportMissing: Bool) throws(EvidenceError) -> CheckEvidence {
+    mutating func checks(for sha: String, reportMissing: Bool) throws(EvidenceError) -> CheckEvidence {
         if folder.isEmpty { return CheckEvidence(sha: sha, runs: [], statuses: []) }
         let runs = try pagesIfExported(CheckRunPage.self, "commits/\(sha)/check-runs.json")
         let statuses = try pagesIfExported(CombinedStatus.self, "commits/\(sha)/status.json")
@@ -70,37 +105,19 @@ public struct GitHubExport: Sendable {
         return CheckEvidence(sha: sha, runs: runs?.flatMap(\.checkRuns) ?? [], statuses: statuses?.flatMap(\.statuses) ?? [])
     }
 
-    /// The branch's protection settings, when exported.
-    public mutating func protection(branch: String) throws(EvidenceError) -> BranchProtection? {
-        try pagesIfExported(BranchProtection.self, "branches/\(branch)/protection.json")?.last
-    }
-
-    /// The pages of an optional object endpoint's file, recorded as read; nil when it was not exported.
+    /// The pages of an optional object endpoint's file, kept as read; nil when it was not exported.
     private mutating func pagesIfExported<Page: Decodable>(_ page: Page.Type, _ file: String) throws(EvidenceError) -> [Page]? {
-        guard FileManager.default.fileExists(atPath: folder + "/" + file) else { return nil }
-        let pages = try JSONDocuments.pages(page, file: folder + "/" + file)
-        record(file)
-        return pages
-    }
-
-    private mutating func record(_ file: String) {
-        if !filesRead.contains(file) {
-            filesRead.append(file)
-            filesRead.sort()
+        if folder.isEmpty { return nil }
+        let path = folder + "/" + file
+        let bytes: [UInt8]
+        if let known = files[file] {
+            bytes = known
+        } else {
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            bytes = [UInt8](try readInput(path))
         }
-    }
-}
-
-/// The checks recorded on one commit: GitHub check runs and commit statuses.
-public struct CheckEvidence: Sendable, Hashable {
-    /// The commit they ran on.
-    public let sha: String
-    public let runs: [CheckRun]
-    public let statuses: [CommitStatus]
-
-    public init(sha: String, runs: [CheckRun], statuses: [CommitStatus]) {
-        self.sha = sha
-        self.runs = runs
-        self.statuses = statuses
+        let pages = try JSONDocuments.pages(page, bytes: bytes, file: path)
+        files[file] = bytes
+        return pages
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 /// `gh api --paginate` writes, one per page), or one array of pages (what `--slurp` writes).
 enum JSONDocuments {
     /// Decodes a list endpoint's file into its items, whichever of the three shapes it has.
-    static func list<Item: Decodable>(_ item: Item.Type, file: String) throws(EvidenceError) -> [Item] {
-        let documents = try read(file)
+    static func list<Item: Decodable>(_ item: Item.Type, bytes: [UInt8], file: String) throws(EvidenceError) -> [Item] {
+        let documents = try split(bytes, file: file)
         var items = [Item]()
         for (page, document) in documents.enumerated() {
             let label = documents.count > 1 ? "page \(page + 1), " : ""
@@ -19,8 +19,8 @@ enum JSONDocuments {
     }
 
     /// Decodes an object endpoint's file into its pages (`--paginate` repeats the object, `--slurp` wraps them in an array).
-    static func pages<Page: Decodable>(_ page: Page.Type, file: String) throws(EvidenceError) -> [Page] {
-        let documents = try read(file)
+    static func pages<Page: Decodable>(_ page: Page.Type, bytes: [UInt8], file: String) throws(EvidenceError) -> [Page] {
+        let documents = try split(bytes, file: file)
         var pages = [Page]()
         for (index, document) in documents.enumerated() {
             let label = documents.count > 1 ? "page \(index + 1), " : ""
@@ -31,11 +31,6 @@ enum JSONDocuments {
             }
         }
         return pages
-    }
-
-    /// Reads a file and splits it into top-level JSON documents.
-    static func read(_ file: String) throws(EvidenceError) -> [ArraySlice<UInt8>] {
-        try split([UInt8](try readInput(file)), file: file)
     }
 
     /// Splits back-to-back JSON values. Only tracks nesting and strings; the decoder checks everything else.

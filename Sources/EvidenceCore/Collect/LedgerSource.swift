@@ -36,7 +36,7 @@ public struct LedgerSource: Sendable, Hashable {
 /// Reads the ledgers an export is given and names each one's copy in the bundle: `inputs/ledgers/<kind>/<file>`.
 public enum LedgerLoader {
     /// The bundle folder ledgers are copied to.
-    public static let folder = "inputs/ledgers"
+    public static let folder = BundleLayout.ledgerInputs
 
     public static func load(_ sources: [LedgerSource]) throws -> [Ledger] {
         var taken = Set<String>()

@@ -1,27 +1,5 @@
 import GitKit
 
-/// One version of a migration file: the bytes a path held, and the first-parent commit that brought them onto
-/// the branch (the change a ledger row matching them is credited to).
-public struct MigrationVersion: Sendable, Hashable {
-    public let path: String
-    /// The blob id of those bytes.
-    public let blob: String
-    /// The first-parent commit that first brought these bytes onto the branch.
-    public let commit: String
-    /// That commit's committer time.
-    public let committedAt: Int64
-}
-
-/// Where a commit a Terraform apply names stands relative to the audited branch.
-public enum BranchPlacement: Sendable, Hashable {
-    /// A first-parent commit of the branch (a state the branch was in), committed at `since`.
-    case onBranch(commit: String, since: Int64)
-    /// In the repository, but never a state of the branch (a feature branch, or a commit a merge brought in).
-    case offBranch(commit: String)
-    /// Not in the repository at all.
-    case unknown
-}
-
 /// Every version of every migration file the branch's first-parent history held, keyed by the checksums the
 /// migration tools record (SPEC §3 "migration file → ledger"), so a ledger row finds the exact commit that
 /// introduced the bytes it ran.

@@ -32,19 +32,19 @@ enum Example {
 
     static func reviewed(reviews: [Review]? = [review("bob", .approved)], commits: [PullRequestCommit]? = [commit()],
                          runs: [CheckRun] = [run("test", "success")], statuses: [CommitStatus] = [],
-                         author: String = "alice", change: Change = change()) -> CorrelatedChange {
+                         author: String = "alice", change: Change = change(), migrations: [MigrationFile] = [],
+                         terraform: [TerraformModule] = [], ledgers: [LedgerCoverage] = []) -> CorrelatedChange {
         let pull = PullRequest(number: 7, title: "Add orders table", htmlURL: "https://github.com/acme/api/pull/7",
                                user: GitHubAccount(login: author), mergedAt: time("2026-07-03T12:00:00Z"),
                                mergeCommitSHA: change.commit, head: .init(ref: "feature/orders", sha: head), base: .init(ref: "main", sha: nil))
         let evidence = PullRequestEvidence(pullRequest: pull, reviews: reviews, commits: commits,
                                            checks: CheckEvidence(sha: head, runs: runs, statuses: statuses))
-        return CorrelatedChange(change: change, pullRequest: evidence, match: .mergeCommitSHA, untrustedReference: nil)
+        return CorrelatedChange(change: change, pullRequest: evidence, match: .mergeCommitSHA, untrustedReference: nil, migrations: migrations,
+                                terraform: terraform, ledgers: ledgers)
     }
 
     static func migrations(_ files: [MigrationFile]) -> CorrelatedChange {
-        var change = reviewed()
-        change.migrations = files
-        return change
+        reviewed(migrations: files)
     }
 
     static func sql(_ path: String, _ status: PathStatus = .added, flavour: MigrationFlavour = .drizzle, down: String? = nil,
@@ -56,9 +56,7 @@ enum Example {
 
     /// A reviewed change adding one migration, judged against `ledgers`.
     static func deployed(_ file: MigrationFile, ledgers: [LedgerCoverage]) -> CorrelatedChange {
-        var change = migrations([file])
-        change.ledgers = ledgers
-        return change
+        reviewed(migrations: [file], ledgers: ledgers)
     }
 
     /// A reviewed change touching `infra/main.tf`, with the modules as inspected.
@@ -68,9 +66,7 @@ enum Example {
                              subject: base.subject, message: base.message,
                              paths: modules.map { ChangedPath(path: $0.folder + "/main.tf", kind: .infrastructure, status: .modified, oldPath: nil) },
                              mergedCommits: [], authors: base.authors)
-        var change = reviewed(change: touched)
-        change.terraform = modules
-        return change
+        return reviewed(change: touched, terraform: modules)
     }
 
     /// A ledger row recording a run at 2026-07-04 10:00 in production.

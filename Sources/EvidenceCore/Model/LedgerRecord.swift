@@ -114,7 +114,8 @@ public struct LedgerApply: Codable, Sendable, Hashable {
                     commit: commit, succeeded: succeeded)
     }
 
-    init(ledger: String, row: Int, environment: String?, appliedAt: String?, appliedBy: String?, runID: String?, commit: String, succeeded: Bool) {
+    public init(ledger: String, row: Int, environment: String?, appliedAt: String?, appliedBy: String?, runID: String?, commit: String,
+                succeeded: Bool) {
         self.ledger = ledger
         self.row = row
         self.environment = environment
@@ -123,10 +124,5 @@ public struct LedgerApply: Codable, Sendable, Hashable {
         self.runID = runID
         self.commit = commit
         self.succeeded = succeeded
-    }
-
-    public init(_ record: LedgerRecord, version: MigrationVersion) {
-        self.init(ledger: record.ledger, row: record.row, environment: record.environment, appliedAt: record.appliedAt.map(Timestamp.iso8601UTC),
-                  appliedBy: record.appliedBy, runID: record.runID, commit: version.commit, succeeded: record.succeeded)
     }
 }

@@ -23,7 +23,7 @@ public struct MigrationFile: Codable, Sendable, Hashable {
     /// For a Drizzle migration: its journal entry's `when` (ms), which Drizzle's migrator orders by.
     public let journalWhen: Int64?
     /// The ledger rows recording that this file (this or another version of it) ran; empty without ledgers.
-    public var applies: [LedgerApply]
+    public let applies: [LedgerApply]
 
     enum CodingKeys: String, CodingKey {
         case path, flavour, status, down, applies

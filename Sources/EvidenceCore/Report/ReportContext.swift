@@ -15,10 +15,11 @@ public struct ReportInfo: Sendable {
 /// The values the report templates render: summary, per-control results, timeline, exceptions first, the
 /// population, ledger reconciliation and how to verify. Everything is computed here; the templates only lay out.
 enum ReportContext {
-    static func make(_ derived: DerivedEvidence, info: ReportInfo, controls texts: [String: ControlText], verifyText: String) -> [String: Any] {
-        let findings = derived.findings
+    static func make(_ evaluated: EvaluatedEvidence, records: [EvidenceRecord], info: ReportInfo, controls texts: [String: ControlText],
+                     verifyText: String) -> [String: Any] {
+        let findings = evaluated.findings
         let byChange = Dictionary(grouping: findings.filter { $0.change != nil }, by: { $0.change! })
-        let population = Set(derived.records.map(\.change.commit))
+        let population = Set(records.map(\.change.commit))
         func text(_ id: String) -> ControlText {
             texts[id] ?? ControlText(title: id, checks: "", soc2: "", hipaa: "", auditor: "")
         }
@@ -39,7 +40,7 @@ enum ReportContext {
 
         var exceptions = [[String: Any]]()
         var rows = [[String: Any]]()
-        for record in derived.records.sorted(by: { ($0.change.committedAt, $0.change.commit) < ($1.change.committedAt, $1.change.commit) }) {
+        for record in records.sorted(by: { ($0.change.committedAt, $0.change.commit) < ($1.change.committedAt, $1.change.commit) }) {
             let change = record.change
             let failed = (byChange[change.commit] ?? []).filter { $0.status == .fail }
             var row: [String: Any] = [
@@ -59,8 +60,8 @@ enum ReportContext {
         }
         let ledgerExceptions = findings.filter { $0.status == .fail && ($0.change == nil || !population.contains($0.change!)) }.map(failure)
 
-        let reconciliation = derived.reconciliation
-        let ledgers: [[String: Any]] = derived.ledgers.map { ledger in
+        let reconciliation = evaluated.correlated.reconciliation
+        let ledgers: [[String: Any]] = evaluated.correlated.ledgers.map { ledger in
             let judged = reconciliation.records.filter { $0.record.ledger == ledger.bundlePath }
             let migrations = judged.filter { $0.record.event == .migrationApplied }
             let unreviewed = migrations.filter { $0.version == nil && $0.record.checksum != nil }.count
@@ -75,12 +76,12 @@ enum ReportContext {
         }
 
         let statusCount = { (status: FindingStatus) in findings.filter { $0.status == status }.count }
-        let weeks = Timeline.weeks(derived.records, failing: Set(exceptions.compactMap { $0["commit"] as? String }), window: info.window)
+        let weeks = Timeline.weeks(records, failing: Set(exceptions.compactMap { $0["commit"] as? String }), window: info.window)
         var context: [String: Any] = [
             "repository": info.repository, "branch": info.branch, "head": info.head ?? "(empty branch)",
             "window_start": info.window.start, "window_end": info.window.end, "key_id": info.keyID, "algorithm": info.algorithm,
             "generated_at": info.generatedAt ?? "not recorded (no --as-of or SOURCE_DATE_EPOCH)",
-            "changes": derived.records.count, "findings": findings.count, "pass": statusCount(.pass), "fail": statusCount(.fail),
+            "changes": records.count, "findings": findings.count, "pass": statusCount(.pass), "fail": statusCount(.fail),
             "info": statusCount(.info), "not_applicable": statusCount(.notApplicable), "failing_changes": exceptions.count, "any_fail": statusCount(.fail) > 0,
             "controls": controls, "exceptions": exceptions, "ledger_exceptions": ledgerExceptions,
             "has_exceptions": !exceptions.isEmpty || !ledgerExceptions.isEmpty, "population": rows,

@@ -1,16 +1,15 @@
 import EvidenceCrypto
-import Foundation
 
-/// One sampled change: its line of `changes.jsonl` and its findings, with the rank that chose it.
-public struct SampledChange: Sendable {
+/// One sampled change: its record of `changes.jsonl` and its findings, with the rank that chose it.
+public struct SampledChange: Codable, Sendable {
     /// `SHA-256("<seed>:<commit>")` in hex: the sample is the changes with the smallest ranks.
     public let rank: String
     /// The change as `changes.jsonl` holds it.
-    public let record: [String: any Sendable]
+    public let change: EvidenceRecord
     /// The findings about this change, as `findings.json` holds them.
-    public let findings: [[String: any Sendable]]
+    public let findings: [Finding]
 
-    public var commit: String { record["commit"] as? String ?? "" }
+    public var commit: String { change.change.commit }
 }
 
 /// A reproducible random sample of a bundle's population for an auditor's tests of detail.
@@ -19,7 +18,7 @@ public struct SampledChange: Sendable {
 /// anyone can re-draw it without git-evidence (`printf '%s:%s' SEED COMMIT | sha256sum` per change, sort, take
 /// the first N). The default seed is the bundle's SHA256SUMS digest — fixed by the bundle, not chosen by whoever
 /// draws — and the default size follows common SOC 2 practice for a change population: all of it up to 25, else 25.
-public struct AuditSample: Sendable {
+public struct AuditSample: Codable, Sendable {
     public static let defaultSize = 25
 
     public let bundle: String
@@ -27,26 +26,21 @@ public struct AuditSample: Sendable {
     public let populationSize: Int
     public let changes: [SampledChange]
 
+    enum CodingKeys: String, CodingKey {
+        case bundle, seed
+        case populationSize = "population"
+        case changes = "sample"
+    }
+
     public static func draw(bundle: String, size: Int?, seed: String?) throws -> AuditSample {
         if let size, size < 1 { throw EvidenceError.invalidArgument(flag: "--size", value: String(size), reason: "expected 1 or more") }
         let seed = try seed ?? BundleLayout.sumsDigest(ofBundle: bundle)
-        let lines = try listedFile(BundleLayout.changes, in: bundle).split(separator: 0x0a)
-        var records = [[String: any Sendable]]()
-        for (index, line) in lines.enumerated() {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any], object["commit"] is String else {
-                throw EvidenceError.malformed(file: bundle + "/" + BundleLayout.changes, location: "line \(index + 1)", reason: "not a change")
-            }
-            records.append(object.mapValues { $0 as! any Sendable })  // JSON values: strings, numbers, arrays, objects, null.
-        }
-        let findingsFile = bundle + "/" + BundleLayout.findings
-        guard let all = (try? JSONSerialization.jsonObject(with: Data(try listedFile(BundleLayout.findings, in: bundle)))) as? [[String: Any]] else {
-            throw EvidenceError.malformed(file: findingsFile, location: "", reason: "not a list of findings")
-        }
-        let findings = Dictionary(grouping: all.filter { $0["change"] is String }, by: { $0["change"] as! String })
+        let records = try BundleReader.changes(from: try listedFile(BundleLayout.changes, in: bundle), file: bundle + "/" + BundleLayout.changes)
+        let all = try BundleReader.findings(from: try listedFile(BundleLayout.findings, in: bundle), file: bundle + "/" + BundleLayout.findings)
+        let findings = Dictionary(grouping: all.filter { $0.change != nil }, by: { $0.change! })
         let ranked = try records.map { record -> SampledChange in
-            let commit = record["commit"] as! String
-            return SampledChange(rank: try SHA256.hash(Array("\(seed):\(commit)".utf8)).hex, record: record,
-                                 findings: (findings[commit] ?? []).map { $0.mapValues { $0 as! any Sendable } })
+            let commit = record.change.commit
+            return SampledChange(rank: try SHA256.hash(Array("\(seed):\(commit)".utf8)).hex, change: record, findings: findings[commit] ?? [])
         }.sorted { $0.rank < $1.rank }
         let count = min(size ?? defaultSize, ranked.count)
         return AuditSample(bundle: bundle, seed: seed, populationSize: ranked.count, changes: Array(ranked.prefix(count)))

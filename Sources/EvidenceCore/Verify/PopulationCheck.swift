@@ -18,23 +18,28 @@ enum PopulationCheck {
         guard let start = Timestamp.parse(manifest.window.start), let end = Timestamp.parse(manifest.window.end) else {
             return VerificationCheck(name: name, passed: false, detail: "the manifest's window is not readable")
         }
-        let settingsFile = bundle + "/inputs/settings/" + EvidenceConfig.fileName
+        let settingsFile = bundle + "/" + BundleLayout.settingsInput
         let config = FileManager.default.fileExists(atPath: settingsFile)
             ? try EvidenceConfig.load(file: settingsFile) : EvidenceConfig.defaults
         let rules = (config.classifier.migrationRules.map(\.description), config.classifier.infrastructureRules.map(\.description))
         guard rules.0 == manifest.parameters.migrationRules, rules.1 == manifest.parameters.infrastructureRules else {
             return VerificationCheck(name: name, passed: false, detail: "the bundle's settings file does not give the rules its manifest records")
         }
-        let derived = try EvidenceDerivation.derive(repository: repository, branch: branch, config: config,
-                                                    github: bundle + "/inputs/github", ledgers: try LedgerLoader.loadBundled(bundle: bundle),
-                                                    window: AuditWindow(start: start, end: end))
+        let ledgers = try LedgerLoader.loadBundled(bundle: bundle)
+        let derived = try EvidencePipeline.derive(EvidenceInputs(
+            repository: repository, branch: branch, config: config, scope: .window(AuditWindow(start: start, end: end)),
+            pullRequests: try GitHubExport.load(folder: bundle + "/" + BundleLayout.githubInputs), ledgers: ledgers))
+        let population = derived.correlated.changes.map { EvidenceRecord($0, policy: config.policy) }
 
         let recorded = (FileManager.default.contents(atPath: bundle + "/" + BundleLayout.changes).map { [UInt8]($0) } ?? [])
-        let derivedLines = try derived.changesJSONLines()
+        let derivedLines = try BundleAssembly.changesJSONLines(population)
         var problems = [String]()
         if recorded != derivedLines {
-            let recordedCommits = commits(in: recorded)
-            let derivedCommits = derived.population.map(\.change.commit)
+            // Line by line, so one altered line does not hide the others' commits.
+            let recordedCommits = recorded.split(separator: 0x0a).compactMap { line in
+                (try? BundleReader.changes(from: Array(line), file: BundleLayout.changes))?.first?.change.commit
+            }
+            let derivedCommits = population.map(\.change.commit)
             let missing = derivedCommits.filter { !recordedCommits.contains($0) }
             let extra = recordedCommits.filter { !derivedCommits.contains($0) }
             if !missing.isEmpty { problems.append("changes in the repository but not in the bundle: " + missing.map { String($0.prefix(12)) }.joined(separator: ", ")) }
@@ -42,14 +47,8 @@ enum PopulationCheck {
             if missing.isEmpty && extra.isEmpty { problems.append("changes.jsonl differs from the re-derived population (same commits, different details)") }
         }
         let recordedFindings = FileManager.default.contents(atPath: bundle + "/" + BundleLayout.findings).map { [UInt8]($0) } ?? []
-        if recordedFindings != (try derived.findingsJSON()) { problems.append("findings.json differs from the re-derived findings") }
+        if recordedFindings != (try BundleAssembly.findingsJSON(derived.findings)) { problems.append("findings.json differs from the re-derived findings") }
         return VerificationCheck(name: name, passed: problems.isEmpty,
-                                 detail: problems.isEmpty ? "re-derived \(derived.population.count) changes and their findings from \(path): identical" : problems.joined(separator: "; "))
-    }
-
-    private static func commits(in lines: [UInt8]) -> [String] {
-        lines.split(separator: 0x0a).compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])?["commit"] as? String
-        }
+                                 detail: problems.isEmpty ? "re-derived \(population.count) changes and their findings from \(path): identical" : problems.joined(separator: "; "))
     }
 }

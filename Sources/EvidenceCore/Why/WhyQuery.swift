@@ -157,19 +157,13 @@ public struct WhyQuery {
         haystack.firstRange(of: needle) != nil
     }
 
-    /// Correlates each change with its pull request and the ledgers, and says whether the file can be reverted.
+    /// Correlates each change with its pull request and the ledgers (the pipeline's collect and correlate stages,
+    /// over all history), and says whether the file can be reverted.
     func describe(_ changes: [FileChange]) throws -> [WhyChange] {
-        var correlator = Correlator(export: github)
         let inspector = MigrationInspector(repository: repository, convention: config.downMigrations)
-        var population = try changes.map { file in
-            var correlated = try correlator.correlate(file.change)
-            correlated.migrations = try inspector.inspect(file.change)
-            return correlated
-        }
-        if !ledgers.isEmpty {
-            let history = try MigrationHistory.read(repository: repository, branch: branch, classifier: config.classifier, progress: progress)
-            _ = try LedgerReconciler(history: history, window: .all) { _ in nil }.reconcile(ledgers, population: &population)
-        }
+        let inputs = EvidenceInputs(repository: repository, branch: branch, config: config, scope: .changes(changes.map(\.change)),
+                                    pullRequests: github, ledgers: ledgers, creditsEarlierChanges: false, progress: progress)
+        let population = try EvidencePipeline.correlate(try EvidencePipeline.collect(inputs)).changes
         let sources = Dictionary(ledgers.map { ($0.bundlePath, $0.source) }, uniquingKeysWith: { first, _ in first })
         return try zip(changes, population).map { file, correlated in
             // Approvers and checks exactly as changes.jsonl records them.

@@ -31,7 +31,8 @@ public struct PullRequestSummary: Codable, Sendable, Hashable {
 }
 
 /// One line of `changes.jsonl`: the change as `changes --json` prints it, plus its pull request and migrations.
-public struct EvidenceRecord: Encodable, Sendable {
+/// Written by the assemble stage, read back by `BundleReader`.
+public struct EvidenceRecord: Codable, Sendable, Hashable {
     public let change: Change
     public let pullRequest: PullRequestSummary?
     public let untrustedReference: UntrustedReference?
@@ -46,20 +47,23 @@ public struct EvidenceRecord: Encodable, Sendable {
         case untrustedReference = "untrusted_reference"
     }
 
-    public init(_ correlated: CorrelatedChange, policy: ReviewPolicy) {
-        change = correlated.change
-        untrustedReference = correlated.untrustedReference
-        migrations = correlated.migrations
-        terraform = correlated.terraform
-        pullRequest = correlated.pullRequest.map { evidence in
-            let pull = evidence.pullRequest
-            let approvers = evidence.reviews == nil ? [] :
-                ApprovalAnalysis(evidence: evidence, change: correlated.change, policy: policy).qualifying.map(\.login)
-            return PullRequestSummary(
-                number: pull.number, title: pull.title, url: pull.htmlURL, author: pull.user?.login, mergedAt: pull.mergedAt?.text,
-                match: correlated.match ?? .subject, headSHA: evidence.headSHA, approvers: approvers,
-                checks: Tested.latestResults(evidence.checks).map { CheckSummary(name: $0.name, outcome: $0.outcome, passed: $0.passed) })
-        }
+    public init(change: Change, pullRequest: PullRequestSummary?, untrustedReference: UntrustedReference?, migrations: [MigrationFile],
+                terraform: [TerraformModule]) {
+        self.change = change
+        self.pullRequest = pullRequest
+        self.untrustedReference = untrustedReference
+        self.migrations = migrations
+        self.terraform = terraform
+    }
+
+    /// Reads a line of `changes.jsonl`: the change's own keys and the four keys added to them.
+    public init(from decoder: Decoder) throws {
+        change = try Change(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        pullRequest = try container.decodeIfPresent(PullRequestSummary.self, forKey: .pullRequest)
+        untrustedReference = try container.decodeIfPresent(UntrustedReference.self, forKey: .untrustedReference)
+        migrations = try container.decode([MigrationFile].self, forKey: .migrations)
+        terraform = try container.decode([TerraformModule].self, forKey: .terraform)
     }
 
     /// The change's own keys, then `pull_request` and `untrusted_reference` (null when absent), in one object.

@@ -63,8 +63,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         public let changes: Int
         /// Findings per status.
         public let findings: [String: Int]
-        /// Files listed in SHA256SUMS.
-        public let files: Int
+        /// Files listed in SHA256SUMS (set by the seal).
+        public internal(set) var files: Int
     }
 
     /// An input file, copied verbatim under `inputs/`.
@@ -98,12 +98,12 @@ public struct Manifest: Codable, Sendable, Equatable {
     public let repository: RepositoryInfo
     public let window: WindowInfo
     public let parameters: Parameters
-    public let counts: Counts
+    public internal(set) var counts: Counts
     public let inputs: [InputFile]
     public let signer: Signer
     public let previous: Previous?
     /// RFC 6962 Merkle tree hash over the SHA256SUMS lines of every listed file but this manifest.
-    public let merkleRoot: String
+    public internal(set) var merkleRoot: String
     /// Window end + 6 years (HIPAA 164.316(b)(2)(i)).
     public let retainUntil: String
     /// Only from SOURCE_DATE_EPOCH or --as-of; never the wall clock, so the same inputs give the same bytes.
@@ -151,7 +151,7 @@ public struct BundleSummary: Codable, Sendable, Equatable {
     public let head: String?
     public let window: Manifest.WindowInfo
     public let counts: Manifest.Counts
-    public let merkleRoot: String
+    public internal(set) var merkleRoot: String
     public let manifestSHA256: String
     public let keyID: String
     public let retainUntil: String

@@ -22,14 +22,15 @@ public struct PullRequestMatcher: Sendable {
         }
     }
 
-    public init(export: GitHubExport) {
-        pullRequests = export.pullRequests
+    /// Indexes `pullRequests` (by number) and their `commits` (by pull-request number).
+    public init(pullRequests: [Int: PullRequest], commits: [Int: [PullRequestCommit]]) {
+        self.pullRequests = pullRequests
         var byMergeCommit = [String: [Int]]()
         var byCommit = [String: [Int]]()
         var byRebaseKey = [RebaseKey: [Int]]()
-        for (number, pull) in export.pullRequests where pull.isMerged {
+        for (number, pull) in pullRequests where pull.isMerged {
             if let sha = pull.mergeCommitSHA { byMergeCommit[sha, default: []].append(number) }
-            for commit in export.commits[number] ?? [] {
+            for commit in commits[number] ?? [] {
                 byCommit[commit.sha, default: []].append(number)
                 if let author = commit.commit.author, let email = author.email, let date = author.date {
                     byRebaseKey[RebaseKey(email: email, time: date.seconds, message: commit.commit.message), default: []].append(number)

@@ -1,0 +1,112 @@
+import EvidenceCrypto
+import GitKit
+
+/// Who signs the bundle, as the files inside it name the signer (the key itself stays with the `BundleSigner`).
+public struct SignerIdentity: Sendable {
+    public let keyID: String
+    public let algorithm: SignatureAlgorithm
+    public let publicKeyPEM: String
+}
+
+/// What the assemble stage needs besides the evaluated evidence.
+public struct AssemblyContext {
+    /// For the diffs of each change.
+    public let repository: Repository
+    /// The repository as given on the command line.
+    public let repositoryPath: String
+    public let signer: SignerIdentity
+    public let templates: ReportTemplates
+    /// The bundle this one follows, and what was noticed comparing their windows.
+    public let previous: Manifest.Previous?
+    public let previousDiagnostics: [Diagnostic]
+    /// `generated_at`, only from `--as-of` or `SOURCE_DATE_EPOCH`.
+    public let generatedAt: Int64?
+}
+
+/// The assemble stage: every file of the bundle but its seal — the population and findings as JSON and CSV, the
+/// verbatim inputs, each change's diff, the reports, the signer's public key and VERIFY.txt — and the manifest
+/// to be completed by the seal.
+public enum BundleAssembly {
+    static func run(_ evaluated: EvaluatedEvidence, context: AssemblyContext) throws -> UnsignedBundle {
+        let correlated = evaluated.correlated
+        let config = correlated.config
+        guard let start = correlated.window.start, let end = correlated.window.end else {
+            throw EvidenceError.invalidArgument(flag: "--window", value: "", reason: "export needs a closed window: --window, or both --from and --to")
+        }
+        let records = correlated.changes.map { EvidenceRecord($0, policy: config.policy) }
+        var files = [String: [UInt8]]()
+        var inputs = [Manifest.InputFile]()
+        func addInput(_ path: String, source: String, _ bytes: [UInt8]) throws {
+            files[path] = bytes
+            inputs.append(Manifest.InputFile(path: path, source: source, sha256: try SHA256.hash(bytes).hex))
+        }
+        for name in correlated.review.files.keys.sorted() {
+            try addInput(BundleLayout.githubInputs + "/" + name, source: correlated.review.origin + "/" + name, correlated.review.files[name]!)
+        }
+        for ledger in correlated.ledgers {
+            try addInput(ledger.bundlePath, source: ledger.source, ledger.bytes)
+        }
+        for name in ReportTemplates.files {
+            try addInput(BundleLayout.templateInputs + "/" + name, source: context.templates.folder + "/" + name, context.templates.sources[name]!)
+        }
+        if let text = config.text {
+            try addInput(BundleLayout.settingsInput, source: config.source, Array(text.utf8))
+        }
+        for change in correlated.changes.map(\.change) {
+            files[BundleLayout.diff(of: change.commit)] = try patch(of: change, in: context.repository)
+        }
+        files[BundleLayout.changes] = try changesJSONLines(records)
+        files[BundleLayout.changesTable] = try ChangesTable.csv(records, findings: evaluated.findings)
+        files[BundleLayout.findings] = try findingsJSON(evaluated.findings)
+        files[BundleLayout.publicKey] = Array(context.signer.publicKeyPEM.utf8)
+        let instructions = VerifyInstructions.text(keyID: context.signer.keyID, algorithm: context.signer.algorithm)
+        files[BundleLayout.instructions] = Array(instructions.utf8)
+
+        let window = Manifest.WindowInfo(start: Timestamp.iso8601UTC(start), end: Timestamp.iso8601UTC(end))
+        let remoteURL = try context.repository.remoteURL()
+        let branch = correlated.branch
+        let generatedAt = context.generatedAt.map(Timestamp.iso8601UTC)
+        let info = ReportInfo(repository: context.repositoryPath, remoteURL: remoteURL, branch: branch.reference, head: branch.tip?.hex,
+                              window: window, keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue, generatedAt: generatedAt)
+        let report = context.templates.render(ReportContext.make(evaluated, records: records, info: info, controls: context.templates.controls,
+                                                                 verifyText: instructions))
+        files[BundleLayout.reportHTML] = report.html
+        files[BundleLayout.reportMarkdown] = report.markdown
+
+        let classifier = config.classifier
+        let policy = config.policy
+        let manifest = Manifest(
+            schema: Manifest.schemaName, tool: .init(name: "git-evidence", version: toolVersion),
+            repository: .init(path: context.repositoryPath, remoteURL: remoteURL, branch: branch.reference, head: branch.tip?.hex),
+            window: window,
+            parameters: .init(settingsSource: config.source, migrationRules: classifier.migrationRules.map(\.description),
+                              infrastructureRules: classifier.infrastructureRules.map(\.description), ignore: classifier.ignored.map(\.pattern),
+                              requiredApprovals: policy.requiredApprovals, bots: policy.bots.sorted(), authorisedApprovers: policy.authorisedApprovers.sorted(),
+                              requiredChecks: policy.requiredChecks, downMigrations: config.downMigrations.patterns),
+            counts: .init(changes: records.count, findings: Dictionary(grouping: evaluated.findings, by: \.status.rawValue).mapValues(\.count), files: 0),
+            inputs: inputs, signer: .init(keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue), previous: context.previous,
+            merkleRoot: "", retainUntil: Timestamp.iso8601UTC(Timestamp.addingYears(6, to: end)), generatedAt: generatedAt,
+            diagnostics: correlated.diagnostics + context.previousDiagnostics)
+        return UnsignedBundle(files: files, manifest: manifest)
+    }
+
+    /// `changes.jsonl`: one record per line, keys sorted.
+    public static func changesJSONLines(_ records: [EvidenceRecord]) throws -> [UInt8] {
+        let encoder = BundleLayout.compactEncoder
+        return try records.flatMap { [UInt8](try encoder.encode($0)) + [0x0a] }
+    }
+
+    /// `findings.json`.
+    public static func findingsJSON(_ findings: [Finding]) throws -> [UInt8] {
+        [UInt8](try BundleLayout.jsonEncoder.encode(findings)) + [0x0a]
+    }
+
+    /// The migration and infrastructure part of a change's diff against its first parent.
+    static func patch(of change: Change, in repository: Repository) throws -> [UInt8] {
+        guard let id = ObjectID(hex: change.commit) else { return [] }
+        let tree = try repository.commit(id).tree
+        let parentTree = try change.parents.first.flatMap(ObjectID.init(hex:)).map { try repository.commit($0).tree }
+        let paths = change.paths.flatMap { [$0.path] + ($0.oldPath.map { [$0] } ?? []) }
+        return try repository.patch(from: parentTree, to: tree, paths: paths)
+    }
+}

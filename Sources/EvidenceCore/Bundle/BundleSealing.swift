@@ -1,0 +1,39 @@
+import EvidenceCrypto
+
+/// The seal stage: completes the manifest with the Merkle root and file count, lists every file in SHA256SUMS,
+/// signs it, optionally timestamps the signature, and attests the files in a DSSE envelope. The same files and
+/// key give the same bytes: Ed25519 is deterministic, JSON keys are sorted and every list has a fixed order (an
+/// RFC 3161 token differs by nature: it carries the TSA's time and a nonce).
+public enum BundleSealing {
+    static func run(_ unsigned: UnsignedBundle, signer: any BundleSigner, timestamper: (any Timestamper)? = nil) throws -> SealedBundle {
+        var files = unsigned.files
+        var digests = try files.mapValues { try SHA256.hash($0).hex }
+        let contentLines = BundleLayout.sorted(digests.keys).map { BundleLayout.sumLine(digests[$0]!, $0) }
+        var manifest = unsigned.manifest
+        manifest.merkleRoot = try MerkleTree.root(lines: contentLines).hex
+        manifest.counts.files = files.count + 1
+        let manifestBytes = [UInt8](try BundleLayout.jsonEncoder.encode(manifest)) + [0x0a]
+        files[BundleLayout.manifest] = manifestBytes
+        digests[BundleLayout.manifest] = try SHA256.hash(manifestBytes).hex
+
+        let sums = Array(BundleLayout.sorted(digests.keys).map { BundleLayout.sumLine(digests[$0]!, $0) }.joined().utf8)
+        let signature = try signer.sign(sums)
+        files[BundleLayout.sums] = sums
+        files[BundleLayout.signature] = signature
+        digests[BundleLayout.sums] = try SHA256.hash(sums).hex
+        digests[BundleLayout.signature] = try SHA256.hash(signature).hex
+        if let timestamper {
+            let (token, chain) = try timestamper.timestamp(signature)
+            files[BundleLayout.timestampToken] = token
+            files[BundleLayout.timestampChain] = chain
+        }
+
+        let statement = InTotoStatement(
+            subject: BundleLayout.sorted(digests.keys).map { .init(name: $0, digest: ["sha256": digests[$0]!]) },
+            predicate: manifest.summary(manifestSHA256: digests[BundleLayout.manifest]!))
+        let envelope = try DSSE.sign(payload: [UInt8](try BundleLayout.compactEncoder.encode(statement)), payloadType: DSSE.inTotoPayloadType,
+                                     signer: signer)
+        files[BundleLayout.attestation] = [UInt8](try BundleLayout.jsonEncoder.encode(envelope)) + [0x0a]
+        return SealedBundle(files: files, manifest: manifest)
+    }
+}

@@ -1,0 +1,60 @@
+/// The correlate stage: each change with its review evidence, the migrations and Terraform modules in its tree, and
+/// the ledger rows that ran its migrations; each ledger record with the change whose bytes it ran. Reads the
+/// repository's trees, nothing else, and builds every value once.
+enum EvidenceCorrelation {
+    static func run(_ collected: CollectedEvidence) throws -> CorrelatedEvidence {
+        let inputs = collected.inputs
+        let migrations = MigrationInspector(repository: inputs.repository, convention: inputs.config.downMigrations)
+        let terraform = TerraformInspector(repository: inputs.repository)
+        let matching = LedgerReconciler(history: collected.history, window: collected.window).match(collected.ledgers)
+        let coverage = LedgerReconciler.coverage(collected.ledgers)
+
+        /// A change with its evidence; `judged` adds the ledger rows that ran its files and the ledgers covering it.
+        func correlate(_ change: Change, judged: Bool) throws -> CorrelatedChange {
+            let review = collected.review.changes[change.commit] ?? .none
+            var files = try migrations.inspect(change)
+            if judged {
+                files = files.map { file in file.applied(matching.applies[file.path] ?? []) }
+            }
+            return CorrelatedChange(change: change, pullRequest: review.pullRequest, match: review.match,
+                                    untrustedReference: review.untrustedReference, commitChecks: review.commitChecks, migrations: files,
+                                    terraform: try terraform.inspect(change), ledgers: judged ? coverage : [])
+        }
+        let population = try collected.population.map { try correlate($0, judged: true) }
+        let credited = try collected.credited.map { try correlate($0, judged: false) }
+
+        var byCommit = [String: CorrelatedChange]()
+        for change in credited + population { byCommit[change.change.commit] = change }
+        let records = matching.matches.map { match in
+            ReconciledRecord(record: match.record, version: match.version, change: match.version.flatMap { byCommit[$0.commit] },
+                             placement: match.placement)
+        }
+        let reconciliation = LedgerReconciliation(
+            records: records, coverage: coverage, outsideWindow: matching.outsideWindow,
+            otherEvents: Dictionary(collected.ledgers.filter { $0.otherEvents > 0 }.map { ($0.bundlePath, $0.otherEvents) }, uniquingKeysWith: +))
+
+        var diagnostics = collected.review.diagnostics
+        for change in population + credited {
+            if let untrusted = change.untrustedReference {
+                diagnostics.append(Diagnostic(subject: "commit \(change.change.commit.prefix(12))", message: untrusted.reason + "; not trusted"))
+            }
+        }
+        for (ledger, count) in reconciliation.outsideWindow.sorted(by: { $0.key < $1.key }) {
+            diagnostics.append(Diagnostic(subject: ledger, message: "\(count) record(s) ran outside the window; counted, not judged"))
+        }
+        for (ledger, count) in reconciliation.otherEvents.sorted(by: { $0.key < $1.key }) {
+            diagnostics.append(Diagnostic(subject: ledger, message: "\(count) event(s) of other types; not about migrations or Terraform"))
+        }
+        return CorrelatedEvidence(branch: inputs.branch, hostBranch: inputs.hostBranch, window: collected.window, config: inputs.config,
+                                  changes: population, ledgers: collected.ledgers, reconciliation: reconciliation, review: collected.review,
+                                  diagnostics: diagnostics)
+    }
+}
+
+extension MigrationFile {
+    /// The same file with the ledger rows that ran it.
+    func applied(_ applies: [LedgerApply]) -> MigrationFile {
+        MigrationFile(path: path, flavour: flavour, status: status, isScript: isScript, isDown: isDown, down: down, downLookedFor: downLookedFor,
+                      journalWhen: journalWhen, applies: applies)
+    }
+}

@@ -1,0 +1,8 @@
+/// The evaluate stage: every control of the catalogue over the correlated evidence.
+enum EvidenceEvaluation {
+    static func run(_ correlated: CorrelatedEvidence) -> EvaluatedEvidence {
+        let findings = Evaluator.findings(for: correlated.changes, ledgers: correlated.reconciliation, policy: correlated.config.policy)
+            + [BranchProtectionEvidence.finding(correlated.review.protection, branch: correlated.hostBranch)]
+        return EvaluatedEvidence(correlated: correlated, findings: findings)
+    }
+}

@@ -1,0 +1,60 @@
+/// What a `PullRequestSource` hands to correlation: for each change asked about, its pull request (by SPEC §3's
+/// rules) with reviews, commits and checks; the branch's protection; and every file read, byte for byte, so
+/// nothing is read twice and the bundle carries exactly what was judged.
+public struct ReviewEvidence: Sendable {
+    /// What was found for each change, by commit id.
+    public let changes: [String: ChangeReview]
+    /// The audited branch's protection, when the source holds it.
+    public let protection: BranchProtection?
+    /// Every file read, by its path inside the source (`pulls.json`, `pulls/7/reviews.json`, ...).
+    public let files: [String: [UInt8]]
+    /// Where the files were read from (a folder), so the manifest can say.
+    public let origin: String
+    /// Missing optional files and other things worth telling, in the order noticed.
+    public let diagnostics: [Diagnostic]
+
+    public init(changes: [String: ChangeReview], protection: BranchProtection?, files: [String: [UInt8]], origin: String,
+                diagnostics: [Diagnostic]) {
+        self.changes = changes
+        self.protection = protection
+        self.files = files
+        self.origin = origin
+        self.diagnostics = diagnostics
+    }
+}
+
+/// What review evidence one change has.
+public struct ChangeReview: Sendable, Hashable {
+    /// The merged pull request that brought it, with its reviews, commits and checks.
+    public let pullRequest: PullRequestEvidence?
+    /// Which rule found it.
+    public let match: MatchRule?
+    /// A number the subject names that the source does not know, or that was never merged.
+    public let untrustedReference: UntrustedReference?
+    /// For a change without a pull request: checks recorded on the commit itself, if any.
+    public let commitChecks: CheckEvidence?
+
+    public init(pullRequest: PullRequestEvidence?, match: MatchRule?, untrustedReference: UntrustedReference?, commitChecks: CheckEvidence?) {
+        self.pullRequest = pullRequest
+        self.match = match
+        self.untrustedReference = untrustedReference
+        self.commitChecks = commitChecks
+    }
+
+    /// No pull request and no checks.
+    public static let none = ChangeReview(pullRequest: nil, match: nil, untrustedReference: nil, commitChecks: nil)
+}
+
+/// The checks recorded on one commit: GitHub check runs and commit statuses.
+public struct CheckEvidence: Sendable, Hashable {
+    /// The commit they ran on.
+    public let sha: String
+    public let runs: [CheckRun]
+    public let statuses: [CommitStatus]
+
+    public init(sha: String, runs: [CheckRun], statuses: [CommitStatus]) {
+        self.sha = sha
+        self.runs = runs
+        self.statuses = statuses
+    }
+}
