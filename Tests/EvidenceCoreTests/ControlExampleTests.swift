@@ -1,4 +1,5 @@
 import EvidenceCore
+import Foundation
 import Testing
 
 /// One case per example any per-change control carries, named after the control and the example.
@@ -16,6 +17,15 @@ struct LedgerControlCase: Sendable, CustomTestStringConvertible {
 }
 
 @Suite struct ControlExampleTests {
+    /// The catalogue text is the one source of each control's title: it names every control, and no other.
+    @Test func theCatalogueTextDescribesEveryControl() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("evidence-templates").path
+        let texts = try ReportTemplates.load(folder: folder).controls
+        #expect(Set(texts.keys) == Set(ControlCatalogue.ids))
+        #expect(texts.values.allSatisfy { !$0.title.isEmpty })
+    }
+
     @Test(arguments: ControlCatalogue.examples.map { ControlCase(control: $0.control, example: $0.example) })
     func everyExampleGivesItsExpectedStatus(_ testCase: ControlCase) {
         let finding = testCase.control.evaluate(testCase.example.change, policy: testCase.example.policy)

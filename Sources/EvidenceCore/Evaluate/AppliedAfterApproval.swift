@@ -3,7 +3,6 @@
 /// the journal's time).
 public struct AppliedAfterApproval: LedgerControl {
     public static let id = "CC8.1-applied-after-approval"
-    public static let title = "Migrations ran after approval"
 
     public init() {}
 

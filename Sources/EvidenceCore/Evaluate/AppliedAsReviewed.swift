@@ -3,7 +3,6 @@
 /// a hand-inserted row.
 public struct AppliedAsReviewed: LedgerControl {
     public static let id = "CC8.1-applied-as-reviewed"
-    public static let title = "What ran is what was reviewed"
 
     public init() {}
 

@@ -2,7 +2,6 @@
 /// submitted after the pull request's last commit.
 public struct ApprovalCurrent: ChangeControl {
     public static let id = "CC8.1-approval-current"
-    public static let title = "Approval covers the code that was merged"
 
     public init() {}
 

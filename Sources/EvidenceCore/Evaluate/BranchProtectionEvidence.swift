@@ -2,7 +2,6 @@
 /// GitHub returns the settings at export time, not their history, and the detail says so.
 public enum BranchProtectionEvidence {
     public static let id = "CC8.1-branch-protection"
-    public static let title = "Branch protection settings (as exported)"
 
     public static func finding(_ protection: BranchProtection?, branch: String) -> Finding {
         guard let protection else {

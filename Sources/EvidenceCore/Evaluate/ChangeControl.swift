@@ -2,8 +2,8 @@
 public protocol ChangeControl: Sendable {
     /// The stable id, verbatim from the catalogue.
     static var id: String { get }
-    /// A short title for reports.
-    static var title: String { get }
+    // Titles and the words for people are in the catalogue text, evidence-templates/controls.yml: one source,
+    // which a company may restyle.
     /// Examples with the status each must produce.
     static var examples: [ControlExample] { get }
     /// True for a control that informs and never fails (`CC8.1-deployed`).
@@ -36,6 +36,11 @@ public enum ControlCatalogue {
     public static let changeControls: [any ChangeControl] = [
         Traceable(), IndependentApproval(), ApprovalCurrent(), Tested(), MigrationReversible(), MigrationImmutable(), Deployed(), IacPinned(),
     ]
+
+    /// Every control id, in the order reports list them: per change, per ledger record, then the branch's settings.
+    public static var ids: [String] {
+        changeControls.map { type(of: $0).id } + ledgerControls.map { type(of: $0).id } + [BranchProtectionEvidence.id]
+    }
 
     /// The per-record ledger controls, in the order findings list them.
     public static let ledgerControls: [any LedgerControl] = [AppliedAsReviewed(), AppliedAfterApproval(), IacAppliedFromBranch()]

@@ -3,7 +3,6 @@
 /// `created_at`, and Drizzle's migrator only runs newer ones, so it will never run.
 public struct Deployed: ChangeControl {
     public static let id = "CC8.1-deployed"
-    public static let title = "Merged migrations reached the database"
     public static let isInformational = true
 
     public init() {}

@@ -2,7 +2,6 @@
 /// branch — a state the branch was in (a first-parent commit) — when it ran.
 public struct IacAppliedFromBranch: LedgerControl {
     public static let id = "CC8.1-iac-applied-from-branch"
-    public static let title = "Terraform applied from the audited branch"
 
     public init() {}
 

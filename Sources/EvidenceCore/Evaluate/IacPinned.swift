@@ -3,7 +3,6 @@
 /// reviewed is what is applied.
 public struct IacPinned: ChangeControl {
     public static let id = "CC8.1-iac-pinned"
-    public static let title = "Terraform versions are pinned"
 
     public init() {}
 

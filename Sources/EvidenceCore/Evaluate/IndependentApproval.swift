@@ -2,7 +2,6 @@
 /// authors; bots never count.
 public struct IndependentApproval: ChangeControl {
     public static let id = "CC8.1-independent-approval"
-    public static let title = "Change was approved by someone independent of it"
 
     public init() {}
 

@@ -3,8 +3,8 @@
 public protocol LedgerControl: Sendable {
     /// The stable id, verbatim from the catalogue.
     static var id: String { get }
-    /// A short title for reports.
-    static var title: String { get }
+    // Titles and the words for people are in the catalogue text, evidence-templates/controls.yml: one source,
+    // which a company may restyle.
     /// Examples with the status each must produce (nil: the record is not this control's concern).
     static var examples: [LedgerControlExample] { get }
     /// The finding for one record, or nil when the control does not judge records of its kind.

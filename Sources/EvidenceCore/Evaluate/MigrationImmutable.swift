@@ -4,7 +4,6 @@ import GitKit
 /// behaviour comes in a new migration. Metadata the tools rewrite (Drizzle's journal, Prisma's lock) is exempt.
 public struct MigrationImmutable: ChangeControl {
     public static let id = "CC8.1-migration-immutable"
-    public static let title = "Merged migrations are never edited"
 
     public init() {}
 

@@ -1,7 +1,6 @@
 /// `CC8.1-migration-reversible`: every SQL migration a change adds has its down migration (SPEC §2 convention).
 public struct MigrationReversible: ChangeControl {
     public static let id = "CC8.1-migration-reversible"
-    public static let title = "New migrations can be reverted"
 
     /// Flavours whose migrations are SQL files, judged by the down-file convention.
     static let sqlFlavours: Set<MigrationFlavour> = [.drizzle, .prisma, .flyway, .generic]

@@ -1,7 +1,6 @@
 /// `CC8.1-tested`: the checks on the pull request's head (or, for a direct push, on the commit) all succeeded.
 public struct Tested: ChangeControl {
     public static let id = "CC8.1-tested"
-    public static let title = "Required checks succeeded on the reviewed code"
 
     /// Check-run conclusions that count as success.
     static let passingConclusions: Set<String> = ["success", "neutral", "skipped"]

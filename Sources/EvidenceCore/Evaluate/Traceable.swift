@@ -1,7 +1,6 @@
 /// `CC8.1-traceable`: every change reached the branch through a merged pull request.
 public struct Traceable: ChangeControl {
     public static let id = "CC8.1-traceable"
-    public static let title = "Change is traceable to a merged pull request"
 
     public init() {}
 

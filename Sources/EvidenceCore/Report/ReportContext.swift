@@ -27,9 +27,7 @@ enum ReportContext {
             ["control": finding.control, "title": text(finding.control).title, "detail": finding.detail, "auditor": text(finding.control).auditor]
         }
 
-        let ids = ControlCatalogue.changeControls.map { type(of: $0).id } + ControlCatalogue.ledgerControls.map { type(of: $0).id }
-            + [BranchProtectionEvidence.id]
-        let controls: [[String: Any]] = ids.map { id in
+        let controls: [[String: Any]] = ControlCatalogue.ids.map { id in
             let mine = findings.filter { $0.control == id }
             let count = { (status: FindingStatus) in mine.filter { $0.status == status }.count }
             let entry = text(id)
