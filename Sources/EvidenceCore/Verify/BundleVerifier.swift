@@ -83,7 +83,7 @@ public enum BundleVerifier {
 
         // The manifest (read only if listed and intact, so nothing below trusts an altered one).
         let manifest: Manifest? = listed.contains(BundleLayout.manifest) && !mismatched.contains(BundleLayout.manifest)
-            ? tree.read(BundleLayout.manifest).flatMap { try? JSONDecoder().decode(Manifest.self, from: Data($0)) } : nil
+            ? tree.read(BundleLayout.manifest).flatMap { try? BundleReader.manifest(from: $0, file: BundleLayout.manifest) } : nil
         let bundleTime = manifest.flatMap { $0.generatedAt.flatMap(Timestamp.parse) ?? Timestamp.parse($0.window.end) }
 
         // The signature, by a trusted key valid at the bundle's time.
@@ -175,7 +175,7 @@ public enum BundleVerifier {
             let count = lines.split(separator: 0x0a).count
             if count != manifest.counts.changes { problems.append("counts.changes \(manifest.counts.changes) but changes.jsonl has \(count)") }
         }
-        if let bytes = tree.read(BundleLayout.findings), let findings = try? JSONDecoder().decode([Finding].self, from: Data(bytes)) {
+        if let bytes = tree.read(BundleLayout.findings), let findings = try? BundleReader.findings(from: bytes, file: BundleLayout.findings) {
             let counts = Dictionary(grouping: findings, by: \.status.rawValue).mapValues(\.count)
             if counts != manifest.counts.findings { problems.append("counts.findings differ from findings.json") }
         } else {
