@@ -1,4 +1,5 @@
 import EvidenceCrypto
+import EvidenceErrors
 import Foundation
 
 /// One named check of a verification and its outcome.
@@ -58,7 +59,7 @@ public enum BundleVerifier {
                tree.unsafe.isEmpty ? "no symlinks or special files" : "not regular files (never opened): " + tree.unsafe.joined(separator: ", "))
 
         // SHA256SUMS: its lines, each path safe.
-        guard tree.files.contains(BundleLayout.sums), let sumsBytes = tree.read(BundleLayout.sums) else {
+        guard tree.contains(BundleLayout.sums), let sumsBytes = tree.read(BundleLayout.sums) else {
             record("files", false, "SHA256SUMS is missing: nothing can be checked")
             return VerificationReport(bundle: request.bundle, checks: checks)
         }
@@ -69,7 +70,7 @@ public enum BundleVerifier {
         // Every listed file exists and matches.
         var mismatched = [String](), missing = [String]()
         for entry in listing.entries {
-            guard tree.files.contains(entry.path) else { missing.append(entry.path); continue }
+            guard tree.contains(entry.path) else { missing.append(entry.path); continue }
             if try SHA256.hash(fileAt: request.bundle + "/" + entry.path).hex != entry.digest { mismatched.append(entry.path) }
         }
         var fileProblems = [String]()
@@ -77,25 +78,35 @@ public enum BundleVerifier {
         if !mismatched.isEmpty { fileProblems.append("do not match SHA256SUMS: " + mismatched.joined(separator: ", ")) }
         record("files", fileProblems.isEmpty, fileProblems.isEmpty ? "\(listing.entries.count) listed files present and matching" : fileProblems.joined(separator: "; "))
 
-        let listed = Set(listing.entries.map(\.path))
-        let unlisted = BundleLayout.sorted(tree.files.filter { !listed.contains($0) && !BundleLayout.unlisted.contains($0) })
+        // Names are compared as bytes: Swift's String equality would take NFD "é" for NFC "é", or a KELVIN SIGN for "K".
+        let listed = Set(listing.entries.map { Array($0.path.utf8) })
+        let sealing = Set(BundleLayout.unlisted.map { Array($0.utf8) })
+        let unlisted = BundleLayout.sorted(tree.files.filter { !listed.contains(Array($0.utf8)) && !sealing.contains(Array($0.utf8)) })
         record("unlisted", unlisted.isEmpty, unlisted.isEmpty ? "no file outside SHA256SUMS" : "files not in SHA256SUMS: " + unlisted.joined(separator: ", "))
 
         // The manifest (read only if listed and intact, so nothing below trusts an altered one).
-        let manifest: Manifest? = listed.contains(BundleLayout.manifest) && !mismatched.contains(BundleLayout.manifest)
+        let manifest: Manifest? = listed.contains(Array(BundleLayout.manifest.utf8)) && !mismatched.contains(BundleLayout.manifest)
             ? tree.read(BundleLayout.manifest).flatMap { try? BundleReader.manifest(from: $0, file: BundleLayout.manifest) } : nil
-        let bundleTime = manifest.flatMap { $0.generatedAt.flatMap(Timestamp.parse) ?? Timestamp.parse($0.window.end) }
+        // A bundle for a window cannot honestly be signed before the window ends, so a claimed earlier time is judged
+        // at the window's end: a key retired before then never vouches for it, whatever generated_at says.
+        let claimed = manifest.flatMap { $0.generatedAt.flatMap(Timestamp.parse) }
+        let windowEnd = manifest.flatMap { Timestamp.parse($0.window.end) }
+        let bundleTime = [claimed, windowEnd].compactMap { $0 }.max()
 
-        // The signature, by a trusted key valid at the bundle's time.
+        // The signature, by a trusted key valid at the bundle's time. A keyring may hold one key more than once
+        // (with different periods): every entry that verifies is tried.
         var signer: TrustedKey?
         if let signature = tree.read(BundleLayout.signature) {
-            signer = try request.trusted.first { try $0.publicKey().verify(signature, over: sumsBytes) }
+            let verifying = try request.trusted.filter { try $0.publicKey().verify(signature, over: sumsBytes) }
+            signer = verifying.first { key in bundleTime.map(key.isValid) ?? true } ?? verifying.first
             if let signer {
                 record("signature", true, "SHA256SUMS signed by trusted key \(signer.keyID) (\(signer.name))")
                 if let bundleTime {
                     let valid = signer.isValid(at: bundleTime)
-                    record("key period", valid, valid ? "key valid at \(Timestamp.iso8601UTC(bundleTime))"
-                           : "key \(signer.keyID) was not valid at \(Timestamp.iso8601UTC(bundleTime)) (valid \(signer.period))")
+                    let early = claimed.map { $0 < bundleTime } ?? false
+                        ? " (generated_at claims \(Timestamp.iso8601UTC(claimed!)), before the window ended)" : ""
+                    record("key period", valid, valid ? "key valid at \(Timestamp.iso8601UTC(bundleTime))" + early
+                           : "key \(signer.keyID) was not valid at \(Timestamp.iso8601UTC(bundleTime)) (valid \(signer.period))" + early)
                 }
             } else {
                 record("signature", false, "SHA256SUMS.sig does not verify with any trusted key (\(request.trusted.map(\.keyID).map { String($0.prefix(16)) }.joined(separator: ", ")))")
@@ -115,10 +126,22 @@ public enum BundleVerifier {
         }
 
         if let previous = request.previous {
-            record(try chain(manifest, previous: previous))
+            record(try chain(manifest, previous: previous, trusted: request.trusted))
         }
-        if let repository = request.repository, let manifest {
-            record(try PopulationCheck.check(bundle: request.bundle, manifest: manifest, repository: repository))
+        if let repository = request.repository {
+            // Re-deriving reads the bundle's inputs: only from a bundle whose every file is listed, intact, regular and
+            // signed, so nothing outside it is opened and an altered input is a failed check, not a parse error.
+            let integrity: Set = ["entries", "listing", "files", "unlisted", "signature", "attestation", "manifest"]
+            let failed = checks.filter { !$0.passed && integrity.contains($0.name) }.map(\.name)
+            if let manifest, failed.isEmpty {
+                do {
+                    record(try PopulationCheck.check(bundle: request.bundle, manifest: manifest, repository: repository))
+                } catch let error as any ReportableError {
+                    record("population", false, "not re-derived: \(error.description)")
+                }
+            } else {
+                record("population", false, "not checked: the bundle did not verify (" + (failed.isEmpty ? "manifest" : failed.joined(separator: ", ")) + ")")
+            }
         }
         return VerificationReport(bundle: request.bundle, checks: checks)
     }
@@ -188,8 +211,14 @@ public enum BundleVerifier {
                                  detail: problems.isEmpty ? "merkle root and counts match" : problems.joined(separator: "; "))
     }
 
-    private static func chain(_ manifest: Manifest?, previous: String) throws -> VerificationCheck {
+    private static func chain(_ manifest: Manifest?, previous: String, trusted: [TrustedKey]) throws -> VerificationCheck {
         guard let manifest else { return VerificationCheck(name: "chain", passed: false, detail: "not checked: no usable manifest") }
+        // A chain to a bundle that does not itself verify proves nothing: it is checked the same way first.
+        let earlier = try verify(VerificationRequest(bundle: previous, trusted: trusted))
+        guard earlier.verified else {
+            let failures = earlier.checks.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }
+            return VerificationCheck(name: "chain", passed: false, detail: "the previous bundle does not verify: " + failures.joined(separator: "; "))
+        }
         guard let recorded = manifest.previous else {
             return VerificationCheck(name: "chain", passed: false, detail: "the bundle records no previous bundle")
         }
@@ -209,8 +238,10 @@ public enum BundleVerifier {
 /// The bundle folder as found on disk, walked without following symlinks.
 struct BundleTree {
     let root: String
-    /// Regular files, relative paths.
-    private(set) var files = Set<String>()
+    /// Regular files, relative paths, in the order found.
+    private(set) var files = [String]()
+    /// The same names as bytes: what `contains` compares, never Swift's canonical equivalence.
+    private var byteNames = Set<[UInt8]>()
     /// Symlinks and special files, relative paths: reported, never opened.
     private(set) var unsafe = [String]()
 
@@ -228,7 +259,9 @@ struct BundleTree {
             var info = stat()
             guard lstat(root + "/" + path, &info) == 0 else { continue }
             switch info.st_mode & S_IFMT {
-            case S_IFREG: files.insert(path)
+            case S_IFREG:
+                files.append(path)
+                byteNames.insert(Array(path.utf8))
             case S_IFDIR: walk(path)
             case S_IFLNK: unsafe.append(path + " (symlink)")
             default: unsafe.append(path + " (special file)")
@@ -236,9 +269,12 @@ struct BundleTree {
         }
     }
 
+    /// True when the walk found a regular file with exactly these bytes as its name.
+    func contains(_ path: String) -> Bool { byteNames.contains(Array(path.utf8)) }
+
     /// The bytes of a regular file found by the walk; nil for anything else.
     func read(_ path: String) -> [UInt8]? {
-        guard files.contains(path), let data = FileManager.default.contents(atPath: root + "/" + path) else { return nil }
+        guard contains(path), let data = FileManager.default.contents(atPath: root + "/" + path) else { return nil }
         return [UInt8](data)
     }
 }
@@ -259,7 +295,7 @@ struct SumsListing {
             return
         }
         if !text.isEmpty && !text.hasSuffix("\n") { problems.append("SHA256SUMS does not end with a newline") }
-        var seen = Set<String>()
+        var seen = Set<[UInt8]>()
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated() {
             guard let match = line.wholeMatch(of: #/([0-9a-f]{64})  (.+)/#) else {
                 problems.append("SHA256SUMS line \(number + 1) is not '<sha256>  <path>'")
@@ -270,7 +306,7 @@ struct SumsListing {
                 problems.append("SHA256SUMS line \(number + 1) names a path outside the bundle: \(path)")
                 continue
             }
-            guard seen.insert(path).inserted else {
+            guard seen.insert(Array(path.utf8)).inserted else {
                 problems.append("SHA256SUMS lists \(path) twice")
                 continue
             }
