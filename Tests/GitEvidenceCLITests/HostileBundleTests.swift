@@ -105,4 +105,15 @@ import Testing
         expectRefused(result, check: "files", "do not match SHA256SUMS: inputs/github/pulls.json")
         expectRefused(result, check: "population", "not checked: the bundle did not verify (files)")
     }
+
+    @Test func reDerivingRefusesAHeadThatIsNotOnTheBranch() throws {
+        let scenario = try ReviewScenario.shared.get()
+        let output = try bundle()
+        let copy = try TemporaryFolder.make("moved-head") + "/repo"
+        _ = try Command.run("/usr/bin/env", ["git", "clone", "-q", scenario.repository.path, copy])
+        // The branch rewritten to drop its last commit: the bundle's head is no longer a state of it.
+        _ = try Command.run("/usr/bin/env", ["git", "-C", copy, "reset", "-q", "--hard", "HEAD~1"])
+        let head = try Command.run("/usr/bin/env", ["git", "-C", scenario.repository.path, "rev-parse", "main"]).stdout.prefix(12)
+        expectRefused(try verify(output, ["--repo", copy]), check: "population", "the bundle's head \(head) is not on main in \(copy)")
+    }
 }

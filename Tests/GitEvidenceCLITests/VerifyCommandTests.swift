@@ -34,7 +34,7 @@ import Testing
         let json = try verify(output, ["--json"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(report["verified"] as? Bool == true)
-        #expect((report["checks"] as? [[String: Any]])?.count == 8)
+        #expect((report["checks"] as? [[String: Any]])?.count == 9)
     }
 
     @Test func anAddedFileIsRefused() throws {

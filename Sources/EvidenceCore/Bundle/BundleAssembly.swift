@@ -73,16 +73,11 @@ public enum BundleAssembly {
         files[BundleLayout.reportHTML] = report.html
         files[BundleLayout.reportMarkdown] = report.markdown
 
-        let classifier = config.classifier
-        let policy = config.policy
         let manifest = Manifest(
             schema: Manifest.schemaName, tool: .init(name: "git-evidence", version: toolVersion),
             repository: .init(path: context.repositoryPath, remoteURL: remoteURL, branch: branch.reference, head: branch.tip?.hex),
             window: window,
-            parameters: .init(settingsSource: config.source, migrationRules: classifier.migrationRules.map(\.description),
-                              infrastructureRules: classifier.infrastructureRules.map(\.description), ignore: classifier.ignored.map(\.pattern),
-                              requiredApprovals: policy.requiredApprovals, bots: policy.bots.sorted(), authorisedApprovers: policy.authorisedApprovers.sorted(),
-                              requiredChecks: policy.requiredChecks, downMigrations: config.downMigrations.patterns),
+            parameters: Manifest.Parameters(config),
             counts: .init(changes: records.count, findings: Dictionary(grouping: evaluated.findings, by: \.status.rawValue).mapValues(\.count), files: 0),
             inputs: inputs, signer: .init(keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue), previous: context.previous,
             merkleRoot: "", retainUntil: Timestamp.iso8601UTC(Timestamp.addingYears(6, to: end)), generatedAt: generatedAt,

@@ -118,9 +118,10 @@ public enum BundleVerifier {
         // The DSSE envelope and its subjects.
         record(attestation(tree, listing: listing, sumsBytes: sumsBytes, signer: signer))
 
-        // The manifest's Merkle root and counts.
+        // The manifest's Merkle root and counts, then whether the signed files agree with one another.
         if let manifest {
             record(try manifestCheck(manifest, tree: tree, listing: listing, signer: signer))
+            record(try consistency(manifest, tree: tree, listing: listing, signer: signer))
         } else {
             record("manifest", false, "manifest.json is missing, altered or not a manifest")
         }
@@ -209,6 +210,69 @@ public enum BundleVerifier {
         }
         return VerificationCheck(name: "manifest", passed: problems.isEmpty,
                                  detail: problems.isEmpty ? "merkle root and counts match" : problems.joined(separator: "; "))
+    }
+
+    /// A buggy exporter or a dishonest signer can sign files that contradict one another: the public key and
+    /// VERIFY.txt must name the key that signed, the attestation's predicate must be the manifest's summary, the
+    /// recorded rules and policy those of the settings the bundle carries, the retention at least six years past
+    /// the window, and the manifest's inputs exactly the `inputs/` files listed.
+    private static func consistency(_ manifest: Manifest, tree: BundleTree, listing: SumsListing, signer: TrustedKey?) throws -> VerificationCheck {
+        var problems = [String]()
+        if let signer {
+            let bundled = tree.read(BundleLayout.publicKey).flatMap { try? PublicKey(pem: $0, source: BundleLayout.publicKey).keyID() }
+            if bundled != signer.keyID { problems.append("signer.pub.pem is not the key that signed (\(bundled.map { String($0.prefix(16)) } ?? "unreadable"))") }
+            let instructions = tree.read(BundleLayout.instructions).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if !instructions.contains(signer.keyID) { problems.append("VERIFY.txt does not name the signing key \(signer.keyID.prefix(16))") }
+        }
+        if let statement = attestedStatement(tree), let manifestBytes = tree.read(BundleLayout.manifest) {
+            let expected = manifest.summary(manifestSHA256: try SHA256.hash(manifestBytes).hex)
+            let attested = statement.predicate
+            let differing = [("repository", attested.repository == expected.repository), ("branch", attested.branch == expected.branch),
+                             ("head", attested.head == expected.head), ("window", attested.window == expected.window),
+                             ("counts", attested.counts == expected.counts), ("merkle_root", attested.merkleRoot == expected.merkleRoot),
+                             ("manifest_sha256", attested.manifestSHA256 == expected.manifestSHA256), ("key_id", attested.keyID == expected.keyID),
+                             ("retain_until", attested.retainUntil == expected.retainUntil)].filter { !$0.1 }.map(\.0)
+            if !differing.isEmpty { problems.append("the attestation's predicate differs from the manifest in " + differing.joined(separator: ", ")) }
+        }
+        let settings = tree.read(BundleLayout.settingsInput)
+        if (settings == nil) != (manifest.parameters.settingsSource == EvidenceConfig.defaults.source) {
+            problems.append(settings == nil ? "the manifest records settings from \(manifest.parameters.settingsSource) but the bundle carries none"
+                                            : "the bundle carries settings but the manifest records the defaults")
+        } else {
+            let config = settings.map { bytes in
+                Result { () throws(EvidenceError) in try EvidenceConfig.parse(String(decoding: bytes, as: UTF8.self), source: BundleLayout.settingsInput) }
+            } ?? .success(EvidenceConfig.defaults)
+            switch config {
+            case .failure(let error):
+                problems.append(error.description)
+            case .success(let config) where !Manifest.Parameters(config).sameRules(as: manifest.parameters):
+                problems.append("the manifest's parameters are not the rules and policy of " + (settings == nil ? "the defaults" : BundleLayout.settingsInput))
+            case .success:
+                break
+            }
+        }
+        if let end = Timestamp.parse(manifest.window.end) {
+            let required = Timestamp.addingYears(6, to: end)
+            if (Timestamp.parse(manifest.retainUntil) ?? 0) < required {
+                problems.append("retain_until \(manifest.retainUntil) is earlier than the window's end + 6 years (\(Timestamp.iso8601UTC(required)))")
+            }
+        }
+        let listed = Dictionary(listing.entries.filter { $0.path.hasPrefix("inputs/") }.map { (Array($0.path.utf8), $0.digest) }, uniquingKeysWith: { a, _ in a })
+        let recorded = Dictionary(manifest.inputs.map { (Array($0.path.utf8), $0.sha256) }, uniquingKeysWith: { a, _ in a })
+        let unrecorded = listed.filter { recorded[$0.key] != $0.value }.map { String(decoding: $0.key, as: UTF8.self) }
+        let absent = recorded.filter { listed[$0.key] != $0.value }.map { String(decoding: $0.key, as: UTF8.self) }
+        if !unrecorded.isEmpty { problems.append("inputs not recorded in the manifest as listed: " + BundleLayout.sorted(unrecorded).joined(separator: ", ")) }
+        if !absent.isEmpty { problems.append("manifest inputs not in the bundle as recorded: " + BundleLayout.sorted(absent).joined(separator: ", ")) }
+        return VerificationCheck(name: "consistency", passed: problems.isEmpty,
+                                 detail: problems.isEmpty ? "key, instructions, attestation, parameters, retention and inputs agree with the manifest"
+                                     : problems.joined(separator: "; "))
+    }
+
+    /// The in-toto statement the attestation carries, nil when it has none that decodes.
+    private static func attestedStatement(_ tree: BundleTree) -> InTotoStatement? {
+        guard let bytes = tree.read(BundleLayout.attestation), let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)),
+              let payload = envelope.payloadBytes else { return nil }
+        return try? JSONDecoder().decode(InTotoStatement.self, from: Data(payload))
     }
 
     private static func chain(_ manifest: Manifest?, previous: String, trusted: [TrustedKey]) throws -> VerificationCheck {

@@ -15,6 +15,12 @@ enum PopulationCheck {
         } catch {
             return VerificationCheck(name: name, passed: false, detail: "the repository has no branch \(manifest.repository.branch)")
         }
+        // The head the bundle was made at must be a state of this branch (the branch may have moved on since).
+        if let head = manifest.repository.head, let tip = branch.tip {
+            guard let id = try repository.lookupCommit(head), id.hex == head, try repository.isAncestor(id, of: tip) else {
+                return VerificationCheck(name: name, passed: false, detail: "the bundle's head \(head.prefix(12)) is not on \(branch.shortName) in \(path)")
+            }
+        }
         guard let start = Timestamp.parse(manifest.window.start), let end = Timestamp.parse(manifest.window.end) else {
             return VerificationCheck(name: name, passed: false, detail: "the manifest's window is not readable")
         }

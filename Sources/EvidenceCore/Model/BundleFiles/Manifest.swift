@@ -47,6 +47,28 @@ public struct Manifest: Codable, Sendable, Equatable {
         /// The down-migration convention's patterns (absent in bundles made before it was recorded).
         public let downMigrations: [String]?
 
+        /// The rules and policy of `config`, as the manifest records them.
+        public init(_ config: EvidenceConfig) {
+            let classifier = config.classifier, policy = config.policy
+            settingsSource = config.source
+            migrationRules = classifier.migrationRules.map(\.description)
+            infrastructureRules = classifier.infrastructureRules.map(\.description)
+            ignore = classifier.ignored.map(\.pattern)
+            requiredApprovals = policy.requiredApprovals
+            bots = policy.bots.sorted()
+            authorisedApprovers = policy.authorisedApprovers.sorted()
+            requiredChecks = policy.requiredChecks
+            downMigrations = config.downMigrations.patterns
+        }
+
+        /// The same, but for where the settings were read from (a path on the exporter's machine).
+        public func sameRules(as other: Parameters) -> Bool {
+            (migrationRules, infrastructureRules, ignore, requiredApprovals) == (other.migrationRules, other.infrastructureRules, other.ignore,
+                                                                               other.requiredApprovals)
+                && (bots, authorisedApprovers, requiredChecks, downMigrations ?? []) == (other.bots, other.authorisedApprovers, other.requiredChecks,
+                                                                                       other.downMigrations ?? [])
+        }
+
         enum CodingKeys: String, CodingKey {
             case bots, ignore
             case downMigrations = "down_migrations"
