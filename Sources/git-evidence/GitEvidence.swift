@@ -18,6 +18,9 @@ struct GitEvidence: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        // A file-size limit (ulimit -f) must fail a write with EFBIG, which export reports and cleans up after, not
+        // kill the process half-way with SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try GitEvidence.parseAsRoot()
             try command.run()

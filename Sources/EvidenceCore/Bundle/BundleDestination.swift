@@ -7,49 +7,87 @@ public protocol BundleDestination {
     func store(_ bundle: SealedBundle) throws -> String
 }
 
-/// A local folder, written in a hidden folder beside the target and renamed into place when complete, so an
-/// interrupted export leaves nothing that looks like a bundle; with `archive`, also a deterministic
-/// `<folder>.tar.gz` whose time stamps are `archiveTime` (the window's end).
+/// A local folder, written in a hidden folder beside the target and put in place when complete, so an interrupted
+/// export leaves nothing that looks like a bundle; with `archive`, also a deterministic `<folder>.tar.gz` whose time
+/// stamps are `archiveTime` (the window's end). The archive is written (to a new file of a random name, never through
+/// a link) before the folder is put in place, so a failure — a full disk — leaves neither.
 public struct FolderDestination: BundleDestination {
     public let target: String
     public let replacing: Bool
     public let archive: Bool
     public let archiveTime: Int64
+    /// Paths the target must not hold (the repository): `--force` never replaces them.
+    public let protecting: [String]
 
-    public init(target: String, replacing: Bool, archive: Bool = false, archiveTime: Int64 = 0) {
+    public init(target: String, replacing: Bool, archive: Bool = false, archiveTime: Int64 = 0, protecting: [String] = []) {
         self.target = target
         self.replacing = replacing
         self.archive = archive
         self.archiveTime = archiveTime
+        self.protecting = protecting
     }
 
     public func store(_ bundle: SealedBundle) throws -> String {
-        let staged = try StagedFolder(target: target, replacing: replacing)
+        let staged = try StagedFolder(target: target, replacing: replacing, protecting: protecting)
+        let archivePath = staged.target + ".tar.gz"
+        var pendingArchive: String?
         do {
+            if archive {
+                var info = stat()
+                if lstat(archivePath, &info) == 0 {
+                    if !replacing { throw EvidenceError.unwritable(path: archivePath, reason: "already exists (use --force to replace it)") }
+                    if info.st_mode & S_IFMT != S_IFREG {
+                        throw EvidenceError.unwritable(path: archivePath, reason: "is not a file; --force replaces only a bundle's archive")
+                    }
+                }
+            }
             for path in BundleLayout.sorted(bundle.files.keys) { try staged.write(path, bundle.files[path]!) }
-            try staged.commit()
+            if archive {
+                let name = URL(fileURLWithPath: staged.target).lastPathComponent
+                pendingArchive = try Self.writeNewFile(beside: archivePath,
+                                                       try TarArchive.gzip(folder: name, files: bundle.files, time: archiveTime))
+            }
+            try staged.commit(protecting: protecting)
         } catch {
             staged.discard()
+            if let pendingArchive { unlink(pendingArchive) }
             throw error
         }
-        if archive { try writeArchive(of: bundle.files, folder: staged.target) }
+        if let pendingArchive, rename(pendingArchive, archivePath) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(pendingArchive)
+            throw EvidenceError.unwritable(path: archivePath, reason: "the bundle folder was written, the archive was not: \(reason)")
+        }
         return staged.target
     }
 
-    /// Writes `<folder>.tar.gz` beside the folder, through a temporary name renamed into place.
-    private func writeArchive(of files: [String: [UInt8]], folder: String) throws {
-        let url = URL(fileURLWithPath: folder)
-        let target = folder + ".tar.gz"
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tar.gz.partial").path
-        let bytes = try TarArchive.gzip(folder: url.lastPathComponent, files: files, time: archiveTime)
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            throw EvidenceError.unwritable(path: target, reason: error.localizedDescription)
+    /// Writes `bytes` to a new file `.<name>.partial-XXXXXX` in `path`'s folder (created exclusively: a name planted
+    /// there, or a link, is never written through) and returns its path; on any failure nothing is left.
+    static func writeNewFile(beside path: String, _ bytes: [UInt8]) throws(EvidenceError) -> String {
+        let url = URL(fileURLWithPath: path)
+        var template = Array(url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-XXXXXX").path.utf8CString)
+        let descriptor = mkstemp(&template)
+        guard descriptor >= 0 else { throw EvidenceError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var written = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += count
+            }
         }
-        guard rename(temporary, target) == 0 else {
+        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
+        if close(descriptor) != 0 && failure == 0 { failure = errno }
+        guard failure == 0 else {
             unlink(temporary)
-            throw EvidenceError.unwritable(path: target, reason: String(cString: strerror(errno)))
+            throw EvidenceError.unwritable(path: path, reason: String(cString: strerror(failure)).lowercased())
         }
+        return temporary
     }
 }

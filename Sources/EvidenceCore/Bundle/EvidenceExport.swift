@@ -78,7 +78,8 @@ public enum EvidenceExport {
                                       previous: previous, previousDiagnostics: previousDiagnostics, generatedAt: request.asOf)
         let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer)
         let output = try EvidencePipeline.store(sealed, at: FolderDestination(target: request.output, replacing: request.force,
-                                                                             archive: request.archive, archiveTime: end))
+                                                                             archive: request.archive, archiveTime: end,
+                                                                             protecting: [repository.gitDirectory] + (repository.workDirectory.map { [$0] } ?? [])))
         return ExportSummary(output: output, changes: evaluated.correlated.changes.count, findings: evaluated.findings,
                              diagnostics: sealed.manifest.diagnostics)
     }

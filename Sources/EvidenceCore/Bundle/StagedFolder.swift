@@ -1,19 +1,28 @@
 import Foundation
 
-/// An output folder written in a hidden temporary folder beside its target and renamed into place at the end,
-/// so an interrupted or failed export leaves nothing that looks like evidence.
+/// An output folder written in a hidden temporary folder beside its target and put in place at the end, so an
+/// interrupted or failed export leaves nothing that looks like evidence.
+///
+/// `--force` replaces only a folder that is itself a git-evidence bundle (a real folder, not a link, holding our
+/// `manifest.json` and `SHA256SUMS`, no `.git`, and holding none of the paths it must protect), and swaps it in one
+/// step (`renameat2(RENAME_EXCHANGE)`), so at any moment the target is the old bundle or the new one.
 public struct StagedFolder {
     /// Where the finished folder goes.
     public let target: String
     /// Where it is written meanwhile: `.<name>.partial-XXXXXX` beside the target.
     public let staging: String
 
-    /// Creates the staging folder. An existing target is refused unless `replacing` is set.
-    public init(target: String, replacing: Bool) throws(EvidenceError) {
+    /// Creates the staging folder. An existing target is refused unless `replacing` is set and it is a bundle;
+    /// `protecting` are paths (the repository) it must not hold.
+    public init(target: String, replacing: Bool, protecting: [String] = []) throws(EvidenceError) {
         let url = URL(fileURLWithPath: target).standardizedFileURL
         let parent = url.deletingLastPathComponent().path
-        if FileManager.default.fileExists(atPath: url.path) && !replacing {
-            throw EvidenceError.unwritable(path: target, reason: "already exists (use --force to replace it)")
+        var info = stat()
+        if lstat(url.path, &info) == 0 {
+            if !replacing { throw EvidenceError.unwritable(path: target, reason: "already exists (use --force to replace it)") }
+            if let reason = Self.notReplaceable(url.path, info: info, protecting: protecting) {
+                throw EvidenceError.unwritable(path: target, reason: reason + "; --force replaces only a git-evidence bundle")
+            }
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
@@ -27,6 +36,27 @@ public struct StagedFolder {
         self.staging = String(cString: made)
     }
 
+    /// Why an existing path may not be replaced; nil for a git-evidence bundle.
+    static func notReplaceable(_ path: String, info: stat, protecting: [String]) -> String? {
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            return info.st_mode & S_IFMT == S_IFLNK ? "is a symbolic link" : "is not a folder"
+        }
+        let folder = URL(fileURLWithPath: path).resolvingSymlinksInPath().path + "/"
+        for protected in protecting {
+            let inside = URL(fileURLWithPath: protected).resolvingSymlinksInPath().path + "/"
+            if inside.hasPrefix(folder) { return "holds \(protected)" }
+        }
+        var entry = stat()
+        if lstat(path + "/.git", &entry) == 0 { return "is a git repository" }
+        for name in [BundleLayout.manifest, BundleLayout.sums] {
+            guard lstat(path + "/" + name, &entry) == 0, entry.st_mode & S_IFMT == S_IFREG else { return "is not a git-evidence bundle (no \(name))" }
+        }
+        guard let manifest = try? BundleReader(folder: path).manifest(), manifest.schema == Manifest.schemaName else {
+            return "is not a git-evidence bundle (its manifest.json is not ours)"
+        }
+        return nil
+    }
+
     /// Writes one file (creating its folders) inside the staging folder.
     public func write(_ relativePath: String, _ bytes: [UInt8]) throws(EvidenceError) {
         let url = URL(fileURLWithPath: staging).appendingPathComponent(relativePath)
@@ -38,27 +68,39 @@ public struct StagedFolder {
         }
     }
 
-    /// Renames the finished folder into place, replacing an old one only after the new one is complete.
-    public func commit() throws(EvidenceError) {
-        let fileManager = FileManager.default
-        var displaced: String?
-        if fileManager.fileExists(atPath: target) {
-            let aside = staging.replacingOccurrences(of: ".partial-", with: ".old-")
-            guard rename(target, aside) == 0 else {
-                throw EvidenceError.unwritable(path: target, reason: String(cString: strerror(errno)))
-            }
-            displaced = aside
+    /// Puts the finished folder in place: a plain rename when there is nothing there, else one exchange with the old
+    /// bundle (checked again just before), which is then removed.
+    public func commit(protecting: [String] = []) throws(EvidenceError) {
+        var info = stat()
+        guard lstat(target, &info) == 0 else {
+            guard rename(staging, target) == 0 else { throw EvidenceError.unwritable(path: target, reason: String(cString: strerror(errno))) }
+            return
         }
-        guard rename(staging, target) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if let displaced { _ = rename(displaced, target) }
-            throw EvidenceError.unwritable(path: target, reason: reason)
+        if let reason = Self.notReplaceable(target, info: info, protecting: protecting) {
+            throw EvidenceError.unwritable(path: target, reason: reason + "; --force replaces only a git-evidence bundle")
         }
-        if let displaced { try? fileManager.removeItem(atPath: displaced) }
+        guard Self.exchange(staging, target) else {
+            throw EvidenceError.unwritable(path: target, reason: "cannot swap the new bundle in: " + String(cString: strerror(errno)))
+        }
+        // The staging name now holds the old bundle.
+        try? FileManager.default.removeItem(atPath: staging)
     }
 
     /// Removes the staging folder (after a failure).
     public func discard() {
         try? FileManager.default.removeItem(atPath: staging)
+    }
+
+    /// `renameat2(from, to, RENAME_EXCHANGE)`: both paths swap in one step. Glibc declares it only for C callers,
+    /// so it is looked up by name (glibc 2.28 and later have it).
+    static func exchange(_ first: String, _ second: String) -> Bool {
+        typealias Renameat2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(nil, "renameat2") else {
+            errno = ENOSYS
+            return false
+        }
+        let renameat2 = unsafeBitCast(symbol, to: Renameat2.self)
+        let renameExchange: UInt32 = 1 << 1  // RENAME_EXCHANGE in <linux/fs.h>
+        return renameat2(AT_FDCWD, first, AT_FDCWD, second, renameExchange) == 0
     }
 }
