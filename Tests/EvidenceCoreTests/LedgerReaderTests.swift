@@ -93,6 +93,22 @@ import Testing
         do { _ = try read(text, kind: kind) } catch { #expect("\(error)" == message) }
     }
 
+    /// A nonsense time is unusable input, never a record that falls "outside the window" and escapes judgement.
+    @Test(arguments: ["true", "1e300", "-1e300", "9223372036854775807", "1782892800.5", "\"999999999-07-01T00:00:00Z\"", "\"1969-12-31T23:59:59Z\""])
+    func nonsenseEventTimesAreRefused(timestamp: String) {
+        let line = #"{"event_type":"MigrationApplied","timestamp":\#(timestamp),"payload":{"hash":"aa"}}"# + "\n"
+        #expect(throws: EvidenceError.malformed(file: "ledger.csv", location: "line 1, timestamp", reason: "missing or not a time")) {
+            try read(line)
+        }
+    }
+
+    @Test(arguments: ["999999999-07-01 00:00:00", "10000-01-01 00:00:00+00", "0000-07-01 00:00:00"])
+    func nonsenseTableTimesAreRefused(time: String) {
+        #expect(throws: EvidenceError.malformed(file: "ledger.csv", location: "row 1, installed_on", reason: "'\(time)' is not a time")) {
+            try read("installed_rank,script,checksum,installed_on\n1,V1__a.sql,12,\(time)\n")
+        }
+    }
+
     @Test func ledgerArgumentsNameTheirKind() throws {
         #expect(try LedgerSource(argument: "drizzle:exports/ledger.csv") == LedgerSource(kind: .drizzle, location: "exports/ledger.csv"))
         #expect(try LedgerSource(argument: "exports/ledger.csv") == LedgerSource(kind: nil, location: "exports/ledger.csv"))

@@ -40,9 +40,17 @@ public enum Timestamp {
         daysFromCivil(year: year, month: month, day: day) * 86_400
     }
 
+    /// The times evidence can hold: 1970-01-01 up to the end of year 9999. A time outside it (`true`, 1e300, a year
+    /// 999999999) is unusable input, never a record that lands "outside the window" and so escapes judgement.
+    public static let plausible: ClosedRange<Int64> = 0...(253_402_300_800 - 1)
+
     /// Parses `YYYY-MM-DD` (midnight UTC) or a full ISO 8601 / RFC 3339 time with `Z` or an offset, with or
-    /// without fractional seconds (which are dropped). Nil for anything else.
+    /// without fractional seconds (which are dropped). Nil for anything else, or outside `plausible`.
     public static func parse(_ text: String) -> Int64? {
+        parseAnyYear(text).flatMap { plausible.contains($0) ? $0 : nil }
+    }
+
+    private static func parseAnyYear(_ text: String) -> Int64? {
         if text.count == 10 {
             let parts = text.split(separator: "-", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,

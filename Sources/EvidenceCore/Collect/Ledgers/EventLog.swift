@@ -53,11 +53,23 @@ public enum EventLog: LedgerFormat {
         return LedgerContents(records: records, otherEvents: others)
     }
 
-    /// An event's time: ISO 8601 text, or a number of seconds (milliseconds when it is that large).
+    /// An event's time: ISO 8601 text, or a whole number of seconds (milliseconds when it is that large); nil for
+    /// anything else — `true`, a fraction, a number past `Timestamp.plausible` — so the line is refused, not judged
+    /// "outside the window".
     static func eventTime(_ value: Any) -> Int64? {
         if let text = value as? String { return Timestamp.parseDatabase(text) }
         guard let number = value as? NSNumber else { return nil }
-        let raw = number.int64Value
-        return raw > 100_000_000_000 ? raw / 1000 : raw
+        let kind = String(cString: number.objCType)
+        guard kind != "c" else { return nil }  // JSON true and false
+        let raw: Int64
+        if kind == "d" || kind == "f" {
+            let double = number.doubleValue
+            guard double.rounded(.towardZero) == double, abs(double) < 1e15 else { return nil }
+            raw = Int64(double)
+        } else {
+            raw = number.int64Value
+        }
+        let seconds = raw > 100_000_000_000 ? raw / 1000 : raw
+        return Timestamp.plausible.contains(seconds) ? seconds : nil
     }
 }
