@@ -46,4 +46,16 @@ import Testing
         #expect(document.error == "line 3: missing closing brace")
         #expect(document.body.blocks.isEmpty == false)
     }
+
+    /// 100,000 levels of nesting end the parse with one error line; the stack is never at risk.
+    @Test(arguments: [
+        String(repeating: "b {\n", count: 100_000),
+        "a = " + String(repeating: "{ x = ", count: 100_000),
+        "a = " + String(repeating: "[", count: 100_000),
+        "a = \"${" + String(repeating: "(", count: 100_000) + "}\"",
+    ])
+    func deepNestingIsRefusedWithAnError(text: String) {
+        let document = HCLDocument(text)
+        #expect(document.error?.hasSuffix("nested deeper than 128 levels") == true, "\(document.error ?? "no error")")
+    }
 }

@@ -1,9 +1,26 @@
 import Foundation
 
-/// Reads an input file whole; an unreadable one is an error naming the file and why.
+/// Reads an input file whole; an unreadable one is an error naming the file and why. Anything but a regular file
+/// (a folder, a FIFO, a device) is refused without being opened, so a planted FIFO can never hang a run.
 func readInput(_ path: String) throws(EvidenceError) -> Data {
+    try requireRegularFile(path)
     guard let data = FileManager.default.contents(atPath: path) else {
-        throw EvidenceError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        throw EvidenceError.unreadable(file: path, reason: "permission denied")
     }
     return data
+}
+
+/// Throws unless `path` (followed through links) is a regular file, saying what it is instead.
+func requireRegularFile(_ path: String) throws(EvidenceError) {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+        throw EvidenceError.unreadable(file: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)).lowercased())
+    }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: throw EvidenceError.unreadable(file: path, reason: "is a folder, not a file")
+    case S_IFIFO: throw EvidenceError.unreadable(file: path, reason: "is a FIFO, not a file")
+    case S_IFSOCK: throw EvidenceError.unreadable(file: path, reason: "is a socket, not a file")
+    default: throw EvidenceError.unreadable(file: path, reason: "is a device, not a file")
+    }
 }

@@ -66,9 +66,14 @@ public struct HCLDocument: Sendable {
     public let error: String?
 
     private struct Parser {
+        /// How deep blocks, objects and brackets may nest: real configurations stay far below it, and a hostile file
+        /// 100,000 levels deep ends the parse with an error instead of overflowing the stack.
+        static let maxDepth = 128
+
         let bytes: [UInt8]
         var index = 0
         var error: String?
+        var depth = 0
 
         init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -115,6 +120,9 @@ public struct HCLDocument: Sendable {
         /// A body up to `closing` (or the end of the file).
         mutating func body(closing: UInt8?) -> Body {
             var body = Body()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { fail("nested deeper than \(Self.maxDepth) levels"); return body }
             while true {
                 skipTrivia()
                 if atEnd {
@@ -171,6 +179,9 @@ public struct HCLDocument: Sendable {
         /// `{ key = value, "key": value }` after the opening brace.
         mutating func object() -> Value {
             var items = [(key: String, value: Value)]()
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { fail("nested deeper than \(Self.maxDepth) levels"); return .object(items) }
             while true {
                 skipTrivia()
                 if atEnd { fail("missing closing brace of an object"); return .object(items) }
@@ -233,6 +244,9 @@ public struct HCLDocument: Sendable {
         /// Skips tokens, minding strings (with templates), comments, heredocs and nested brackets: to `closing`
         /// when given (newlines are then insignificant), else to the end of the expression.
         private mutating func skip(to closing: UInt8?) {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { fail("nested deeper than \(Self.maxDepth) levels"); return }
             while true {
                 skipTrivia(newlines: closing != nil)
                 guard !atEnd else {

@@ -40,17 +40,23 @@ public struct ReportTemplates: Sendable {
                                markdown: try template("report.md.mustache"), controls: try controlTexts(folder + "/controls.yml", sources["controls.yml"]!))
     }
 
+    /// The catalogue text, read as a node tree (aliases are not expanded, so an alias bomb costs nothing) and
+    /// strictly: a mapping of control ids to mappings of five strings.
     static func controlTexts(_ file: String, _ bytes: [UInt8]) throws -> [String: ControlText] {
-        let parsed: Any?
-        do { parsed = try Yams.load(yaml: String(decoding: bytes, as: UTF8.self)) } catch {
+        let root: Node?
+        do { root = try Yams.compose(yaml: String(decoding: bytes, as: UTF8.self)) } catch {
             throw EvidenceError.malformed(file: file, location: "", reason: "invalid YAML")
         }
-        guard let entries = parsed as? [String: Any] else { throw EvidenceError.malformed(file: file, location: "", reason: "expected a mapping of control ids") }
+        guard let entries = root?.mapping else { throw EvidenceError.malformed(file: file, location: "", reason: "expected a mapping of control ids") }
         var texts = [String: ControlText]()
-        for (id, value) in entries {
-            guard let fields = value as? [String: Any] else { throw EvidenceError.malformed(file: file, location: id, reason: "expected a mapping") }
-            func field(_ key: String) throws -> String {
-                guard let text = fields[key] as? String else { throw EvidenceError.malformed(file: file, location: "\(id).\(key)", reason: "missing") }
+        for (key, value) in entries {
+            guard let id = key.string else { throw EvidenceError.malformed(file: file, location: "", reason: "a control id is not text") }
+            guard let fields = value.mapping else { throw EvidenceError.malformed(file: file, location: id, reason: "expected a mapping") }
+            func field(_ name: String) throws -> String {
+                guard let node = fields[name] else { throw EvidenceError.malformed(file: file, location: "\(id).\(name)", reason: "missing") }
+                guard node.scalar != nil, let text = node.string else {
+                    throw EvidenceError.malformed(file: file, location: "\(id).\(name)", reason: "expected text")
+                }
                 return text
             }
             texts[id] = ControlText(title: try field("title"), checks: try field("checks"), soc2: try field("soc2"), hipaa: try field("hipaa"),

@@ -56,10 +56,11 @@ public enum TrustStore {
     }
 
     private static func key(_ path: String, validity: String?) throws -> TrustedKey {
+        try requireRegularFile(path)
         let publicKey = try PublicKey(pemFile: path)
         var notBefore: Int64?, notAfter: Int64?
         if let validity {
-            guard let text = FileManager.default.contents(atPath: validity).flatMap({ String(data: $0, encoding: .utf8) }) else {
+            guard let text = String(data: try readInput(validity), encoding: .utf8) else {
                 throw EvidenceError.unreadable(file: validity, reason: "not readable UTF-8 text")
             }
             let node: Node?

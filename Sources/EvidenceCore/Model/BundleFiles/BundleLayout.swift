@@ -40,6 +40,7 @@ public enum BundleLayout {
         guard FileManager.default.fileExists(atPath: sums) else {
             throw EvidenceError.unreadable(file: folder, reason: "not a bundle (no SHA256SUMS)")
         }
+        try requireRegularFile(sums)
         return try SHA256.hash(fileAt: sums).hex
     }
 

@@ -13,10 +13,8 @@ public struct BundleReader: Sendable {
     /// `manifest.json`.
     public func manifest() throws(EvidenceError) -> Manifest {
         let file = folder + "/" + BundleLayout.manifest
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw EvidenceError.unreadable(file: file, reason: "missing")
-        }
-        return try Self.manifest(from: [UInt8](data), file: file)
+        guard FileManager.default.fileExists(atPath: file) else { throw EvidenceError.unreadable(file: file, reason: "missing") }
+        return try Self.manifest(from: [UInt8](try readInput(file)), file: file)
     }
 
     /// A manifest from its bytes; `file` names it in errors.
