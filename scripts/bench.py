@@ -6,7 +6,9 @@ app tree of 2,000 files, Drizzle and Django-style migration folders and Terrafor
 `git fast-import` with fixed dates so the repository is the same on every machine. Then, on the same
 repository, times the tool's full-history `changes` beside
 `git log --first-parent --diff-merges=first-parent --no-renames --name-only -- <same paths>`, checks that both
-list the same commits, and reports peak memory at 5k, 10k and 20k commits of history.
+list the same commits, and reports peak memory at 5k, 10k and 20k commits of history. Then exports a small
+repository with an event-log ledger of 10^4 and 10^5 rows applying one migration (10^6 too with
+BENCH_LEDGER_ROWS=1000000) and reports rows per second and peak memory, which must grow linearly with the rows.
 """
 import os, random, subprocess, sys, time
 
@@ -151,9 +153,49 @@ def main():
         git_rss = peak_rss(["git", "-C", REPO, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
                             "--name-only", "--format=%H", label, "--"] + PATHSPECS)
         print(f"  {length:>6} first-parent commits: {rss / 1024:6.1f} MiB  (git log: {git_rss / 1024:6.1f} MiB)")
+    ledgers()
     hashing()
     if not same:
         sys.exit("bench: the population differs from git log's")
+
+
+def ledgers():
+    """export with an event log of many rows that all ran one migration: rows per second and peak memory."""
+    root = os.path.join(WORK, "ledger")
+    repo = os.path.join(root, "repo")
+    if not os.path.exists(os.path.join(repo, ".git")):
+        os.makedirs(os.path.join(repo, "drizzle"), exist_ok=True)
+        env = dict(GIT_ENV, GIT_AUTHOR_DATE="2026-07-02T12:00:00Z", GIT_COMMITTER_DATE="2026-07-02T12:00:00Z",
+                   GIT_AUTHOR_NAME="Dev", GIT_AUTHOR_EMAIL="dev@example.com", GIT_COMMITTER_NAME="Dev", GIT_COMMITTER_EMAIL="dev@example.com")
+        subprocess.run(["git", "init", "-q", "-b", "main", repo], check=True, env=env)
+        with open(os.path.join(repo, "drizzle", "0000_init.sql"), "w") as out:
+            out.write("CREATE TABLE users (id serial PRIMARY KEY);\n")
+        subprocess.run(["git", "-C", repo, "add", "."], check=True, env=env)
+        subprocess.run(["git", "-C", repo, "commit", "-q", "-m", "Initial schema"], check=True, env=env)
+        os.makedirs(os.path.join(root, "github"), exist_ok=True)
+        with open(os.path.join(root, "github", "pulls.json"), "w") as out:
+            out.write("[]\n")
+        subprocess.run([BINARY, "keygen", "--out", os.path.join(root, "keys")], check=True, stdout=subprocess.DEVNULL)
+    import hashlib
+    with open(os.path.join(repo, "drizzle", "0000_init.sql"), "rb") as source:
+        digest = hashlib.sha256(source.read()).hexdigest()
+    sizes = [10_000, 100_000] + ([int(os.environ["BENCH_LEDGER_ROWS"])] if "BENCH_LEDGER_ROWS" in os.environ else [])
+    print("export with an event log of N rows applying one migration (every row judged, each a finding):")
+    for rows in sizes:
+        log = os.path.join(root, f"events-{rows}.jsonl")
+        if not os.path.exists(log):
+            with open(log, "w") as out:
+                for i in range(rows):
+                    out.write('{"event_id":"e%d","aggregate_id":"d","event_type":"MigrationApplied","timestamp":"2026-07-%02dT10:00:00Z",'
+                              '"user_id":"deploy-bot","payload":{"migration":"0000_init","hash":"%s","environment":"production","run_id":"r%d"}}\n'
+                              % (i, 3 + i % 25, digest, i))
+        output = os.path.join(root, f"evidence-{rows}")
+        subprocess.run(["rm", "-rf", output], check=True)
+        start = time.perf_counter()
+        rss = peak_rss([BINARY, "export", "--repo", repo, "--window", "2026-Q3", "--github", os.path.join(root, "github"),
+                        "--key", os.path.join(root, "keys", "signing.key.pem"), "--ledger", "events:" + log, "--out", output])
+        elapsed = time.perf_counter() - start
+        print(f"  {rows:>9} rows: {elapsed:7.2f} s = {rows / elapsed:8.0f} rows/s, peak {rss / 1024:7.1f} MiB")
 
 
 def hashing():

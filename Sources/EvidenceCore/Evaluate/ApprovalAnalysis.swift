@@ -79,10 +79,26 @@ public struct ApprovalAnalysis: Sendable {
         }
         for email in change.authors {
             if let login = loginByEmail[email.lowercased()] { logins.insert(login) }
-            if let match = email.lowercased().firstMatch(of: #/^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/#) {
-                logins.insert(String(match.1))
-            }
+            if let login = Self.noreplyLogin(email) { logins.insert(login) }
         }
         return logins
     }
+
+    /// The login in a GitHub no-reply address, `[ID+]LOGIN@users.noreply.github.com` (read by hand: a regex literal is
+    /// compiled each time it is evaluated, and this runs for every ledger record).
+    static func noreplyLogin(_ email: String) -> String? {
+        let lowered = email.lowercased()
+        let domain = "@users.noreply.github.com"
+        guard lowered.hasSuffix(domain) else { return nil }
+        var local = Substring(lowered.dropLast(domain.count))
+        if let plus = local.firstIndex(of: "+"), plus > local.startIndex, local[..<plus].allSatisfy(\.isASCIIDigit) {
+            local = local[local.index(after: plus)...]
+        }
+        guard !local.isEmpty, !local.contains("@") else { return nil }
+        return String(local)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -13,12 +13,20 @@ public enum Timestamp {
         let local = seconds + Int64(offsetMinutes) * 60
         let (days, secondOfDay) = floorDivide(local, 86_400)
         let (year, month, day) = civilDate(fromDays: days)
-        let clock = String(format: "%04lld-%02d-%02dT%02lld:%02lld:%02lld", year, month, day,
-                           secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
-        guard offsetMinutes != 0 else { return clock + "Z" }
-        let sign = offsetMinutes < 0 ? "-" : "+"
-        let magnitude = abs(Int(offsetMinutes))
-        return clock + String(format: "%@%02d:%02d", sign, magnitude / 60, magnitude % 60)
+        var text = padded(year, 4) + "-" + padded(Int64(month), 2) + "-" + padded(Int64(day), 2) + "T" + padded(secondOfDay / 3600, 2) + ":"
+            + padded(secondOfDay / 60 % 60, 2) + ":" + padded(secondOfDay % 60, 2)
+        guard offsetMinutes != 0 else { return text + "Z" }
+        let magnitude = Int64(abs(Int(offsetMinutes)))
+        text += (offsetMinutes < 0 ? "-" : "+") + padded(magnitude / 60, 2) + ":" + padded(magnitude % 60, 2)
+        return text
+    }
+
+    /// `value` in decimal with leading zeros to `width` digits (`%0Nlld`, without the cost of `String(format:)`,
+    /// which dominated writing a large ledger's evidence).
+    private static func padded(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value.magnitude)
+        let body = digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
+        return value < 0 ? "-" + body : body
     }
 
     /// `2026-07-01`, the UTC date.
@@ -51,19 +59,47 @@ public enum Timestamp {
     }
 
     private static func parseAnyYear(_ text: String) -> Int64? {
-        if text.count == 10 {
-            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-                  let year = Int64(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-                  (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
-            return seconds(year: year, month: month, day: day)
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for byte in bytes[range] {
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int64(byte - 0x30)
+            }
+            return value
         }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970.rounded(.down)) }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970.rounded(.down)) }
-        return nil
+        func byte(_ index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
+        // YYYY-MM-DD
+        guard let year = number(0..<4), byte(4) == UInt8(ascii: "-"), let month = number(5..<7), byte(7) == UInt8(ascii: "-"),
+              let day = number(8..<10), (1...12).contains(month), (1...Int64(daysIn(month: Int(month), year: year))).contains(day) else { return nil }
+        let date = seconds(year: year, month: Int(month), day: Int(day))
+        if bytes.count == 10 { return date }
+        // THH:MM:SS[.fraction](Z|±HH:MM), as RFC 3339 writes it; the fraction is dropped.
+        guard byte(10) == UInt8(ascii: "T"), let hour = number(11..<13), byte(13) == UInt8(ascii: ":"), let minute = number(14..<16),
+              byte(16) == UInt8(ascii: ":"), let second = number(17..<19), hour < 24, minute < 60, second < 60 else { return nil }
+        var index = 19
+        if byte(index) == UInt8(ascii: ".") {
+            index += 1
+            let digits = index
+            while let next = byte(index), next >= 0x30 && next <= 0x39 { index += 1 }
+            guard index > digits else { return nil }
+        }
+        var offset: Int64 = 0
+        switch byte(index) {
+        case UInt8(ascii: "Z"):
+            index += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let sign: Int64 = byte(index) == UInt8(ascii: "-") ? -1 : 1
+            guard let hours = number((index + 1)..<(index + 3)), byte(index + 3) == UInt8(ascii: ":"),
+                  let minutes = number((index + 4)..<(index + 6)), hours < 24, minutes < 60 else { return nil }
+            offset = sign * (hours * 3600 + minutes * 60)
+            index += 6
+        default:
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        return date + hour * 3600 + minute * 60 + second - offset
     }
 
     /// Also reads the text PostgreSQL writes for `timestamp` and `timestamptz` columns: `2026-07-03 10:15:02.123+00`,
