@@ -9,9 +9,17 @@ public final class SigningKey {
 
     /// Loads an unencrypted PEM private key (PKCS#8 or traditional); `source` names it in errors.
     public init(pem: [UInt8], source: String) throws(CryptoError) {
-        key = try parsePEM(pem, source: source, kind: "private") { PEM_read_bio_PrivateKey($0, nil, nil, nil) }
+        // OpenSSL's default passphrase callback reads the terminal: never let it. An encrypted key is refused.
+        if String(decoding: pem, as: UTF8.self).contains("ENCRYPTED") {
+            throw CryptoError.invalidKey(source: source, reason: "the private key is encrypted with a passphrase, and git-evidence never asks for one; "
+                                             + "give an unencrypted key file readable only by you")
+        }
+        key = try parsePEM(pem, source: source, kind: "private") { PEM_read_bio_PrivateKey($0, nil, { _, _, _, _ in 0 }, nil) }
         guard let algorithm = key.algorithm else {
             throw CryptoError.unsupportedKey(source: source, reason: "expected Ed25519, ECDSA P-256 or RSA")
+        }
+        if algorithm == .rsaPSS, EVP_PKEY_get_bits(key.pointer) < 2048 {
+            throw CryptoError.unsupportedKey(source: source, reason: "an RSA key of \(EVP_PKEY_get_bits(key.pointer)) bits is too weak; at least 2048 are needed")
         }
         self.algorithm = algorithm
     }

@@ -80,4 +80,22 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(try entries(parent).isEmpty, "nothing half-written")
     }
+
+    /// OpenSSL's own passphrase prompt would read the terminal; an encrypted key is refused with a reason instead,
+    /// and so is an RSA key too weak to sign evidence, before anything is written.
+    @Test(arguments: [
+        (["genpkey", "-algorithm", "ed25519", "-aes256", "-pass", "pass:secret"], "the private key is encrypted with a passphrase"),
+        (["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"], "an RSA key of 1024 bits is too weak; at least 2048 are needed"),
+    ])
+    func unusableKeysAreRefusedBeforeAnyWork(generate: [String], message: String) throws {
+        let parent = try TemporaryFolder.make("weak-key")
+        let key = parent + "/key.pem"
+        #expect(try Command.run("/usr/bin/env", ["openssl"] + generate + ["-out", key]).status == 0)
+        #expect(chmod(key, 0o600) == 0)
+        let result = try export(out: parent + "/evidence", ["--key", key])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(key): "), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(try entries(parent) == ["key.pem"])
+    }
 }
