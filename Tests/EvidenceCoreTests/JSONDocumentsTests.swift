@@ -26,6 +26,10 @@ import Testing
         #expect(empty.isEmpty)
     }
 
+    @Test func aByteOrderMarkIsNotPartOfTheJSON() throws {
+        #expect(try reviews("\u{FEFF}[\(review)]").count == 1)
+    }
+
     @Test func readsObjectPagesBackToBackOrSlurped() throws {
         let run = #"{"name":"test","status":"completed","conclusion":"success","head_sha":"abc"}"#
         let page = #"{"total_count":1,"check_runs":[\#(run)]}"#

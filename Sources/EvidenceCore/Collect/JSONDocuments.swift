@@ -36,8 +36,9 @@ enum JSONDocuments {
     /// Splits back-to-back JSON values. Only tracks nesting and strings; the decoder checks everything else.
     static func split(_ bytes: [UInt8], file: String) throws(EvidenceError) -> [ArraySlice<UInt8>] {
         var documents = [ArraySlice<UInt8>]()
-        var index = 0
-        var start = 0
+        // A UTF-8 byte order mark (as some Windows tools write) is not part of the JSON.
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var start = index
         var depth = 0
         var inString = false
         var escaped = false
