@@ -116,4 +116,13 @@ import Testing
         let head = try Command.run("/usr/bin/env", ["git", "-C", scenario.repository.path, "rev-parse", "main"]).stdout.prefix(12)
         expectRefused(try verify(output, ["--repo", copy]), check: "population", "the bundle's head \(head) is not on main in \(copy)")
     }
+
+    @Test func aHugeBrokenListingGivesAShortReport() throws {
+        let output = try bundle()
+        let junk = String(repeating: "not a line\n", count: 200_000)
+        try Data(junk.utf8).write(to: URL(fileURLWithPath: output + "/SHA256SUMS"))
+        let result = try verify(output)
+        expectRefused(result, check: "listing", "SHA256SUMS line 20 is not '<sha256>  <path>'; and 199980 more")
+        #expect(result.stdout.utf8.count < 10_000, "bounded output")
+    }
 }

@@ -65,7 +65,7 @@ public enum BundleVerifier {
         }
         let listing = SumsListing(sumsBytes)
         record("listing", listing.problems.isEmpty,
-               listing.problems.isEmpty ? "SHA256SUMS lists \(listing.entries.count) files, all paths inside the bundle" : listing.problems.joined(separator: "; "))
+               listing.problems.isEmpty ? "SHA256SUMS lists \(listing.entries.count) files, all paths inside the bundle" : Self.bounded(listing.problems))
 
         // Every listed file exists and matches.
         var mismatched = [String](), missing = [String]()
@@ -74,15 +74,15 @@ public enum BundleVerifier {
             if try SHA256.hash(fileAt: request.bundle + "/" + entry.path).hex != entry.digest { mismatched.append(entry.path) }
         }
         var fileProblems = [String]()
-        if !missing.isEmpty { fileProblems.append("missing: " + missing.joined(separator: ", ")) }
-        if !mismatched.isEmpty { fileProblems.append("do not match SHA256SUMS: " + mismatched.joined(separator: ", ")) }
+        if !missing.isEmpty { fileProblems.append("missing: " + Self.bounded(missing, separator: ", ")) }
+        if !mismatched.isEmpty { fileProblems.append("do not match SHA256SUMS: " + Self.bounded(mismatched, separator: ", ")) }
         record("files", fileProblems.isEmpty, fileProblems.isEmpty ? "\(listing.entries.count) listed files present and matching" : fileProblems.joined(separator: "; "))
 
         // Names are compared as bytes: Swift's String equality would take NFD "é" for NFC "é", or a KELVIN SIGN for "K".
         let listed = Set(listing.entries.map { Array($0.path.utf8) })
         let sealing = Set(BundleLayout.unlisted.map { Array($0.utf8) })
         let unlisted = BundleLayout.sorted(tree.files.filter { !listed.contains(Array($0.utf8)) && !sealing.contains(Array($0.utf8)) })
-        record("unlisted", unlisted.isEmpty, unlisted.isEmpty ? "no file outside SHA256SUMS" : "files not in SHA256SUMS: " + unlisted.joined(separator: ", "))
+        record("unlisted", unlisted.isEmpty, unlisted.isEmpty ? "no file outside SHA256SUMS" : "files not in SHA256SUMS: " + Self.bounded(unlisted, separator: ", "))
 
         // The manifest (read only if listed and intact, so nothing below trusts an altered one).
         let manifest: Manifest? = listed.contains(Array(BundleLayout.manifest.utf8)) && !mismatched.contains(BundleLayout.manifest)
@@ -145,6 +145,12 @@ public enum BundleVerifier {
             }
         }
         return VerificationReport(bundle: request.bundle, checks: checks)
+    }
+
+    /// At most the first 20 items, then how many more: a hostile 100 MB SHA256SUMS gives a short report.
+    static func bounded(_ items: [String], separator: String = "; ") -> String {
+        let shown = items.prefix(20).joined(separator: separator)
+        return items.count > 20 ? shown + "\(separator)and \(items.count - 20) more" : shown
     }
 
     private static func attestation(_ tree: BundleTree, listing: SumsListing, sumsBytes: [UInt8], signer: TrustedKey?) -> VerificationCheck {
@@ -361,11 +367,15 @@ struct SumsListing {
         if !text.isEmpty && !text.hasSuffix("\n") { problems.append("SHA256SUMS does not end with a newline") }
         var seen = Set<[UInt8]>()
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().enumerated() {
-            guard let match = line.wholeMatch(of: #/([0-9a-f]{64})  (.+)/#) else {
+            // `<64 lowercase hex>  <path>`, read by hand (a regex literal would be compiled again for every line).
+            let utf8 = Array(line.utf8)
+            guard utf8.count > 66, utf8[64] == 0x20, utf8[65] == 0x20,
+                  utf8[..<64].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
                 problems.append("SHA256SUMS line \(number + 1) is not '<sha256>  <path>'")
                 continue
             }
-            let path = String(match.2)
+            let digest = String(decoding: utf8[..<64], as: UTF8.self)
+            let path = String(decoding: utf8[66...], as: UTF8.self)
             guard Self.isSafe(path) else {
                 problems.append("SHA256SUMS line \(number + 1) names a path outside the bundle: \(path)")
                 continue
@@ -374,7 +384,7 @@ struct SumsListing {
                 problems.append("SHA256SUMS lists \(path) twice")
                 continue
             }
-            entries.append(Entry(digest: String(match.1), path: path))
+            entries.append(Entry(digest: digest, path: path))
         }
     }
 
