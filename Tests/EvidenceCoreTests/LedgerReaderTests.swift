@@ -109,6 +109,14 @@ import Testing
         }
     }
 
+    @Test func eventLogsWithWindowsLineEndingsAreRead() throws {
+        let line = #"{"event_type":"MigrationApplied","timestamp":"2026-07-02T13:00:00Z","payload":{"hash":"AA","migration":"0001"}}"#
+        let ledger = try read(line + "\r\n" + line + "\r\n", file: "events.jsonl")
+        #expect(ledger.kind == .events)
+        #expect(ledger.records.map(\.row) == [1, 2])
+        #expect(ledger.records.map(\.checksum) == ["aa", "aa"])
+    }
+
     @Test func ledgerArgumentsNameTheirKind() throws {
         #expect(try LedgerSource(argument: "drizzle:exports/ledger.csv") == LedgerSource(kind: .drizzle, location: "exports/ledger.csv"))
         #expect(try LedgerSource(argument: "exports/ledger.csv") == LedgerSource(kind: nil, location: "exports/ledger.csv"))

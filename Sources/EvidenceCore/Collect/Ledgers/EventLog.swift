@@ -20,7 +20,8 @@ public enum EventLog: LedgerFormat {
     public static func read(_ text: String, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
         var records = [LedgerRecord]()
         var others = 0
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // On Characters, "\r\n" is one newline, not "\n": split on both, so CRLF logs read like LF ones.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let number = index + 1
             guard line.contains(where: { !$0.isWhitespace }) else { continue }
             func malformed(_ location: String, _ reason: String) -> EvidenceError {
