@@ -1,7 +1,8 @@
 import GitKit
 
-/// The collect stage: walks the branch for the population, hashes every migration version when ledgers are given,
-/// finds the earlier changes judged ledger records ran, and asks the pull-request source about all of them.
+/// The collect stage: walks the branch for the population, hashes every migration version when ledgers are given and
+/// matches the ledger records to them, collects the earlier changes judged records ran, and asks the pull-request
+/// source about all of them.
 enum EvidenceCollection {
     static func run(_ inputs: EvidenceInputs) throws -> CollectedEvidence {
         let collector = ChangeCollector(repository: inputs.repository, classifier: inputs.config.classifier)
@@ -17,15 +18,16 @@ enum EvidenceCollection {
         }
 
         let ledgers = inputs.ledgers.sorted { $0.bundlePath < $1.bundlePath }
-        var history = MigrationHistory()
+        var matching = LedgerReconciler.Matching()
         var credited = [Change]()
         if !ledgers.isEmpty {
             let applies = Set(ledgers.flatMap(\.records).compactMap(\.commit))
-            history = try MigrationHistory.read(repository: inputs.repository, branch: inputs.branch, classifier: inputs.config.classifier,
-                                                placing: applies, progress: inputs.progress)
+            let history = try MigrationHistory.read(repository: inputs.repository, branch: inputs.branch, classifier: inputs.config.classifier,
+                                                    placing: applies, progress: inputs.progress)
+            matching = LedgerReconciler(history: history, window: window).match(ledgers)
             if inputs.creditsEarlierChanges {
                 let known = Set(population.map(\.commit))
-                for commit in LedgerReconciler(history: history, window: window).creditedCommits(ledgers) where !known.contains(commit) {
+                for commit in matching.creditedCommits where !known.contains(commit) {
                     guard let id = ObjectID(hex: commit) else { continue }
                     let header = try inputs.repository.header(id)
                     let parentTree = try header.parents.first.map { try inputs.repository.header($0).tree }
@@ -36,6 +38,6 @@ enum EvidenceCollection {
         var source = inputs.pullRequests
         let review = try source.collect(for: population + credited, branch: inputs.hostBranch)
         return CollectedEvidence(inputs: inputs, window: window, population: population, credited: credited, review: review,
-                                 ledgers: ledgers, history: history)
+                                 ledgers: ledgers, matching: matching)
     }
 }

@@ -6,7 +6,7 @@ enum EvidenceCorrelation {
         let inputs = collected.inputs
         let migrations = MigrationInspector(repository: inputs.repository, convention: inputs.config.downMigrations)
         let terraform = TerraformInspector(repository: inputs.repository)
-        let matching = LedgerReconciler(history: collected.history, window: collected.window).match(collected.ledgers)
+        let matching = collected.matching
         let coverage = LedgerReconciler.coverage(collected.ledgers)
 
         /// A change with its evidence; `judged` adds the ledger rows that ran its files and the ledgers covering it.

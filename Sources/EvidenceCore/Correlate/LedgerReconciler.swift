@@ -11,20 +11,22 @@ public struct LedgerReconciler {
         self.window = window
     }
 
-    /// One judged record and what it matched.
-    struct Match {
-        let record: LedgerRecord
-        let version: MigrationVersion?
-        let placement: BranchPlacement?
-    }
-
-    /// What the records of `ledgers` (in the order given) match, and what was left out.
-    struct Matching {
-        /// The judged records, in ledger order then row order.
-        var matches = [Match]()
+    /// What the records of `ledgers` (in the order given) match, and what was left out: computed once, by the
+    /// collect stage (which must know the earlier changes judged records ran), and handed to correlation.
+    struct Matching: Sendable {
+        /// The judged records with the version or branch placement they match, in ledger order then row order; the
+        /// change is linked by the correlate stage.
+        var matches = [ReconciledRecord]()
         /// The ledger rows that ran each migration path, in record order.
         var applies = [String: [LedgerApply]]()
         var outsideWindow = [String: Int]()
+
+        /// The commits whose bytes a judged record ran, each once, in record order: the changes to correlate when
+        /// they are not in the population (a migration merged before the window and applied in it).
+        var creditedCommits: [String] {
+            var seen = Set<String>()
+            return matches.compactMap(\.version?.commit).filter { seen.insert($0).inserted }
+        }
     }
 
     /// Matches every record, leaving out those of other windows.
@@ -38,8 +40,7 @@ public struct LedgerReconciler {
                         matching.outsideWindow[ledger.bundlePath, default: 0] += 1
                         continue
                     }
-                    matching.matches.append(Match(record: record, version: nil,
-                                                  placement: record.commit.flatMap { history.placements[$0] } ?? .unknown))
+                    matching.matches.append(ReconciledRecord(record: record, placement: record.commit.flatMap { history.placements[$0] } ?? .unknown))
                 case .migrationApplied:
                     let version = history.version(matching: record)
                     let inWindow: Bool = if let applied = record.appliedAt { window.contains(applied) }
@@ -50,18 +51,11 @@ public struct LedgerReconciler {
                         continue
                     }
                     if let version { matching.applies[version.path, default: []].append(LedgerApply(record, version: version)) }
-                    matching.matches.append(Match(record: record, version: version, placement: nil))
+                    matching.matches.append(ReconciledRecord(record: record, version: version))
                 }
             }
         }
         return matching
-    }
-
-    /// The commits whose bytes a judged record ran, each once, in record order: the changes to correlate when they
-    /// are not in the population (a migration merged before the window and applied in it).
-    public func creditedCommits(_ ledgers: [Ledger]) -> [String] {
-        var seen = Set<String>()
-        return match(ledgers).matches.compactMap(\.version?.commit).filter { seen.insert($0).inserted }
     }
 
     /// What each ledger covers, for judging migrations it has no row for.

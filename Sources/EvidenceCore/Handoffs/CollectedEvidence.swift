@@ -42,7 +42,7 @@ public struct EvidenceInputs {
 }
 
 /// The hand-off from Collect to Correlate: the population, the earlier changes ledger records are credited to, the
-/// review evidence for all of them, the ledgers and every migration version the branch held.
+/// review evidence for all of them, the ledgers and what their records matched.
 public struct CollectedEvidence {
     public let inputs: EvidenceInputs
     public let window: AuditWindow
@@ -53,8 +53,8 @@ public struct CollectedEvidence {
     public let review: ReviewEvidence
     /// The ledgers, in bundle-path order.
     public let ledgers: [Ledger]
-    /// Every migration version of the branch's history (empty without ledgers).
-    public let history: MigrationHistory
+    /// The ledger records matched to the migration versions of the branch's history (empty without ledgers).
+    let matching: LedgerReconciler.Matching
 }
 
 /// The hand-off from Evaluate to Assemble: the correlated evidence and every control's finding.
