@@ -30,9 +30,7 @@ public enum BundleAssembly {
     static func run(_ evaluated: EvaluatedEvidence, context: AssemblyContext) throws -> UnsignedBundle {
         let correlated = evaluated.correlated
         let config = correlated.config
-        guard let start = correlated.window.start, let end = correlated.window.end else {
-            throw EvidenceError.invalidArgument(flag: "--window", value: "", reason: "export needs a closed window: --window, or both --from and --to")
-        }
+        let bounds = try correlated.window.closed()
         let records = correlated.changes.map { EvidenceRecord($0, policy: config.policy) }
         var files = [String: [UInt8]]()
         var inputs = [Manifest.InputFile]()
@@ -62,7 +60,7 @@ public enum BundleAssembly {
         let instructions = VerifyInstructions.text(keyID: context.signer.keyID, algorithm: context.signer.algorithm)
         files[BundleLayout.instructions] = Array(instructions.utf8)
 
-        let window = Manifest.WindowInfo(start: Timestamp.iso8601UTC(start), end: Timestamp.iso8601UTC(end))
+        let window = Manifest.WindowInfo(bounds)
         let remoteURL = try context.repository.remoteURL()
         let branch = correlated.branch
         let generatedAt = context.generatedAt.map(Timestamp.iso8601UTC)
@@ -80,7 +78,7 @@ public enum BundleAssembly {
             parameters: Manifest.Parameters(config),
             counts: .init(changes: records.count, findings: Dictionary(grouping: evaluated.findings, by: \.status.rawValue).mapValues(\.count), files: 0),
             inputs: inputs, signer: .init(keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue), previous: context.previous,
-            merkleRoot: "", retainUntil: Timestamp.iso8601UTC(Timestamp.addingYears(6, to: end)), generatedAt: generatedAt,
+            merkleRoot: "", retainUntil: Timestamp.iso8601UTC(Manifest.retainUntil(windowEnd: bounds.end)), generatedAt: generatedAt,
             diagnostics: correlated.diagnostics + context.previousDiagnostics)
         return UnsignedBundle(files: files, manifest: manifest)
     }

@@ -58,9 +58,7 @@ public struct ExportSummary: Sendable {
 /// written; an unusable or exposed key is refused before any work.
 public enum EvidenceExport {
     public static func run(_ request: ExportRequest) throws -> ExportSummary {
-        guard let end = request.window.end, request.window.start != nil else {
-            throw EvidenceError.invalidArgument(flag: "--window", value: "", reason: "export needs a closed window: --window, or both --from and --to")
-        }
+        let bounds = try request.window.closed()
         let signer = try PEMFileSigner(path: request.keyPath)
         let templates = try ReportTemplates.load(folder: request.templates)
         let repository = try Repository(path: request.repository)
@@ -72,13 +70,13 @@ public enum EvidenceExport {
         let evaluated = try EvidencePipeline.derive(inputs)
 
         var previousDiagnostics = [Diagnostic]()
-        let window = Manifest.WindowInfo(start: Timestamp.iso8601UTC(request.window.start!), end: Timestamp.iso8601UTC(end))
+        let window = Manifest.WindowInfo(bounds)
         let previous = try request.previous.map { try previousLink($0, window: window, diagnostics: &previousDiagnostics) }
         let context = AssemblyContext(repository: repository, repositoryPath: request.repository, signer: try signer.identity(), templates: templates,
                                       previous: previous, previousDiagnostics: previousDiagnostics, generatedAt: request.asOf)
         let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer)
         let output = try EvidencePipeline.store(sealed, at: FolderDestination(target: request.output, replacing: request.force,
-                                                                             archive: request.archive, archiveTime: end,
+                                                                             archive: request.archive, archiveTime: bounds.end,
                                                                              protecting: [repository.gitDirectory] + (repository.workDirectory.map { [$0] } ?? [])))
         return ExportSummary(output: output, changes: evaluated.correlated.changes.count, findings: evaluated.findings,
                              diagnostics: sealed.manifest.diagnostics)

@@ -13,6 +13,14 @@ public struct AuditWindow: Hashable, Sendable, Codable {
         self.end = end
     }
 
+    /// Both ends of a closed window, as a bundle needs them; an open window is refused.
+    public func closed() throws(EvidenceError) -> (start: Int64, end: Int64) {
+        guard let start, let end else {
+            throw EvidenceError.invalidArgument(flag: "--window", value: "", reason: "export needs a closed window: --window, or both --from and --to")
+        }
+        return (start, end)
+    }
+
     /// True when `time` lies in `[start, end)`.
     public func contains(_ time: Int64) -> Bool {
         if let start, time < start { return false }

@@ -116,12 +116,13 @@ public enum BundleVerifier {
         }
 
         // The DSSE envelope and its subjects.
-        record(attestation(tree, listing: listing, sumsBytes: sumsBytes, signer: signer))
+        let (attested, statement) = attestation(tree, listing: listing, sumsBytes: sumsBytes, signer: signer)
+        record(attested)
 
         // The manifest's Merkle root and counts, then whether the signed files agree with one another.
         if let manifest {
             record(try manifestCheck(manifest, tree: tree, listing: listing, signer: signer))
-            record(try consistency(manifest, tree: tree, listing: listing, signer: signer))
+            record(try consistency(manifest, tree: tree, listing: listing, signer: signer, statement: statement))
         } else {
             record("manifest", false, "manifest.json is missing, altered or not a manifest")
         }
@@ -153,14 +154,16 @@ public enum BundleVerifier {
         return items.count > 20 ? shown + "\(separator)and \(items.count - 20) more" : shown
     }
 
-    private static func attestation(_ tree: BundleTree, listing: SumsListing, sumsBytes: [UInt8], signer: TrustedKey?) -> VerificationCheck {
+    /// The attestation's check, and its statement once its signature by the trusted key has verified.
+    private static func attestation(_ tree: BundleTree, listing: SumsListing, sumsBytes: [UInt8],
+                                    signer: TrustedKey?) -> (VerificationCheck, InTotoStatement?) {
         let name = "attestation"
         guard let bytes = tree.read(BundleLayout.attestation),
               let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)) else {
-            return VerificationCheck(name: name, passed: false, detail: "attestation.intoto.json is missing or not a DSSE envelope")
+            return (VerificationCheck(name: name, passed: false, detail: "attestation.intoto.json is missing or not a DSSE envelope"), nil)
         }
         guard envelope.payloadType == DSSE.inTotoPayloadType, let payload = envelope.payloadBytes else {
-            return VerificationCheck(name: name, passed: false, detail: "payloadType is not \(DSSE.inTotoPayloadType) or the payload is not base64")
+            return (VerificationCheck(name: name, passed: false, detail: "payloadType is not \(DSSE.inTotoPayloadType) or the payload is not base64"), nil)
         }
         // Decoders accept base64 whose unused low bits vary; only the canonical spelling counts, so no two
         // envelopes with different bytes verify as the same one.
@@ -168,10 +171,10 @@ public enum BundleVerifier {
             Data(base64Encoded: signature.sig).map { $0.base64EncodedString() == signature.sig } ?? false
         }
         guard canonical else {
-            return VerificationCheck(name: name, passed: false, detail: "the envelope's base64 is not in canonical form")
+            return (VerificationCheck(name: name, passed: false, detail: "the envelope's base64 is not in canonical form"), nil)
         }
         guard let signer, let key = try? signer.publicKey() else {
-            return VerificationCheck(name: name, passed: false, detail: "not checked: no trusted key verified the bundle")
+            return (VerificationCheck(name: name, passed: false, detail: "not checked: no trusted key verified the bundle"), nil)
         }
         let pae = DSSE.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: payload)
         let signed = envelope.signatures.contains { signature in
@@ -179,10 +182,10 @@ public enum BundleVerifier {
                 && (Data(base64Encoded: signature.sig).map { (try? key.verify([UInt8]($0), over: pae)) ?? false } ?? false)
         }
         guard signed else {
-            return VerificationCheck(name: name, passed: false, detail: "no envelope signature by key \(signer.keyID) verifies over the DSSE PAE")
+            return (VerificationCheck(name: name, passed: false, detail: "no envelope signature by key \(signer.keyID) verifies over the DSSE PAE"), nil)
         }
         guard let statement = try? JSONDecoder().decode(InTotoStatement.self, from: Data(payload)), statement.type == InTotoStatement.type else {
-            return VerificationCheck(name: name, passed: false, detail: "the payload is not an in-toto Statement v1")
+            return (VerificationCheck(name: name, passed: false, detail: "the payload is not an in-toto Statement v1"), nil)
         }
         var expected = Dictionary(listing.entries.map { ($0.path, $0.digest) }, uniquingKeysWith: { first, _ in first })
         expected[BundleLayout.sums] = (try? SHA256.hash(sumsBytes).hex) ?? ""
@@ -190,9 +193,9 @@ public enum BundleVerifier {
         let subjects = Dictionary(statement.subject.map { ($0.name, $0.digest["sha256"] ?? "") }, uniquingKeysWith: { first, _ in first })
         let differing = BundleLayout.sorted(Set(expected.keys).union(subjects.keys).filter { expected[$0] != subjects[$0] })
         guard differing.isEmpty else {
-            return VerificationCheck(name: name, passed: false, detail: "subjects differ from the bundle for: " + differing.joined(separator: ", "))
+            return (VerificationCheck(name: name, passed: false, detail: "subjects differ from the bundle for: " + differing.joined(separator: ", ")), nil)
         }
-        return VerificationCheck(name: name, passed: true, detail: "DSSE signature verified; \(subjects.count) subjects match the bundle")
+        return (VerificationCheck(name: name, passed: true, detail: "DSSE signature verified; \(subjects.count) subjects match the bundle"), statement)
     }
 
     private static func manifestCheck(_ manifest: Manifest, tree: BundleTree, listing: SumsListing, signer: TrustedKey?) throws -> VerificationCheck {
@@ -222,7 +225,8 @@ public enum BundleVerifier {
     /// VERIFY.txt must name the key that signed, the attestation's predicate must be the manifest's summary, the
     /// recorded rules and policy those of the settings the bundle carries, the retention at least six years past
     /// the window, and the manifest's inputs exactly the `inputs/` files listed.
-    private static func consistency(_ manifest: Manifest, tree: BundleTree, listing: SumsListing, signer: TrustedKey?) throws -> VerificationCheck {
+    private static func consistency(_ manifest: Manifest, tree: BundleTree, listing: SumsListing, signer: TrustedKey?,
+                                    statement: InTotoStatement?) throws -> VerificationCheck {
         var problems = [String]()
         if let signer {
             let bundled = tree.read(BundleLayout.publicKey).flatMap { try? PublicKey(pem: $0, source: BundleLayout.publicKey).keyID() }
@@ -230,35 +234,38 @@ public enum BundleVerifier {
             let instructions = tree.read(BundleLayout.instructions).map { String(decoding: $0, as: UTF8.self) } ?? ""
             if !instructions.contains(signer.keyID) { problems.append("VERIFY.txt does not name the signing key \(signer.keyID.prefix(16))") }
         }
-        if let statement = attestedStatement(tree), let manifestBytes = tree.read(BundleLayout.manifest) {
+        if let statement, let manifestBytes = tree.read(BundleLayout.manifest) {
             let expected = manifest.summary(manifestSHA256: try SHA256.hash(manifestBytes).hex)
             let attested = statement.predicate
-            let differing = [("repository", attested.repository == expected.repository), ("branch", attested.branch == expected.branch),
-                             ("head", attested.head == expected.head), ("window", attested.window == expected.window),
-                             ("counts", attested.counts == expected.counts), ("merkle_root", attested.merkleRoot == expected.merkleRoot),
-                             ("manifest_sha256", attested.manifestSHA256 == expected.manifestSHA256), ("key_id", attested.keyID == expected.keyID),
-                             ("retain_until", attested.retainUntil == expected.retainUntil)].filter { !$0.1 }.map(\.0)
-            if !differing.isEmpty { problems.append("the attestation's predicate differs from the manifest in " + differing.joined(separator: ", ")) }
+            if attested != expected {
+                // Equality decides (so a field added to the summary is compared too); the names only say where.
+                let differing = [("repository", attested.repository == expected.repository), ("branch", attested.branch == expected.branch),
+                                 ("head", attested.head == expected.head), ("window", attested.window == expected.window),
+                                 ("counts", attested.counts == expected.counts), ("merkle_root", attested.merkleRoot == expected.merkleRoot),
+                                 ("manifest_sha256", attested.manifestSHA256 == expected.manifestSHA256), ("key_id", attested.keyID == expected.keyID),
+                                 ("retain_until", attested.retainUntil == expected.retainUntil)].filter { !$0.1 }.map(\.0)
+                problems.append("the attestation's predicate differs from the manifest in "
+                                + (differing.isEmpty ? "other fields" : differing.joined(separator: ", ")))
+            }
         }
         let settings = tree.read(BundleLayout.settingsInput)
         if (settings == nil) != (manifest.parameters.settingsSource == EvidenceConfig.defaults.source) {
             problems.append(settings == nil ? "the manifest records settings from \(manifest.parameters.settingsSource) but the bundle carries none"
                                             : "the bundle carries settings but the manifest records the defaults")
         } else {
-            let config = settings.map { bytes in
-                Result { () throws(EvidenceError) in try EvidenceConfig.parse(String(decoding: bytes, as: UTF8.self), source: BundleLayout.settingsInput) }
-            } ?? .success(EvidenceConfig.defaults)
-            switch config {
-            case .failure(let error):
+            do {
+                let config = try settings.map { bytes throws(EvidenceError) in
+                    try EvidenceConfig.parse(String(decoding: bytes, as: UTF8.self), source: BundleLayout.settingsInput)
+                } ?? EvidenceConfig.defaults
+                if !Manifest.Parameters(config).sameRules(as: manifest.parameters) {
+                    problems.append("the manifest's parameters are not the rules and policy of " + (settings == nil ? "the defaults" : BundleLayout.settingsInput))
+                }
+            } catch {
                 problems.append(error.description)
-            case .success(let config) where !Manifest.Parameters(config).sameRules(as: manifest.parameters):
-                problems.append("the manifest's parameters are not the rules and policy of " + (settings == nil ? "the defaults" : BundleLayout.settingsInput))
-            case .success:
-                break
             }
         }
         if let end = Timestamp.parse(manifest.window.end) {
-            let required = Timestamp.addingYears(6, to: end)
+            let required = Manifest.retainUntil(windowEnd: end)
             if (Timestamp.parse(manifest.retainUntil) ?? 0) < required {
                 problems.append("retain_until \(manifest.retainUntil) is earlier than the window's end + 6 years (\(Timestamp.iso8601UTC(required)))")
             }
@@ -272,13 +279,6 @@ public enum BundleVerifier {
         return VerificationCheck(name: "consistency", passed: problems.isEmpty,
                                  detail: problems.isEmpty ? "key, instructions, attestation, parameters, retention and inputs agree with the manifest"
                                      : problems.joined(separator: "; "))
-    }
-
-    /// The in-toto statement the attestation carries, nil when it has none that decodes.
-    private static func attestedStatement(_ tree: BundleTree) -> InTotoStatement? {
-        guard let bytes = tree.read(BundleLayout.attestation), let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)),
-              let payload = envelope.payloadBytes else { return nil }
-        return try? JSONDecoder().decode(InTotoStatement.self, from: Data(payload))
     }
 
     private static func chain(_ manifest: Manifest?, previous: String, trusted: [TrustedKey]) throws -> VerificationCheck {

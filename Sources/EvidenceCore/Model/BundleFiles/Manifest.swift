@@ -27,6 +27,12 @@ public struct Manifest: Codable, Sendable, Equatable {
         public let start: String
         public let end: String
 
+        /// A closed window's ends, in UTC ISO 8601.
+        public init(_ window: (start: Int64, end: Int64)) {
+            start = Timestamp.iso8601UTC(window.start)
+            end = Timestamp.iso8601UTC(window.end)
+        }
+
         /// How `next` follows this window: nil when it starts where this one ends, else "gap" or "overlap".
         public func discontinuity(before next: WindowInfo) -> String? {
             guard end != next.start else { return nil }
@@ -133,6 +139,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     public let diagnostics: [Diagnostic]
 
     public static let schemaName = "git-evidence/manifest/v1"
+
+    /// How long evidence of a window is kept: six years past its end (HIPAA 164.316(b)(2)(i)).
+    public static func retainUntil(windowEnd: Int64) -> Int64 { Timestamp.addingYears(6, to: windowEnd) }
 
     enum CodingKeys: String, CodingKey {
         case schema, tool, repository, window, parameters, counts, inputs, signer, previous, diagnostics
