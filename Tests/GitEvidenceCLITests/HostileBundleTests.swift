@@ -3,27 +3,7 @@ import Foundation
 import Testing
 
 /// Bundles an adversary (or a buggy exporter) shaped to pass `verify`: each must be refused, exit 1, naming the check.
-@Suite struct HostileBundleTests {
-    let keys: (privateKey: String, publicKey: String)
-
-    init() throws { keys = try BundleFixture.keys("ed25519") }
-
-    private func bundle(_ extra: [String] = []) throws -> String {
-        let (result, output) = try BundleFixture.export(key: keys.privateKey, extra: extra)
-        guard result.status == 0 else { throw FixtureError.commandFailed(result.stderr) }
-        return output
-    }
-
-    private func verify(_ bundle: String, _ extra: [String] = []) throws -> Command.Result {
-        try Binary.run(["verify", bundle] + (extra.contains("--trusted-keys") ? [] : ["--key", keys.publicKey]) + extra)
-    }
-
-    private func expectRefused(_ result: Command.Result, check: String, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(result.status == 1, "\(result.stdout) \(result.stderr)", sourceLocation: sourceLocation)
-        let line = result.stdout.split(separator: "\n").first { $0.contains("FAIL  \(check):") }
-        #expect(line?.contains(message) == true, "\(result.stdout)", sourceLocation: sourceLocation)
-    }
-
+extension VerifyCommandTests {
     /// A bundle whose event log is named `déploiements.jsonl` (NFC), so a listed name has a canonical variant.
     private func accentedBundle() throws -> (bundle: String, listed: String) {
         let folder = try TemporaryFolder.make("accented")

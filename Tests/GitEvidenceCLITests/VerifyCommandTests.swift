@@ -7,22 +7,22 @@ import Testing
 
     init() throws { keys = try BundleFixture.keys("ed25519") }
 
-    private func bundle(_ extra: [String] = []) throws -> String {
+    func bundle(_ extra: [String] = []) throws -> String {
         let (result, output) = try BundleFixture.export(key: keys.privateKey, extra: extra)
         guard result.status == 0 else { throw FixtureError.commandFailed(result.stderr) }
         return output
     }
 
-    private func verify(_ bundle: String, _ extra: [String] = []) throws -> Command.Result {
+    func verify(_ bundle: String, _ extra: [String] = []) throws -> Command.Result {
         try Binary.run(["verify", bundle] + (extra.contains("--trusted-keys") ? [] : ["--key", keys.publicKey]) + extra)
     }
 
     /// Exit 1, a NOT VERIFIED headline, and a FAIL line for the named check that contains `message`.
-    private func expectRefused(_ result: Command.Result, check: String, _ message: String) {
-        #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
-        #expect(result.stdout.hasPrefix("NOT VERIFIED: "))
+    func expectRefused(_ result: Command.Result, check: String, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(result.status == 1, "\(result.stdout) \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stdout.hasPrefix("NOT VERIFIED: "), sourceLocation: sourceLocation)
         let line = result.stdout.split(separator: "\n").first { $0.contains("FAIL  \(check):") }
-        #expect(line?.contains(message) == true, "\(result.stdout)")
+        #expect(line?.contains(message) == true, "\(result.stdout)", sourceLocation: sourceLocation)
     }
 
     @Test func anUntouchedBundleVerifies() throws {
