@@ -38,15 +38,21 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"[{"id":1,"user":null,"state":7}]"#, "$[0].state: expected a string"),
+        (#"[{"id":1,"user":null,"state":7}]"#, "$[0].state: number 7 is not a string"),
+        (#"[{"id":1,"state":"APPROVED"},{"id":2,"state":"APPROVED"},{"id":99999999999999999999,"state":"APPROVED"}]"#,
+         "$[2].id: number 99999999999999999999 is not an integer"),
+        (#"[{"id":1.5,"state":"APPROVED"}]"#, "$[0].id: number 1.5 is not an integer"),
+        (#"[{"id":"7","state":"APPROVED"}]"#, #"$[0].id: string "7" is not an integer"#),
+        (#"[{"id":1,"state":{"a":[1,2]}}]"#, "$[0].state: an object is not a string"),
+        (#"[{"id":1,"state":true}]"#, "$[0].state: true is not a string"),
         (#"[{"id":1,"user":{"type":"User"},"state":"APPROVED"}]"#, "$[0].user.login: missing"),
         (#"[{"id":1,"state":"APPROVED","submitted_at":"yesterday"}]"#, "$[0].submitted_at: expected an ISO 8601 time, found 'yesterday'"),
         (#"[{"id":1,"state":"APPROVED","submitted_at":"+999999999-07-01T00:00:00Z"}]"#,
          "$[0].submitted_at: expected an ISO 8601 time, found '+999999999-07-01T00:00:00Z'"),
         (#"[{"id":1,"state":"APPROVED","submitted_at":"10000-07-01T00:00:00Z"}]"#, "$[0].submitted_at: expected an ISO 8601 time, found '10000-07-01T00:00:00Z'"),
-        (#"[{"state":"APPROVED"}][{"state":5}]"#, "page 2, $[0].state: expected a string"),
+        (#"[{"state":"APPROVED"}][{"state":5}]"#, "page 2, $[0].state: number 5 is not a string"),
         (#"[{"state":"APPROVED"}"#, "invalid JSON: the file ends inside a value (truncated?)"),
-        (#"{"state":"APPROVED"}"#, "$: expected an array"),
+        (#"{"state":"APPROVED"}"#, "$: an object is not an array"),
         (#"[{"state": tru}]"#, "invalid JSON"),
         ("", "invalid JSON: the file is empty"),
     ])

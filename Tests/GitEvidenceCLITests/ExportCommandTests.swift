@@ -109,7 +109,7 @@ import Testing
         let parent = try TemporaryFolder.make("nothing")
         let (result, _) = try export(github: copy, out: parent + "/evidence")
         #expect(result.status == 2)
-        #expect(result.stderr == "git-evidence: error: \(copy)/pulls/4/reviews.json: $[0].state: expected a string\n")
+        #expect(result.stderr == "git-evidence: error: \(copy)/pulls/4/reviews.json: $[0].state: an array is not a string\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
     }
 

@@ -78,11 +78,12 @@ enum JSONDocuments {
         return inner == UInt8(ascii: "[")
     }
 
-    private static func decode<Value: Decodable>(_ type: Value.Type, _ document: ArraySlice<UInt8>, file: String, label: String) throws(EvidenceError) -> Value {
+    /// Decodes one document; a failure names the path and quotes the value found there.
+    static func decode<Value: Decodable>(_ type: Value.Type, _ document: ArraySlice<UInt8>, file: String, label: String) throws(EvidenceError) -> Value {
         do {
             return try JSONDecoder().decode(type, from: Data(document))
         } catch let error as DecodingError {
-            let (path, reason) = describe(error)
+            let (path, reason) = explain(error, decoding: type, document)
             let location = path.isEmpty ? String(label.dropLast(2)) : label + path
             throw EvidenceError.malformed(file: file, location: location, reason: reason)
         } catch {
@@ -90,7 +91,33 @@ enum JSONDocuments {
         }
     }
 
-    /// A JSON path (`$[3].user.login`) and a short reason for a decoding failure.
+    /// A JSON path (`$[3].user.login`) and a short reason for a decoding failure, quoting the value at the path.
+    static func explain<Value: Decodable>(_ error: DecodingError, decoding type: Value.Type, _ document: ArraySlice<UInt8>) -> (path: String, reason: String) {
+        let (path, reason) = describe(error)
+        switch error {
+        case .typeMismatch(let expected, _):
+            let locator = JSONLocator(document)
+            guard let found = locator.value(at: path) else { return (path, reason) }
+            return (path, "\(locator.quote(found)) is not \(describe(expected))")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // Foundation calls a number that does not fit its field (1.5 or 10^20 for an Int) "not valid JSON", with
+            // no path. The number whose replacement by 0 changes the outcome is the one.
+            let locator = JSONLocator(document)
+            for candidate in locator.nonIntegers.prefix(50) {
+                do {
+                    _ = try JSONDecoder().decode(type, from: Data(locator.replacing(candidate)))
+                } catch DecodingError.dataCorrupted(let again) where again.codingPath.isEmpty {
+                    continue
+                } catch {}
+                return (candidate.path, "\(locator.quote(candidate)) is not an integer")
+            }
+            return (path, reason)
+        default:
+            return (path, reason)
+        }
+    }
+
+    /// A JSON path and a short reason for a decoding failure, from the error alone.
     static func describe(_ error: DecodingError) -> (path: String, reason: String) {
         func render(_ path: [CodingKey]) -> String {
             "$" + path.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
