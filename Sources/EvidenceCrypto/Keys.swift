@@ -41,6 +41,22 @@ final class OwnedKey {
         return nil
     }
 
+    /// The parameters an RSA-PSS key is restricted to, as `openssl pkey -text` lists them: `SHA2-512, MGF1 with
+    /// SHA2-512, salt of at least 64 bytes`.
+    var pssRestrictions: String {
+        func text(_ name: String) -> String? {
+            var value = [CChar](repeating: 0, count: 64)
+            var length = 0
+            guard EVP_PKEY_get_utf8_string_param(pointer, name, &value, value.count, &length) == 1 else { return nil }
+            return String(decoding: value.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        var salt: Int32 = 0
+        let parts = [text("digest"), text("mgf1-digest").map { "MGF1 with " + $0 },
+                     EVP_PKEY_get_int_param(pointer, "saltlen", &salt) == 1 ? "salt of at least \(salt) bytes" : nil].compactMap { $0 }
+        _ = drainOpenSSLErrors()
+        return parts.isEmpty ? "other parameters" : parts.joined(separator: ", ")
+    }
+
     /// The DER SubjectPublicKeyInfo of this key's public half.
     func publicKeyDER() throws(CryptoError) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>?

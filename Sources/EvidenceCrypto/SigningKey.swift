@@ -22,6 +22,13 @@ public final class SigningKey {
             throw CryptoError.unsupportedKey(source: source, reason: "an RSA key of \(EVP_PKEY_get_bits(key.pointer)) bits is too weak; at least 2048 are needed")
         }
         self.algorithm = algorithm
+        // An RSA-PSS key may carry parameters (RFC 4055) that forbid SHA-256 or a 32-byte salt; find out now, by
+        // signing, rather than after the bundle is assembled.
+        if algorithm == .rsaPSS, (try? sign(Array("git-evidence key check".utf8))) == nil {
+            _ = drainOpenSSLErrors()
+            throw CryptoError.unsupportedKey(source: source, reason: "the RSA-PSS key is restricted to \(key.pssRestrictions), and git-evidence signs "
+                                                 + "with SHA-256, MGF1-SHA-256 and a 32-byte salt; use an unrestricted RSA key")
+        }
     }
 
     /// Loads a PEM private key from a file.

@@ -100,6 +100,8 @@ private func openssl(_ arguments: [String]) throws -> Command.Result {
         (SignatureAlgorithm.ed25519, ["genpkey", "-algorithm", "ed25519"]),
         (.ecdsaP256, ["ecparam", "-name", "prime256v1", "-genkey", "-noout"]),  // traditional "EC PRIVATE KEY" PEM
         (.rsaPSS, ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]),
+        // An RSA-PSS key with no parameter restrictions signs as an RSA key does.
+        (.rsaPSS, ["genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048"]),
     ])
     func weLoadOpensslKeysAndVerifyOpensslSignatures(algorithm: SignatureAlgorithm, generate: [String]) throws {
         let folder = try TemporaryFolder.make("reverse-\(algorithm.rawValue)")

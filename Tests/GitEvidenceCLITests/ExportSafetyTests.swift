@@ -86,6 +86,11 @@ import Testing
     @Test(arguments: [
         (["genpkey", "-algorithm", "ed25519", "-aes256", "-pass", "pass:secret"], "the private key is encrypted with a passphrase"),
         (["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"], "an RSA key of 1024 bits is too weak; at least 2048 are needed"),
+        (["genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-pkeyopt", "rsa_pss_keygen_md:sha512",
+          "-pkeyopt", "rsa_pss_keygen_mgf1_md:sha512", "-pkeyopt", "rsa_pss_keygen_saltlen:64"],
+         "the RSA-PSS key is restricted to SHA2-512, MGF1 with SHA2-512, salt of at least 64 bytes, and git-evidence signs with SHA-256"),
+        (["genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-pkeyopt", "rsa_pss_keygen_md:sha256", "-pkeyopt", "rsa_pss_keygen_saltlen:64"],
+         "salt of at least 64 bytes"),
     ])
     func unusableKeysAreRefusedBeforeAnyWork(generate: [String], message: String) throws {
         let parent = try TemporaryFolder.make("weak-key")
