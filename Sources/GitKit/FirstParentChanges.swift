@@ -54,6 +54,13 @@ public struct FirstParentChanges {
             } else {
                 olderInARow = 0
             }
+            // A shallow clone's oldest commit has no parent here (libgit2 from 1.7 even reports none): comparing it
+            // with the empty tree would call every file added. Before the window the walk ends there; in it, the
+            // history asked for is not in the clone.
+            if repository.shallowBoundary.contains(commit.id) {
+                if let since, time < since { return nil }
+                throw GitError.shallowHistory(repository: repository.requestedPath, boundary: commit.id.hex)
+            }
             // The first parent is the next commit of the walk: read it once, for its tree and for the next round.
             let parent = try peek()
             if let since, time < since { continue }

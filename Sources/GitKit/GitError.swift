@@ -7,6 +7,12 @@ public enum GitError: ReportableError, Equatable {
     case notARepository(path: String)
     /// The named branch resolves to nothing in this repository.
     case branchNotFound(name: String, repository: String)
+    /// The clone is shallow and the history asked for goes past its oldest commit, `boundary`.
+    case shallowHistory(repository: String, boundary: String)
+    /// An object the history names is not in the object database: a partial clone (`--filter`) or a damaged one.
+    case missingObject(repository: String, kind: String, id: String, partialClone: Bool)
+    /// The repository cannot be read as it is (a corrupt reference, a broken pack): libgit2's message says what.
+    case damaged(repository: String, message: String)
     /// A libgit2 call failed; carries the function, its return code and libgit2's own message.
     case libgit2(function: String, code: Int32, message: String)
 
@@ -16,6 +22,17 @@ public enum GitError: ReportableError, Equatable {
             return "\(path): not a git repository"
         case .branchNotFound(let name, let repository):
             return "\(repository): branch '\(name)' not found (tried refs/heads/\(name), refs/remotes/\(name), refs/remotes/origin/\(name))"
+        case .shallowHistory(let repository, let boundary):
+            return "\(repository): shallow clone: history before commit \(boundary.prefix(12)) is missing; fetch it with "
+                + "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+        case .missingObject(let repository, let kind, let id, let partialClone):
+            return partialClone
+                ? "\(repository): \(kind) \(id.prefix(12)) is not in this partial clone (made with --filter), and git-evidence reads "
+                    + "objects locally only; clone without --filter"
+                : "\(repository): \(kind) \(id.prefix(12)) is missing from the object database: the repository is damaged; "
+                    + "`git fsck` lists what is missing"
+        case .damaged(let repository, let message):
+            return "\(repository): the repository cannot be read: \(message); `git fsck` tells what is damaged"
         case .libgit2(let function, let code, let message):
             return "\(function) failed (\(code)): \(message)"
         }

@@ -1,4 +1,9 @@
 import CLibgit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An open git repository. Owns one `git_repository *`, freed in `deinit`.
 ///
@@ -8,6 +13,9 @@ public final class Repository {
 
     /// The path the caller asked for, used in messages.
     public let requestedPath: String
+
+    /// The oldest commits of a shallow clone (`.git/shallow`), whose parents are not here; empty when not shallow.
+    public let shallowBoundary: Set<ObjectID>
 
     /// Opens the repository at `path` (bare or with a work tree), searching upward from it as git does.
     public init(path: String) throws(GitError) {
@@ -22,6 +30,47 @@ public final class Repository {
         guard let repository else { throw GitError.notARepository(path: path) }
         self.pointer = repository
         self.requestedPath = path
+        self.shallowBoundary = git_repository_is_shallow(repository) == 1
+            ? Self.readShallowFile(String(cString: git_repository_commondir(repository)) + "shallow") : []
+    }
+
+    /// The ids listed in a `shallow` file, one hex id per line (the format git and libgit2 share).
+    private static func readShallowFile(_ path: String) -> Set<ObjectID> {
+        guard let file = fopen(path, "r") else { return [] }
+        defer { fclose(file) }
+        var ids = Set<ObjectID>()
+        var line = [CChar](repeating: 0, count: 128)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if let id = ObjectID(hex: String(text.prefix { !$0.isNewline })) { ids.insert(id) }
+        }
+        return ids
+    }
+
+    /// True when the clone was made with `--filter` (objects it lacks are promised by the remote).
+    var isPartialClone: Bool {
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, pointer) == 0, let config else { git_error_clear(); return false }
+        defer { git_config_free(config) }
+        // git writes `remote.NAME.promisor = true` (and, in some versions, `extensions.partialClone = NAME`).
+        let found = git_config_foreach_match(config, #"^(remote\..*\.promisor|extensions\.partialclone)$"#, { entry, _ in
+            // A value of false (or 0, no, off) turns the promisor off.
+            guard let value = entry?.pointee.value else { return 0 }
+            return ["false", "0", "no", "off"].contains(String(cString: value).lowercased()) ? 0 : 1
+        }, nil) != 0
+        git_error_clear()
+        return found
+    }
+
+    /// The error for an object lookup that failed with `code`: a missing object explained (shallow, partial or
+    /// damaged clone), anything else as the repository being unreadable.
+    func lookupFailure(_ code: Int32, kind: String, id: ObjectID?) -> GitError {
+        let message = takeLastErrorMessage()
+        guard code == GIT_ENOTFOUND.rawValue else { return .damaged(repository: requestedPath, message: message) }
+        if kind == "commit", let id, let boundary = shallowBoundary.first(where: { (try? header($0).parents.contains(id)) == true }) {
+            return .shallowHistory(repository: requestedPath, boundary: boundary.hex)
+        }
+        return .missingObject(repository: requestedPath, kind: kind, id: id?.hex ?? "unknown", partialClone: isPartialClone)
     }
 
     deinit { git_repository_free(pointer) }
@@ -70,7 +119,7 @@ public final class Repository {
         var head: OpaquePointer?
         let code = git_reference_lookup(&head, pointer, "HEAD")
         if code == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
-        try check(code, "git_reference_lookup")
+        if code < 0 { throw GitError.damaged(repository: requestedPath, message: takeLastErrorMessage()) }
         guard let head else { return nil }
         return OwnedReference(adopting: head).symbolicTarget
     }
@@ -80,7 +129,7 @@ public final class Repository {
         var reference: OpaquePointer?
         let code = git_reference_lookup(&reference, pointer, fullName)
         if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { git_error_clear(); return nil }
-        try check(code, "git_reference_lookup")
+        if code < 0 { throw GitError.damaged(repository: requestedPath, message: takeLastErrorMessage()) }
         guard let reference else { return nil }
         let owned = OwnedReference(adopting: reference)
         if let target = owned.symbolicTarget {
@@ -124,7 +173,8 @@ public final class Repository {
     func withCommit<Result>(_ id: ObjectID, _ body: (borrowing OwnedCommit) throws(GitError) -> Result) throws(GitError) -> Result {
         var oid = id.raw
         var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, pointer, &oid), "git_commit_lookup")
+        let code = git_commit_lookup(&commit, pointer, &oid)
+        if code < 0 { throw lookupFailure(code, kind: "commit", id: id) }
         guard let commit else { throw GitError.libgit2(function: "git_commit_lookup", code: -1, message: "no commit \(id)") }
         let owned = OwnedCommit(adopting: commit)
         return try body(owned)
@@ -134,7 +184,8 @@ public final class Repository {
     func tree(_ id: ObjectID) throws(GitError) -> OwnedTree {
         var oid = id.raw
         var tree: OpaquePointer?
-        try check(git_tree_lookup(&tree, pointer, &oid), "git_tree_lookup")
+        let code = git_tree_lookup(&tree, pointer, &oid)
+        if code < 0 { throw lookupFailure(code, kind: "tree", id: id) }
         guard let tree else { throw GitError.libgit2(function: "git_tree_lookup", code: -1, message: "no tree \(id)") }
         return OwnedTree(adopting: tree)
     }
@@ -142,7 +193,8 @@ public final class Repository {
     /// Looks up a tree from a `git_oid` that libgit2 lent us.
     func tree(_ oid: UnsafePointer<git_oid>) throws(GitError) -> OwnedTree {
         var tree: OpaquePointer?
-        try check(git_tree_lookup(&tree, pointer, oid), "git_tree_lookup")
+        let code = git_tree_lookup(&tree, pointer, oid)
+        if code < 0 { throw lookupFailure(code, kind: "tree", id: ObjectID(oid)) }
         guard let tree else { throw GitError.libgit2(function: "git_tree_lookup", code: -1, message: "no tree") }
         return OwnedTree(adopting: tree)
     }
@@ -151,7 +203,8 @@ public final class Repository {
     public func blob(_ id: ObjectID) throws(GitError) -> [UInt8] {
         var oid = id.raw
         var blob: OpaquePointer?
-        try check(git_blob_lookup(&blob, pointer, &oid), "git_blob_lookup")
+        let code = git_blob_lookup(&blob, pointer, &oid)
+        if code < 0 { throw lookupFailure(code, kind: "blob", id: id) }
         guard let blob else { throw GitError.libgit2(function: "git_blob_lookup", code: -1, message: "no blob \(id)") }
         return OwnedBlob(adopting: blob).bytes()
     }
@@ -200,7 +253,12 @@ public final class Repository {
         for parent in merge.parents.dropFirst() { try walk.push(parent) }
         try walk.hide(merge.parents[0])
         var merged = [CommitRecord]()
-        while let id = try walk.next() { merged.append(try commit(id)) }
+        do {
+            while let id = try walk.next() { merged.append(try commit(id)) }
+        } catch .libgit2(_, let code, _) where code == GIT_ENOTFOUND.rawValue && !shallowBoundary.isEmpty {
+            // The walk ran into a parent the shallow clone does not have.
+            throw GitError.shallowHistory(repository: requestedPath, boundary: shallowBoundary.map(\.hex).sorted()[0])
+        }
         return merged
     }
 

@@ -60,7 +60,7 @@ public enum LedgerLoader {
     /// The ledgers a bundle carries, each read as the kind its folder names.
     public static func loadBundled(bundle: String) throws -> [Ledger] {
         var ledgers = [Ledger]()
-        for kind in LedgerFormats.all.map { $0.kind } {
+        for kind in LedgerFormats.all.map({ $0.kind }) {
             let folder = bundle + "/" + folder + "/" + kind.rawValue
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
             for name in names.sorted() {
