@@ -14,6 +14,13 @@ public enum EvidenceError: ReportableError, Equatable {
     case unwritable(path: String, reason: String)
     /// A key file must not be used as it is.
     case unusableKey(file: String, reason: String)
+    /// A bundle a command reads as evidence does not verify (exit 1, as `verify` reports it).
+    case notVerified(bundle: String, failed: String)
+
+    public var exitCode: Int32 {
+        if case .notVerified = self { return 1 }
+        return 2
+    }
 
     public var description: String {
         switch self {
@@ -29,6 +36,8 @@ public enum EvidenceError: ReportableError, Equatable {
             return "\(path): cannot write: \(reason)"
         case .unusableKey(let file, let reason):
             return "\(file): \(reason)"
+        case .notVerified(let bundle, let failed):
+            return "\(bundle): not verified: \(failed); run git-evidence verify"
         }
     }
 }

@@ -9,7 +9,9 @@ struct Sample: ParsableCommand {
         discussion: """
             Each change is ranked by SHA-256 of "SEED:COMMIT" and the smallest ranks are drawn, so anyone can draw the \
             same sample, with or without git-evidence. The default seed is the bundle's SHA256SUMS digest; the default \
-            size is the whole population up to 25 changes, else 25.
+            size is the whole population up to 25 changes, else 25. A bundle that does not verify is refused (exit 1): \
+            with --key or --trusted-keys, every check of `verify`; without, SHA256SUMS must be signed by the bundle's \
+            own signer.pub.pem (which shows the listing is as signed, not who signed it).
             """
     )
 
@@ -22,11 +24,26 @@ struct Sample: ParsableCommand {
     @Option(help: "The seed (default: the SHA-256 of the bundle's SHA256SUMS).")
     var seed: String?
 
+    @Option(help: "The signer's trusted public key (PEM): the bundle must verify with it before it is sampled.")
+    var key: String?
+
+    @Option(help: "A folder of trusted public keys, as for verify.")
+    var trustedKeys: String?
+
     @Flag(help: "Write the sample as JSON.")
     var json = false
 
+    func validate() throws {
+        if key != nil && trustedKeys != nil { throw ValidationError("give one of --key and --trusted-keys") }
+    }
+
     func run() throws {
-        let sample = try AuditSample.draw(bundle: bundle, size: size, seed: seed)
+        let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? trustedKeys.map { try TrustStore.load(folder: $0) }
+        let (sample, selfChecked) = try AuditSample.draw(bundle: bundle, size: size, seed: seed, trusted: trusted)
+        if selfChecked {
+            FileHandle.standardError.write(Data(("note: \(bundle): SHA256SUMS.sig checked against the bundle's own signer.pub.pem only; "
+                + "pass --key or --trusted-keys to check it against a key you trust\n").utf8))
+        }
         if json {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(sample), as: UTF8.self))
             return

@@ -30,8 +30,9 @@ enum BundleFixture {
         return files.sorted()
     }
 
-    static func shell(_ script: String, in folder: String) throws -> Command.Result {
-        try Command.run("/bin/bash", ["-c", "cd \"$0\" && " + script, folder])
+    /// Runs a bash script in `folder`; `arguments` are its `$1`, `$2`, ...
+    static func shell(_ script: String, in folder: String, _ arguments: String...) throws -> Command.Result {
+        try Command.run("/bin/bash", ["-c", "cd \"$0\" && " + script, folder] + arguments)
     }
 
     /// The interpreter of the venv with securesystemslib that `make test` prepares.
