@@ -13,7 +13,7 @@ APT_PACKAGES := libgit2-dev libssl-dev zlib1g-dev libpq-dev pkg-config git opens
 INTEROP_VENV := .build/interop-venv
 SECURESYSTEMSLIB := securesystemslib[crypto]==1.6.0
 
-.PHONY: all deps build test demo bench install uninstall clean
+.PHONY: all deps build test demo bench fuzz install uninstall clean
 
 all: build
 
@@ -51,6 +51,19 @@ demo: build
 
 bench: build
 	@scripts/bench.sh "$(BIN_DIR)/git-evidence"
+
+# libFuzzer over every input parser (Sources/EvidenceCore/Fuzz/FuzzTargets.swift), FUZZ_SECONDS each, starting
+# from the seeds and regression inputs in Fuzz/corpus/<target>/. New inputs it finds go to .build-fuzz/corpus/
+# (not committed); a crash stops it with the input in .build-fuzz/crashes/: add that to the corpus once fixed.
+# Swift links libFuzzer's own main with -sanitize=fuzzer, and SwiftPM gives the executable one too, so the
+# harness is built with the same instrumentation and libFuzzer's no-main runtime.
+FUZZ_SECONDS ?= 30
+FUZZ_SCRATCH := .build-fuzz
+FUZZ_RUNTIME = $(firstword $(wildcard $(dir $(shell command -v $(SWIFT)))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+fuzz: deps
+	$(SWIFT) build --product evidence-fuzz --scratch-path $(FUZZ_SCRATCH) -Xswiftc -DFUZZING -Xswiftc -sanitize=address \
+	  -Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table -Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
+	@scripts/fuzz.sh "$(FUZZ_SCRATCH)" "$(FUZZ_SECONDS)"
 
 # Installs the binary (so `git evidence ...` works when $(PREFIX)/bin is on PATH) and the default templates.
 install: build

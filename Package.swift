@@ -61,6 +61,8 @@ let package = Package(
         .target(name: "EvidenceTestSupport", path: "Tests/Support"),
         // Measured by `make bench`; not a product.
         .executableTarget(name: "evidence-bench", dependencies: ["EvidenceCrypto"], path: "Benchmarks/evidence-bench"),
+        // libFuzzer harness for every input parser (`make fuzz`); a plain build replays files through one.
+        .executableTarget(name: "evidence-fuzz", dependencies: ["EvidenceCore"], path: "Fuzz/evidence-fuzz"),
 
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "EvidenceTestSupport"]),
         .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto", "EvidenceTestSupport"]),

@@ -58,27 +58,31 @@ public enum TrustStore {
     private static func key(_ path: String, validity: String?) throws -> TrustedKey {
         try requireRegularFile(path)
         let publicKey = try PublicKey(pemFile: path)
-        var notBefore: Int64?, notAfter: Int64?
-        if let validity {
-            guard let text = String(data: try readInput(validity), encoding: .utf8) else {
-                throw EvidenceError.unreadable(file: validity, reason: "not readable UTF-8 text")
-            }
-            let node: Node?
-            do { node = try Yams.compose(yaml: text) } catch {
-                throw EvidenceError.invalidConfig(file: validity, location: "", reason: "invalid YAML")
-            }
-            guard let mapping = node?.mapping else { throw EvidenceError.invalidConfig(file: validity, location: "top level", reason: "expected a mapping") }
-            for (keyNode, value) in mapping {
-                let field = keyNode.string ?? ""
-                guard field == "not_before" || field == "not_after" else {
-                    throw EvidenceError.invalidConfig(file: validity, location: field, reason: "unknown key (expected not_before, not_after)")
-                }
-                guard let text = value.string, let seconds = Timestamp.parse(text) else {
-                    throw EvidenceError.invalidConfig(file: validity, location: field, reason: "expected a date or ISO 8601 time")
-                }
-                if field == "not_before" { notBefore = seconds } else { notAfter = seconds }
-            }
-        }
+        let (notBefore, notAfter) = try validity.map { file throws in try period(of: [UInt8](try readInput(file)), file: file) } ?? (nil, nil)
         return TrustedKey(name: path, der: publicKey.der, keyID: try publicKey.keyID(), notBefore: notBefore, notAfter: notAfter)
+    }
+
+    /// The `not_before` / `not_after` of a key's `NAME.yml`; `file` names it in errors.
+    static func period(of bytes: [UInt8], file: String) throws(EvidenceError) -> (notBefore: Int64?, notAfter: Int64?) {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw EvidenceError.unreadable(file: file, reason: "not readable UTF-8 text")
+        }
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            throw EvidenceError.invalidConfig(file: file, location: "", reason: "invalid YAML")
+        }
+        guard let mapping = node?.mapping else { throw EvidenceError.invalidConfig(file: file, location: "top level", reason: "expected a mapping") }
+        var notBefore: Int64?, notAfter: Int64?
+        for (keyNode, value) in mapping {
+            let field = keyNode.string ?? ""
+            guard field == "not_before" || field == "not_after" else {
+                throw EvidenceError.invalidConfig(file: file, location: field, reason: "unknown key (expected not_before, not_after)")
+            }
+            guard let text = value.string, let seconds = Timestamp.parse(text) else {
+                throw EvidenceError.invalidConfig(file: file, location: field, reason: "expected a date or ISO 8601 time")
+            }
+            if field == "not_before" { notBefore = seconds } else { notAfter = seconds }
+        }
+        return (notBefore, notAfter)
     }
 }

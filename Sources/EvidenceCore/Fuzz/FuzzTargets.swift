@@ -1,0 +1,53 @@
+import Foundation
+
+/// The parsers reachable from input, one entry each, for the fuzzers of `make fuzz` (`Fuzz/evidence-fuzz`) and for
+/// the test that replays their corpora (`Fuzz/corpus/<name>/`). Each entry reads the bytes as the product does and
+/// tells whether they were accepted: an error is a correct answer to bad input, only a crash, a hang or a blow-up
+/// is a finding.
+public enum FuzzTargets {
+    public typealias Target = @Sendable ([UInt8]) -> Bool
+
+    public static let all: [String: Target] = [
+        // GitHub REST exports, as GitHubExport reads each file.
+        "github-pulls": { bytes in (try? JSONDocuments.list(PullRequest.self, bytes: bytes, file: "pulls.json")) != nil },
+        "github-reviews": { bytes in (try? JSONDocuments.list(Review.self, bytes: bytes, file: "reviews.json")) != nil },
+        "github-commits": { bytes in (try? JSONDocuments.list(PullRequestCommit.self, bytes: bytes, file: "commits.json")) != nil },
+        "github-check-runs": { bytes in (try? JSONDocuments.pages(CheckRunPage.self, bytes: bytes, file: "check-runs.json")) != nil },
+        "github-status": { bytes in (try? JSONDocuments.pages(CombinedStatus.self, bytes: bytes, file: "status.json")) != nil },
+        "github-protection": { bytes in (try? JSONDocuments.pages(BranchProtection.self, bytes: bytes, file: "protection.json")) != nil },
+        // Ledgers: each registered format as given, and the kind detected from the header.
+        "ledger": { bytes in ledger(bytes, kind: nil) },
+        "ledger-drizzle": { bytes in ledger(bytes, kind: .drizzle) },
+        "ledger-prisma": { bytes in ledger(bytes, kind: .prisma) },
+        "ledger-flyway": { bytes in ledger(bytes, kind: .flyway) },
+        "events": { bytes in ledger(bytes, kind: .events) },
+        // YAML: the repository's settings, a keyring key's period, the control catalogue.
+        "settings": { bytes in (try? EvidenceConfig.parse(String(decoding: bytes, as: UTF8.self), source: ".git-evidence.yml")) != nil },
+        "keyring": { bytes in (try? TrustStore.period(of: bytes, file: "key.yml")) != nil },
+        "controls": { bytes in (try? ReportTemplates.controlTexts("controls.yml", bytes)) != nil },
+        // Terraform, read as the inspector reads it.
+        "hcl": { bytes in
+            let document = HCLDocument(String(decoding: bytes, as: UTF8.self))
+            for block in document.body.blocks("terraform") {
+                for required in block.body.blocks("required_providers") {
+                    for (name, value) in required.body.attributes { _ = TerraformInspector.requirement(name, value) }
+                }
+            }
+            return document.error == nil
+        },
+        // A bundle's own files, as verify and sample read them.
+        "sums": { bytes in SumsListing(bytes).problems.isEmpty },
+        "manifest": { bytes in (try? BundleReader.manifest(from: bytes, file: "manifest.json")) != nil },
+        "changes": { bytes in (try? BundleReader.changes(from: bytes, file: "changes.jsonl")) != nil },
+        "findings": { bytes in (try? BundleReader.findings(from: bytes, file: "findings.json")) != nil },
+        "dsse": { bytes in
+            guard let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)), let payload = envelope.payloadBytes else { return false }
+            _ = DSSE.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: payload)
+            return (try? JSONDecoder().decode(InTotoStatement.self, from: Data(payload))) != nil
+        },
+    ]
+
+    private static func ledger(_ bytes: [UInt8], kind: LedgerKind?) -> Bool {
+        (try? LedgerReader.read(bytes, file: "ledger", kind: kind, source: "ledger") { "ledgers/" + $0.rawValue + "/ledger" }) != nil
+    }
+}
