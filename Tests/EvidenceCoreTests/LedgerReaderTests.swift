@@ -132,5 +132,8 @@ import Testing
         #expect(Timestamp.parseDatabase("2026-07-06 13:00:02") == Timestamp.parse("2026-07-06T13:00:02Z"))
         #expect(Timestamp.parseDatabase("2026-07-06T13:00:02.5Z") == Timestamp.parse("2026-07-06T13:00:02Z"))
         #expect(Timestamp.parseDatabase("13:00") == nil)
+        // Found by `make fuzz`: long enough with its blanks, too short without them (it crashed).
+        #expect(Timestamp.parseDatabase("                   Z%") == nil)
+        #expect(Timestamp.parseDatabase(" 2026-07-06 13:00:02 ") == Timestamp.parse("2026-07-06T13:00:02Z"))
     }
 }

@@ -107,8 +107,9 @@ public enum Timestamp {
     /// `installed_on` is a `timestamp` in the database's zone, UTC on the servers we know of).
     public static func parseDatabase(_ text: String) -> Int64? {
         if let seconds = parse(text) { return seconds }
-        guard text.count >= 19 else { return nil }
+        // Trimmed first: a text of 19 characters with blanks around fewer was once indexed past its end.
         var value = text.trimmingCharacters(in: .whitespaces)
+        guard value.count >= 19 else { return nil }
         value.replaceSubrange(value.index(value.startIndex, offsetBy: 10)...value.index(value.startIndex, offsetBy: 10), with: "T")
         // Fractional seconds are dropped by `parse` anyway; PostgreSQL writes up to six digits.
         let fraction = value.index(value.startIndex, offsetBy: 19)
