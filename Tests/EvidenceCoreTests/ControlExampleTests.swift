@@ -24,6 +24,30 @@ struct LedgerControlCase: Sendable, CustomTestStringConvertible {
         let texts = try ReportTemplates.load(folder: folder).controls
         #expect(Set(texts.keys) == Set(ControlCatalogue.ids))
         #expect(texts.values.allSatisfy { !$0.title.isEmpty })
+        // Every reason an example fails for has its own prompt for the auditor.
+        for (control, example) in ControlCatalogue.examples {
+            let finding = control.evaluate(example.change, policy: example.policy)
+            if let reason = finding.reason {
+                #expect(texts[finding.control]?.auditorWhen[reason] != nil, "\(finding.control): no auditor_when for \(reason)")
+            }
+        }
+    }
+
+    /// Missing pull request evidence fails traceability for what it is, never as a direct push.
+    @Test func missingPullRequestEvidenceIsNotADirectPush() throws {
+        func finding(_ name: String) throws -> Finding {
+            let example = try #require(Traceable.examples.first { $0.name == name })
+            return Traceable().evaluate(example.change, policy: example.policy)
+        }
+        let named = try finding("subject names a pull request the export lacks")
+        #expect(named.status == .fail)
+        #expect(named.detail.hasPrefix("Pull request evidence missing for #99"))
+        #expect(named.reason == Traceable.evidenceMissing)
+        let none = try finding("an export with no pull requests")
+        #expect(none.detail.hasPrefix("Pull request evidence missing: the GitHub export holds no pull requests"))
+        #expect(!named.detail.contains("pushed directly") && !none.detail.contains("pushed directly"))
+        let push = try finding("direct push")
+        #expect(push.detail.hasPrefix("No merged pull request: pushed directly") && push.reason == nil)
     }
 
     @Test(arguments: ControlCatalogue.examples.map { ControlCase(control: $0.control, example: $0.example) })

@@ -36,7 +36,8 @@ import Testing
     @Test func aSubjectNamingAnUnknownPullRequestIsReportedNotTrusted() throws {
         let change = try change("unknown-pr")
         #expect(change.untrustedReference == UntrustedReference(number: 99, reason: "the subject names PR #99, which the GitHub export does not contain"))
-        #expect(diagnostics.contains { $0.message.contains("PR #99") && $0.message.hasSuffix("not trusted") })
+        #expect(change.missingEvidence == .pullRequest(99), "missing evidence, not a direct push")
+        #expect(diagnostics.contains { $0.message.hasPrefix("pull request evidence missing for #99") })
     }
 
     @Test func anUnmergedPullRequestsTestMergeShaIsNeverTrusted() throws {

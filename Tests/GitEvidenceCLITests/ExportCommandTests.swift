@@ -25,6 +25,25 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
     }
 
+    /// An export holding no pull requests shows nothing about how changes arrived: every change fails
+    /// traceability for missing evidence, none is called a direct push, and the report asks for the evidence.
+    @Test func anEmptyExportIsMissingEvidenceNotDirectPushes() throws {
+        let empty = try TemporaryFolder.make("empty-github")
+        try Data("[]\n".utf8).write(to: URL(fileURLWithPath: empty + "/pulls.json"))
+        let (result, output) = try export(github: empty)
+        #expect(result.status == 0, "\(result.stderr)")
+        let traceable = try findings(in: output).filter { $0["control"] as? String == "CC8.1-traceable" }
+        #expect(!traceable.isEmpty)
+        for finding in traceable {
+            #expect(finding["status"] as? String == "fail")
+            #expect((finding["detail"] as? String ?? "").hasPrefix("Pull request evidence missing"), "\(finding)")
+            #expect(finding["reason"] as? String == "pull-request-evidence-missing")
+        }
+        let report = try String(contentsOfFile: output + "/report.md", encoding: .utf8)
+        #expect(!report.contains("pushed directly"))
+        #expect(report.contains("this is missing evidence, not a direct push"))
+    }
+
     @Test func findingsJudgeEveryChangeOnEveryReviewControl() throws {
         let (result, output) = try export()
         #expect(result.status == 0, "\(result.stderr)")

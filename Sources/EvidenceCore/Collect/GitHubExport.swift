@@ -78,8 +78,12 @@ public struct GitHubExport: PullRequestSource, Sendable {
             guard let match, let pull = pullRequests[match.number] else {
                 // A direct push may still have CI results on the commit itself.
                 let checks = try checks(for: change.commit, reportMissing: false)
+                // A subject naming a pull request the export does not hold is missing evidence, not a direct push; so
+                // is every change when the export holds no pull requests at all.
+                let missing: MissingReviewEvidence? = if let untrusted, pullRequests[untrusted.number] == nil { .pullRequest(untrusted.number) }
+                    else if pullRequests.isEmpty && untrusted == nil { .noPullRequests } else { nil }
                 found[change.commit] = ChangeReview(pullRequest: nil, match: nil, untrustedReference: untrusted,
-                                                    commitChecks: checks.runs.isEmpty && checks.statuses.isEmpty ? nil : checks)
+                                                    commitChecks: checks.runs.isEmpty && checks.statuses.isEmpty ? nil : checks, missingEvidence: missing)
                 continue
             }
             let head = pull.head?.sha ?? commits[pull.number]?.last?.sha

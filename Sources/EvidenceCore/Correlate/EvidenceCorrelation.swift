@@ -17,7 +17,8 @@ enum EvidenceCorrelation {
                 files = files.map { file in file.applied(matching.applies[file.path] ?? []) }
             }
             return CorrelatedChange(change: change, pullRequest: review.pullRequest, match: review.match,
-                                    untrustedReference: review.untrustedReference, commitChecks: review.commitChecks, migrations: files,
+                                    untrustedReference: review.untrustedReference, commitChecks: review.commitChecks,
+                                    missingEvidence: review.missingEvidence, migrations: files,
                                     terraform: try terraform.inspect(change), ledgers: judged ? coverage : [])
         }
         let population = try collected.population.map { try correlate($0, judged: true) }
@@ -35,8 +36,12 @@ enum EvidenceCorrelation {
 
         var diagnostics = collected.review.diagnostics
         for change in population + credited {
-            if let untrusted = change.untrustedReference {
+            if let untrusted = change.untrustedReference, change.missingEvidence == nil {
                 diagnostics.append(Diagnostic(subject: "commit \(change.change.commit.prefix(12))", message: untrusted.reason + "; not trusted"))
+            }
+            if case .pullRequest(let number) = change.missingEvidence {
+                diagnostics.append(Diagnostic(subject: "commit \(change.change.commit.prefix(12))",
+                                              message: "pull request evidence missing for #\(number): the subject names it and the GitHub export does not hold it"))
             }
         }
         for (ledger, count) in reconciliation.outsideWindow.sorted(by: { $0.key < $1.key }) {

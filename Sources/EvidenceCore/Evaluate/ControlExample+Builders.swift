@@ -76,8 +76,10 @@ enum Example {
         return LedgerApply(record, version: MigrationVersion(path: "drizzle/0007_orders.sql", blob: "", commit: commit, committedAt: 0))
     }
 
-    static func directPush(subject: String = "hotfix: add index", untrusted: UntrustedReference? = nil, checks: CheckEvidence? = nil) -> CorrelatedChange {
-        CorrelatedChange(change: change(subject: subject), pullRequest: nil, match: nil, untrustedReference: untrusted, commitChecks: checks)
+    static func directPush(subject: String = "hotfix: add index", untrusted: UntrustedReference? = nil, checks: CheckEvidence? = nil,
+                           missing: MissingReviewEvidence? = nil) -> CorrelatedChange {
+        CorrelatedChange(change: change(subject: subject), pullRequest: nil, match: nil, untrustedReference: untrusted, commitChecks: checks,
+                         missingEvidence: missing)
     }
 
     /// A migration-apply record of `kind` (an events ledger's in production, at `at`; Drizzle's with no apply time).

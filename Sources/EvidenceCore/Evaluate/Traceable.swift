@@ -1,14 +1,25 @@
 /// `CC8.1-traceable`: every change reached the branch through a merged pull request.
 public struct Traceable: ChangeControl {
     public static let id = "CC8.1-traceable"
+    /// The reason of a failure for want of evidence rather than for a direct push.
+    public static let evidenceMissing = "pull-request-evidence-missing"
 
     public init() {}
 
     public func evaluate(_ change: CorrelatedChange, policy: ReviewPolicy) -> Finding {
         let note = change.untrustedReference.map { " Not trusted: \($0.reason)." } ?? ""
         guard let evidence = change.pullRequest, let rule = change.match else {
-            return Finding(control: Self.id, status: .fail, on: change,
-                           detail: "No merged pull request: pushed directly to the branch." + note)
+            switch change.missingEvidence {
+            case .pullRequest(let number):
+                return Finding(control: Self.id, status: .fail, on: change, detail: "Pull request evidence missing for #\(number): the subject "
+                               + "names it, and the GitHub export does not hold it.", reason: Self.evidenceMissing)
+            case .noPullRequests:
+                return Finding(control: Self.id, status: .fail, on: change, detail: "Pull request evidence missing: the GitHub export holds "
+                               + "no pull requests, so how this change reached the branch is not shown.", reason: Self.evidenceMissing)
+            case nil:
+                return Finding(control: Self.id, status: .fail, on: change,
+                               detail: "No merged pull request: pushed directly to the branch." + note)
+            }
         }
         let pull = evidence.pullRequest
         let merged = pull.mergedAt.map { " merged \($0.text)" } ?? ""
@@ -19,8 +30,12 @@ public struct Traceable: ChangeControl {
     public static let examples: [ControlExample] = [
         ControlExample("merged pull request", Example.reviewed(), expect: .pass),
         ControlExample("direct push", Example.directPush(), expect: .fail),
-        ControlExample("subject names an unknown pull request", Example.directPush(
-            subject: "Add index (#99)", untrusted: UntrustedReference(number: 99, reason: "the subject names PR #99, which the GitHub export does not contain")),
+        ControlExample("subject names a pull request that was not merged", Example.directPush(
+            subject: "Add index (#99)", untrusted: UntrustedReference(number: 99, reason: "the subject names PR #99, which was not merged")),
             expect: .fail),
+        // Missing evidence fails too, but says so: it is not a direct push.
+        ControlExample("subject names a pull request the export lacks", Example.directPush(subject: "Add index (#99)", missing: .pullRequest(99)),
+                       expect: .fail),
+        ControlExample("an export with no pull requests", Example.directPush(missing: .noPullRequests), expect: .fail),
     ]
 }

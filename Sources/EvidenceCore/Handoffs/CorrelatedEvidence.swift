@@ -75,10 +75,12 @@ public struct CorrelatedChange: Sendable, Hashable {
     public let pullRequest: PullRequestEvidence?
     /// Which rule found it.
     public let match: MatchRule?
-    /// A number the subject names that no export knows, or that was never merged.
+    /// A number the subject names of a pull request that was never merged.
     public let untrustedReference: UntrustedReference?
     /// For a change without a pull request: checks recorded on the commit itself, if exported.
     public let commitChecks: CheckEvidence?
+    /// For a change without a pull request: evidence it should have that no export holds.
+    public let missingEvidence: MissingReviewEvidence?
     /// The migration files it touched, as found in its tree, with the ledger rows that ran them.
     public let migrations: [MigrationFile]
     /// The Terraform module folders it touched, as committed.
@@ -87,13 +89,14 @@ public struct CorrelatedChange: Sendable, Hashable {
     public let ledgers: [LedgerCoverage]
 
     public init(change: Change, pullRequest: PullRequestEvidence?, match: MatchRule?, untrustedReference: UntrustedReference?,
-                commitChecks: CheckEvidence? = nil, migrations: [MigrationFile] = [], terraform: [TerraformModule] = [],
-                ledgers: [LedgerCoverage] = []) {
+                commitChecks: CheckEvidence? = nil, missingEvidence: MissingReviewEvidence? = nil, migrations: [MigrationFile] = [],
+                terraform: [TerraformModule] = [], ledgers: [LedgerCoverage] = []) {
         self.change = change
         self.pullRequest = pullRequest
         self.match = match
         self.untrustedReference = untrustedReference
         self.commitChecks = commitChecks
+        self.missingEvidence = missingEvidence
         self.migrations = migrations
         self.terraform = terraform
         self.ledgers = ledgers

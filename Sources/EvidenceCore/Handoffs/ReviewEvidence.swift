@@ -33,16 +33,29 @@ public struct ChangeReview: Sendable, Hashable {
     public let untrustedReference: UntrustedReference?
     /// For a change without a pull request: checks recorded on the commit itself, if any.
     public let commitChecks: CheckEvidence?
+    /// For a change without a pull request: evidence it should have that the source does not hold.
+    public let missingEvidence: MissingReviewEvidence?
 
-    public init(pullRequest: PullRequestEvidence?, match: MatchRule?, untrustedReference: UntrustedReference?, commitChecks: CheckEvidence?) {
+    public init(pullRequest: PullRequestEvidence?, match: MatchRule?, untrustedReference: UntrustedReference?, commitChecks: CheckEvidence?,
+                missingEvidence: MissingReviewEvidence? = nil) {
         self.pullRequest = pullRequest
         self.match = match
         self.untrustedReference = untrustedReference
         self.commitChecks = commitChecks
+        self.missingEvidence = missingEvidence
     }
 
     /// No pull request and no checks.
     public static let none = ChangeReview(pullRequest: nil, match: nil, untrustedReference: nil, commitChecks: nil)
+}
+
+/// Review evidence a change should have and the source does not hold. Never read as a direct push: the change may
+/// well have been reviewed, and the evidence is what is missing.
+public enum MissingReviewEvidence: Sendable, Hashable {
+    /// The subject names pull request #N (`Merge pull request #N`, `... (#N)`) and the source does not hold it.
+    case pullRequest(Int)
+    /// The source holds no pull requests at all, so whether the change came through one cannot be told.
+    case noPullRequests
 }
 
 /// The checks recorded on one commit: GitHub check runs and commit statuses.

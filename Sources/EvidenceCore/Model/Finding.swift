@@ -17,28 +17,32 @@ public struct Finding: Codable, Sendable, Hashable {
     public let paths: [String]
     /// What was found, in words an auditor can check.
     public let detail: String
+    /// Where a control can fail for different reasons that ask different things of the auditor, which one
+    /// (`pull-request-evidence-missing`); the catalogue's `auditor_when` gives its prompt. Nil for most findings.
+    public let reason: String?
 
     enum CodingKeys: String, CodingKey {
-        case control, status, change, paths, detail
+        case control, status, change, paths, detail, reason
         case pullRequest = "pull_request"
     }
 
-    public init(control: String, status: FindingStatus, change: String?, pullRequest: Int?, paths: [String], detail: String) {
+    public init(control: String, status: FindingStatus, change: String?, pullRequest: Int?, paths: [String], detail: String, reason: String? = nil) {
         self.control = control
         self.status = status
         self.change = change
         self.pullRequest = pullRequest
         self.paths = paths
         self.detail = detail
+        self.reason = reason
     }
 
     /// A finding about a correlated change, carrying its commit, pull request and paths.
-    public init(control: String, status: FindingStatus, on change: CorrelatedChange, detail: String) {
+    public init(control: String, status: FindingStatus, on change: CorrelatedChange, detail: String, reason: String? = nil) {
         self.init(control: control, status: status, change: change.change.commit, pullRequest: change.pullRequest?.pullRequest.number,
-                  paths: change.change.paths.map(\.path), detail: detail)
+                  paths: change.change.paths.map(\.path), detail: detail, reason: reason)
     }
 
-    /// Writes `change` and `pull_request` as null rather than leaving them out, so every finding has the same keys.
+    /// Writes `change`, `pull_request` and `reason` as null rather than leaving them out, so every finding has the same keys.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(control, forKey: .control)
@@ -47,5 +51,6 @@ public struct Finding: Codable, Sendable, Hashable {
         try container.encode(pullRequest, forKey: .pullRequest)
         try container.encode(paths, forKey: .paths)
         try container.encode(detail, forKey: .detail)
+        try container.encode(reason, forKey: .reason)
     }
 }

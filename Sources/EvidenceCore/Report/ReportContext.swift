@@ -24,7 +24,7 @@ enum ReportContext {
             texts[id] ?? ControlText(title: id, checks: "", soc2: "", hipaa: "", auditor: "")
         }
         func failure(_ finding: Finding) -> [String: Any] {
-            ["control": finding.control, "title": text(finding.control).title, "detail": finding.detail, "auditor": text(finding.control).auditor]
+            ["control": finding.control, "title": text(finding.control).title, "detail": finding.detail, "auditor": text(finding.control).prompt(for: finding)]
         }
 
         let controls: [[String: Any]] = ControlCatalogue.ids.map { id in

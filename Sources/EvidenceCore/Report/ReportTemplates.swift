@@ -9,6 +9,13 @@ public struct ControlText: Sendable, Hashable {
     public let soc2: String
     public let hipaa: String
     public let auditor: String
+    /// Prompts for particular reasons a control fails (`Finding.reason`), in place of `auditor`.
+    public var auditorWhen: [String: String] = [:]
+
+    /// The prompt for a finding: its reason's, else the control's.
+    func prompt(for finding: Finding) -> String {
+        finding.reason.flatMap { auditorWhen[$0] } ?? auditor
+    }
 }
 
 /// The report templates and control catalogue text of an `evidence-templates/` folder: `report.html.mustache`,
@@ -59,8 +66,22 @@ public struct ReportTemplates: Sendable {
                 }
                 return text
             }
-            texts[id] = ControlText(title: try field("title"), checks: try field("checks"), soc2: try field("soc2"), hipaa: try field("hipaa"),
-                                    auditor: try field("auditor"))
+            let known: Set = ["title", "checks", "soc2", "hipaa", "auditor", "auditor_when"]
+            if let unknown = fields.keys.compactMap(\.string).sorted().first(where: { !known.contains($0) }) {
+                throw EvidenceError.malformed(file: file, location: "\(id).\(unknown)", reason: "unknown key")
+            }
+            var text = ControlText(title: try field("title"), checks: try field("checks"), soc2: try field("soc2"), hipaa: try field("hipaa"),
+                                   auditor: try field("auditor"))
+            if let when = fields["auditor_when"] {
+                guard let reasons = when.mapping else { throw EvidenceError.malformed(file: file, location: "\(id).auditor_when", reason: "expected a mapping") }
+                for (reason, prompt) in reasons {
+                    guard let key = reason.string, prompt.scalar != nil, let value = prompt.string else {
+                        throw EvidenceError.malformed(file: file, location: "\(id).auditor_when", reason: "expected reason: text")
+                    }
+                    text.auditorWhen[key] = value
+                }
+            }
+            texts[id] = text
         }
         return texts
     }
