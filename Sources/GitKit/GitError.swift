@@ -7,6 +7,12 @@ public enum GitError: ReportableError, Equatable {
     case notARepository(path: String)
     /// The named branch resolves to nothing in this repository.
     case branchNotFound(name: String, repository: String)
+    /// A tag was given where a branch is expected.
+    case tagNotBranch(name: String, repository: String)
+    /// HEAD names a branch that does not exist, while others do.
+    case headNamesMissingBranch(reference: String, repository: String, branches: [String])
+    /// The branch has no commits.
+    case emptyBranch(reference: String, repository: String)
     /// The clone is shallow and the history asked for goes past its oldest commit, `boundary`.
     case shallowHistory(repository: String, boundary: String)
     /// An object the history names is not in the object database: a partial clone (`--filter`) or a damaged one.
@@ -22,6 +28,14 @@ public enum GitError: ReportableError, Equatable {
             return "\(path): not a git repository"
         case .branchNotFound(let name, let repository):
             return "\(repository): branch '\(name)' not found (tried refs/heads/\(name), refs/remotes/\(name), refs/remotes/origin/\(name))"
+        case .tagNotBranch(let name, let repository):
+            return "\(repository): '\(name)' is a tag, not a branch; give the branch whose history is audited (--branch main)"
+        case .headNamesMissingBranch(let reference, let repository, let branches):
+            let listed = branches.prefix(5).map { Branch(reference: $0, tip: nil).shortName }
+            return "\(repository): HEAD names \(reference), which does not exist (branches here: \(listed.joined(separator: ", "))"
+                + (branches.count > 5 ? ", ..." : "") + "); give --branch"
+        case .emptyBranch(let reference, let repository):
+            return "\(repository): \(reference) has no commits: nothing to audit"
         case .shallowHistory(let repository, let boundary):
             return "\(repository): shallow clone: history before commit \(boundary.prefix(12)) is missing; fetch it with "
                 + "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)"

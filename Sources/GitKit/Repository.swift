@@ -103,15 +103,42 @@ public final class Repository {
             if let head = try symbolicHead(), candidates.contains(head) {
                 return Branch(reference: head, tip: nil)
             }
+            if !name.hasPrefix("refs/"), referenceNames().contains("refs/tags/" + name) {
+                throw GitError.tagNotBranch(name: name, repository: requestedPath)
+            }
             throw GitError.branchNotFound(name: name, repository: requestedPath)
         }
         if let head = try symbolicHead() {
             return try lookupBranch(head) ?? Branch(reference: head, tip: nil)
         }
+        let detached = git_repository_head_detached(pointer) == 1 ? (try? lookupBranch("HEAD"))?.tip : nil
         for fallback in ["refs/remotes/origin/HEAD", "refs/heads/main", "refs/remotes/origin/main"] {
-            if let branch = try lookupBranch(fallback) { return branch }
+            if let branch = try lookupBranch(fallback) {
+                let note = "HEAD is detached" + (detached.map { " at \($0.hex.prefix(12))" } ?? "") + "; auditing \(branch.reference) (give --branch to choose)"
+                return Branch(reference: branch.reference, tip: branch.tip, note: note)
+            }
         }
         throw GitError.branchNotFound(name: "HEAD", repository: requestedPath)
+    }
+
+    /// The branch to audit: `resolveBranch`, refusing one with no commits — a new repository, or a HEAD that names
+    /// a branch that does not exist (a stale HEAD), which would otherwise give a signed bundle of nothing.
+    public func auditedBranch(_ name: String?) throws(GitError) -> Branch {
+        let branch = try resolveBranch(name)
+        guard branch.tip == nil else { return branch }
+        let others = referenceNames().filter { $0.hasPrefix("refs/heads/") || $0.hasPrefix("refs/remotes/") }.filter { $0 != branch.reference }
+        if name == nil, !others.isEmpty {
+            throw GitError.headNamesMissingBranch(reference: branch.reference, repository: requestedPath, branches: others)
+        }
+        throw GitError.emptyBranch(reference: branch.reference, repository: requestedPath)
+    }
+
+    /// Every reference's full name, sorted.
+    func referenceNames() -> [String] {
+        var names = git_strarray()
+        guard git_reference_list(&names, pointer) == 0 else { git_error_clear(); return [] }
+        defer { git_strarray_dispose(&names) }
+        return (0..<names.count).compactMap { names.strings[$0].map { String(cString: $0) } }.sorted()
     }
 
     /// The reference HEAD names, when HEAD is symbolic (attached or unborn).
@@ -277,10 +304,13 @@ public struct Branch: Hashable, Sendable {
     public let reference: String
     /// The newest commit, nil for an unborn branch.
     public let tip: ObjectID?
+    /// What a person should be told about how it was chosen (a detached HEAD), if anything.
+    public let note: String?
 
-    public init(reference: String, tip: ObjectID?) {
+    public init(reference: String, tip: ObjectID?, note: String? = nil) {
         self.reference = reference
         self.tip = tip
+        self.note = note
     }
 
     /// The short name, e.g. `main` or `origin/main`.

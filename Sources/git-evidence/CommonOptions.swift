@@ -17,7 +17,8 @@ struct RepositoryOptions: ParsableArguments {
     /// Opens the repository, resolves the branch and finds the settings.
     func open() throws -> (Repository, Branch, EvidenceConfig) {
         let repository = try Repository(path: repo)
-        let resolved = try repository.resolveBranch(branch)
+        let resolved = try repository.auditedBranch(branch)
+        if let note = resolved.note { FileHandle.standardError.write(Data("git-evidence: note: \(note)\n".utf8)) }
         let settings = try EvidenceConfig.resolve(explicitPath: config, repository: repository, branch: resolved)
         return (repository, resolved, settings)
     }

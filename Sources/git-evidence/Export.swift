@@ -38,6 +38,9 @@ struct Export: ParsableCommand {
     @Flag(help: "Replace an existing output folder.")
     var force = false
 
+    @Flag(help: "Export a window that has not ended yet; the bundle and its report say it is provisional.")
+    var allowOpenWindow = false
+
     @Flag(help: "Exit 1 when any control fails (for CI). Without it, failures are evidence and the exit is 0.")
     var failOnFindings = false
 
@@ -67,6 +70,7 @@ struct Export: ParsableCommand {
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
             github: github, ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive, templates: templates)
         request.progress = progress.reporter
+        request.allowOpenWindow = allowOpenWindow
         defer { progress.finish() }
         let summary = try EvidenceExport.run(request)
         for diagnostic in summary.diagnostics {

@@ -25,7 +25,7 @@ import Testing
         let templates = try ReportTemplates.load(folder: checkout.appendingPathComponent("evidence-templates").path)
         let unsigned = try EvidencePipeline.assemble(evaluated, context: AssemblyContext(
             repository: repository, repositoryPath: scenario.repository.path, signer: try signer.identity(), templates: templates,
-            previous: nil, previousDiagnostics: [], generatedAt: nil))
+            previous: nil, diagnostics: [], generatedAt: nil))
         var files = unsigned.files
         var manifest = try #require(try JSONSerialization.jsonObject(with: try BundleLayout.jsonEncoder.encode(unsigned.manifest)) as? [String: Any])
         try edit(&files, &manifest)

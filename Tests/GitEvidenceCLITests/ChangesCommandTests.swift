@@ -96,10 +96,12 @@ enum Binary {
         #expect(result.stderr == "git-evidence: error: \(folder): not a git repository\n")
     }
 
-    @Test func anEmptyRepositoryHasAnEmptyPopulation() throws {
+    /// An empty branch has nothing to audit: said, exit 2, rather than an empty population that looks like a quiet quarter.
+    @Test func anEmptyRepositoryIsRefused() throws {
         let repo = try FixtureRepository("cli-empty")
         let result = try Binary.run(["changes", "--repo", repo.path, "--json"])
-        #expect(result.status == 0)
+        #expect(result.status == 2)
+        #expect(result.stderr == "git-evidence: error: \(repo.path): refs/heads/main has no commits: nothing to audit\n")
         #expect(result.stdout.isEmpty)
     }
 

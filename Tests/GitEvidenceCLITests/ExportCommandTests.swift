@@ -82,7 +82,7 @@ import Testing
         let (_, output) = try export()
         let all = try findings(in: output)
         let unknown = try #require(all.first { $0["change"] as? String == scenario.commits["unknown-pr"] && $0["control"] as? String == "CC8.1-traceable" })
-        #expect((unknown["detail"] as? String)?.contains("PR #99, which the GitHub export does not contain") == true)
+        #expect(unknown["detail"] as? String == "Pull request evidence missing for #99: the subject names it, and the GitHub export does not hold it.")
         #expect(unknown["pull_request"] is NSNull)
         let squash = try #require(all.first { $0["change"] as? String == scenario.commits["squash"] && $0["control"] as? String == "CC8.1-independent-approval" })
         #expect(squash["detail"] as? String == "0 of 1 required approval. Not counted: carol (pull request author), dependabot[bot] (bot).")

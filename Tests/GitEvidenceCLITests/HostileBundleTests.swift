@@ -36,7 +36,7 @@ extension VerifyCommandTests {
 
     @Test func aKeyRetiredBeforeTheWindowEndedNeverVouchesWhateverGeneratedAtClaims() throws {
         // The window ends 2026-10-01; the bundle claims to have been made in August, while the key was still valid.
-        let output = try bundle(["--as-of", "2026-08-01T00:00:00Z"])
+        let output = try bundle(["--as-of", "2026-08-01T00:00:00Z", "--allow-open-window"])
         let folder = try TemporaryFolder.make("retired")
         try FileManager.default.copyItem(atPath: keys.publicKey, toPath: folder + "/old.pem")
         try Data("not_before: 2026-01-01\nnot_after: 2026-09-01\n".utf8).write(to: URL(fileURLWithPath: folder + "/old.yml"))

@@ -56,7 +56,7 @@ import Testing
         let bundle = try Self.export(repository: scenario.repository.path, github: scenario.github.folder)
         let html = try String(contentsOfFile: bundle + "/report.html", encoding: .utf8)
         let headings = html.matches(of: #/<h2>([^<]+)</h2>/#).map { String($0.1) }
-        #expect(headings == ["Summary", "Changes per week", "Exceptions", "Population", "Ledger reconciliation", "Controls", "How to verify this bundle"])
+        #expect(headings == ["Summary", "Completeness of the review evidence", "Changes per week", "Exceptions", "Population", "Ledger reconciliation", "Controls", "How to verify this bundle"])
         for forbidden in ["<script", "<link", "<img", "<iframe", "src=", "@import", "url("] {
             #expect(!html.contains(forbidden), "a self-contained report has no \(forbidden)")
         }

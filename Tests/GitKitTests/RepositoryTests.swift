@@ -49,7 +49,7 @@ import Testing
         #expect(try repository.resolveBranch("main").tip?.hex == first)
         #expect(try repository.resolveBranch("origin/main").reference == "refs/remotes/origin/main")
         #expect(try repository.resolveBranch("refs/heads/feature").tip?.hex == second)
-        #expect(throws: GitError.branchNotFound(name: "release", repository: fixture.path)) {
+        #expect(throws: GitError.tagNotBranch(name: "release", repository: fixture.path)) {
             try repository.resolveBranch("release")  // a tag is never taken for a branch
         }
         #expect(throws: GitError.branchNotFound(name: "nope", repository: fixture.path)) { try repository.resolveBranch("nope") }

@@ -16,11 +16,15 @@ public struct AssemblyContext {
     public let repositoryPath: String
     public let signer: SignerIdentity
     public let templates: ReportTemplates
-    /// The bundle this one follows, and what was noticed comparing their windows.
+    /// The bundle this one follows.
     public let previous: Manifest.Previous?
-    public let previousDiagnostics: [Diagnostic]
+    /// What export noticed besides the pipeline: how the branch was chosen, the windows of this and the previous
+    /// bundle, an open window.
+    public let diagnostics: [Diagnostic]
     /// `generated_at`, only from `--as-of` or `SOURCE_DATE_EPOCH`.
     public let generatedAt: Int64?
+    /// The window had not ended when the bundle was made (`--allow-open-window`).
+    public var provisional = false
 }
 
 /// The assemble stage: every file of the bundle but its seal — the population and findings as JSON and CSV, the
@@ -65,7 +69,9 @@ public enum BundleAssembly {
         let branch = correlated.branch
         let generatedAt = context.generatedAt.map(Timestamp.iso8601UTC)
         let info = ReportInfo(repository: context.repositoryPath, remoteURL: remoteURL, branch: branch.reference, head: branch.tip?.hex,
-                              window: window, keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue, generatedAt: generatedAt)
+                              window: window, keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue, generatedAt: generatedAt,
+                              provisional: context.provisional, completeness: correlated.completeness,
+                              diagnostics: correlated.diagnostics + context.diagnostics)
         let report = context.templates.render(ReportContext.make(evaluated, records: records, info: info, controls: context.templates.controls,
                                                                  verifyText: instructions))
         files[BundleLayout.reportHTML] = report.html
@@ -79,7 +85,7 @@ public enum BundleAssembly {
             counts: .init(changes: records.count, findings: Dictionary(grouping: evaluated.findings, by: \.status.rawValue).mapValues(\.count), files: 0),
             inputs: inputs, signer: .init(keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue), previous: context.previous,
             merkleRoot: "", retainUntil: Timestamp.iso8601UTC(Manifest.retainUntil(windowEnd: bounds.end)), generatedAt: generatedAt,
-            diagnostics: correlated.diagnostics + context.previousDiagnostics)
+            diagnostics: correlated.diagnostics + context.diagnostics, provisional: context.provisional, completeness: correlated.completeness)
         return UnsignedBundle(files: files, manifest: manifest)
     }
 

@@ -23,6 +23,10 @@ public struct ExportRequest: Sendable {
     public var templates: String?
     /// Told how the history walks advance (nil: silent).
     public var progress: WalkProgress?
+    /// Export a window that has not ended (`--allow-open-window`): the bundle is marked provisional.
+    public var allowOpenWindow = false
+    /// The time now, which an open window is judged against (the clock; tests may set it).
+    public var now = Int64(Date().timeIntervalSince1970)
 
     public init(repository: String, branch: String?, configPath: String?, window: AuditWindow, github: String, ledgers: [LedgerSource] = [],
                 keyPath: String, output: String, force: Bool, asOf: Int64? = nil, previous: String? = nil, archive: Bool = false,
@@ -59,21 +63,34 @@ public struct ExportSummary: Sendable {
 public enum EvidenceExport {
     public static func run(_ request: ExportRequest) throws -> ExportSummary {
         let bounds = try request.window.closed()
+        // A window not yet over (by the clock, and by --as-of when it claims an earlier time) cannot be evidenced
+        // whole: later changes would be missing. Only on request, and then the bundle says it is provisional.
+        let judgedAt = min(request.now, request.asOf ?? request.now)
+        let provisional = bounds.end > judgedAt
+        if provisional && !request.allowOpenWindow {
+            throw EvidenceError.invalidArgument(flag: "--window", value: Manifest.WindowInfo(bounds).start + ".." + Manifest.WindowInfo(bounds).end,
+                                                reason: "the window has not ended (it ends \(Timestamp.iso8601UTC(bounds.end))); "
+                                                    + "pass --allow-open-window for a provisional bundle")
+        }
         let signer = try PEMFileSigner(path: request.keyPath)
         let templates = try ReportTemplates.load(folder: request.templates)
         let repository = try Repository(path: request.repository)
-        let branch = try repository.resolveBranch(request.branch)
+        let branch = try repository.auditedBranch(request.branch)
         let config = try EvidenceConfig.resolve(explicitPath: request.configPath, repository: repository, branch: branch)
         let ledgers = try LedgerLoader.load(request.ledgers)
         let inputs = EvidenceInputs(repository: repository, branch: branch, config: config, scope: .window(request.window),
                                     pullRequests: try GitHubExport.load(folder: request.github), ledgers: ledgers, progress: request.progress)
         let evaluated = try EvidencePipeline.derive(inputs)
 
-        var previousDiagnostics = [Diagnostic]()
+        var notes = [Diagnostic]()
+        if let note = branch.note { notes.append(Diagnostic(subject: branch.reference, message: note)) }
+        if provisional {
+            notes.append(Diagnostic(subject: "window", message: "provisional: the window ends \(Timestamp.iso8601UTC(bounds.end)), after this bundle was made"))
+        }
         let window = Manifest.WindowInfo(bounds)
-        let previous = try request.previous.map { try previousLink($0, window: window, diagnostics: &previousDiagnostics) }
+        let previous = try request.previous.map { try previousLink($0, window: window, diagnostics: &notes) }
         let context = AssemblyContext(repository: repository, repositoryPath: request.repository, signer: try signer.identity(), templates: templates,
-                                      previous: previous, previousDiagnostics: previousDiagnostics, generatedAt: request.asOf)
+                                      previous: previous, diagnostics: notes, generatedAt: request.asOf, provisional: provisional)
         let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer)
         let output = try EvidencePipeline.store(sealed, at: FolderDestination(target: request.output, replacing: request.force,
                                                                              archive: request.archive, archiveTime: bounds.end,

@@ -93,7 +93,8 @@ public struct GitHubExport: PullRequestSource, Sendable {
             found[change.commit] = ChangeReview(pullRequest: evidence, match: match.rule, untrustedReference: untrusted, commitChecks: nil)
         }
         let protection = try pagesIfExported(BranchProtection.self, "branches/\(branch)/protection.json")?.last
-        return ReviewEvidence(changes: found, protection: protection, files: files, origin: folder, diagnostics: diagnostics)
+        return ReviewEvidence(changes: found, protection: protection, files: files, origin: folder, diagnostics: diagnostics,
+                              held: pullRequests.keys.sorted().map { pullRequests[$0]! })
     }
 
     /// The check runs and statuses recorded for a commit; both files are optional, and when neither exists that is

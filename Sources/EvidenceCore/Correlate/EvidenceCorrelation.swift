@@ -50,9 +50,32 @@ enum EvidenceCorrelation {
         for (ledger, count) in reconciliation.otherEvents.sorted(by: { $0.key < $1.key }) {
             diagnostics.append(Diagnostic(subject: ledger, message: "\(count) event(s) of other types; not about migrations or Terraform"))
         }
+        let completeness = try Self.completeness(collected.review.held, population: population, inputs: inputs, window: collected.window)
+        for number in completeness.mergedNotOnBranch {
+            diagnostics.append(Diagnostic(subject: "PR #\(number)", message: "merged into \(inputs.hostBranch) in the window, but neither its merge commit nor any change of the branch is its"))
+        }
         return CorrelatedEvidence(branch: inputs.branch, hostBranch: inputs.hostBranch, window: collected.window, config: inputs.config,
                                   changes: population, ledgers: collected.ledgers, reconciliation: reconciliation, review: collected.review,
-                                  diagnostics: diagnostics)
+                                  diagnostics: diagnostics, completeness: completeness)
+    }
+
+    /// What the export holds against what the window needed.
+    static func completeness(_ held: [PullRequest], population: [CorrelatedChange], inputs: EvidenceInputs, window: AuditWindow) throws -> ReviewCompleteness {
+        let merged = held.filter { pull in
+            pull.isMerged && (pull.base?.ref == nil || pull.base?.ref == inputs.hostBranch) && pull.mergedAt.map { window.contains($0.seconds) } == true
+        }
+        let correlated = Set(population.compactMap { $0.pullRequest?.pullRequest.number })
+        var notOnBranch = [Int]()
+        // A pull request a change of the branch correlates with is on it, whatever its merge commit id says.
+        for pull in merged where !correlated.contains(pull.number) {
+            let onBranch = try inputs.branch.tip.flatMap { tip throws in
+                try pull.mergeCommitSHA.flatMap { try inputs.repository.lookupCommit($0) }.map { try inputs.repository.isAncestor($0, of: tip) }
+            } ?? false
+            if !onBranch { notOnBranch.append(pull.number) }
+        }
+        return ReviewCompleteness(held: held.count, mergedInWindow: merged.count,
+                                  correlated: correlated.count,
+                                  mergedNotOnBranch: notOnBranch.sorted(), missingEvidence: population.filter { $0.missingEvidence != nil }.count)
     }
 }
 

@@ -19,6 +19,38 @@ public struct CorrelatedEvidence: Sendable {
     public let review: ReviewEvidence
     /// Everything noticed on the way, in the order it was noticed: the review source's, untrusted references, ledgers'.
     public let diagnostics: [Diagnostic]
+    /// How much of the window the review evidence covers.
+    public let completeness: ReviewCompleteness
+}
+
+/// How complete the review evidence is for the window, as the manifest and the top of the report state it.
+public struct ReviewCompleteness: Codable, Sendable, Equatable {
+    /// Pull requests the export holds.
+    public let held: Int
+    /// Of them, merged into the audited branch within the window.
+    public let mergedInWindow: Int
+    /// Pull requests a change of the population correlates with.
+    public let correlated: Int
+    /// Pull requests merged into the branch in the window whose merge commit is not on it and with which no change
+    /// correlates (force-pushed away, or the export is of another repository).
+    public let mergedNotOnBranch: [Int]
+    /// Changes of the population whose pull request evidence is missing (named by their subject, or no export).
+    public let missingEvidence: Int
+
+    enum CodingKeys: String, CodingKey {
+        case held, correlated
+        case mergedInWindow = "merged_in_window"
+        case mergedNotOnBranch = "merged_not_on_branch"
+        case missingEvidence = "changes_missing_evidence"
+    }
+
+    public init(held: Int, mergedInWindow: Int, correlated: Int, mergedNotOnBranch: [Int], missingEvidence: Int) {
+        self.held = held
+        self.mergedInWindow = mergedInWindow
+        self.correlated = correlated
+        self.mergedNotOnBranch = mergedNotOnBranch
+        self.missingEvidence = missingEvidence
+    }
 }
 
 /// Which SPEC §3 rule tied a change to its pull request.

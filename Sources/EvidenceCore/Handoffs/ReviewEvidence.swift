@@ -12,14 +12,18 @@ public struct ReviewEvidence: Sendable {
     public let origin: String
     /// Missing optional files and other things worth telling, in the order noticed.
     public let diagnostics: [Diagnostic]
+    /// Every pull request the source holds, whether or not a change correlates with it: what completeness is
+    /// measured against.
+    public let held: [PullRequest]
 
     public init(changes: [String: ChangeReview], protection: BranchProtection?, files: [String: [UInt8]], origin: String,
-                diagnostics: [Diagnostic]) {
+                diagnostics: [Diagnostic], held: [PullRequest] = []) {
         self.changes = changes
         self.protection = protection
         self.files = files
         self.origin = origin
         self.diagnostics = diagnostics
+        self.held = held
     }
 }
 

@@ -10,6 +10,11 @@ public struct ReportInfo: Sendable {
     public let keyID: String
     public let algorithm: String
     public let generatedAt: String?
+    /// The window had not ended when the bundle was made.
+    public var provisional = false
+    public var completeness: ReviewCompleteness?
+    /// Everything noticed on the way, as the manifest lists it.
+    public var diagnostics: [Diagnostic] = []
 }
 
 /// The values the report templates render: summary, per-control results, timeline, exceptions first, the
@@ -88,6 +93,16 @@ enum ReportContext {
             "timeline_svg": Timeline.svg(weeks), "verify_text": verifyText,
         ]
         if let remote = info.remoteURL { context["remote"] = remote }  // absent, not empty: a section on "" would still show
+        if info.provisional { context["provisional"] = true }
+        if let completeness = info.completeness {
+            context["completeness"] = [
+                "held": completeness.held, "merged_in_window": completeness.mergedInWindow, "correlated": completeness.correlated,
+                "merged_not_on_branch": completeness.mergedNotOnBranch.isEmpty ? "none" : completeness.mergedNotOnBranch.map { "#\($0)" }.joined(separator: ", "),
+                "missing_evidence": completeness.missingEvidence,
+            ] as [String: Any]
+        }
+        context["diagnostics"] = info.diagnostics.map { ["subject": $0.subject, "message": $0.message] }
+        context["has_diagnostics"] = !info.diagnostics.isEmpty
         return context
     }
 }

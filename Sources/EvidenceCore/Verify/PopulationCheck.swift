@@ -15,11 +15,18 @@ enum PopulationCheck {
         } catch {
             return VerificationCheck(name: name, passed: false, detail: "the repository has no branch \(manifest.repository.branch)")
         }
-        // The head the bundle was made at must be a state of this branch (the branch may have moved on since).
-        if let head = manifest.repository.head, let tip = branch.tip {
-            guard let id = try repository.lookupCommit(head), id.hex == head, try repository.isAncestor(id, of: tip) else {
+        // The head the bundle was made at must be a state of this branch (the branch may have moved on since), and
+        // the population is derived at that head: a bundle made mid-quarter keeps verifying after the branch moves.
+        var derivedAt = branch
+        if let head = manifest.repository.head {
+            guard let id = try repository.lookupCommit(head), id.hex == head else {
+                return VerificationCheck(name: name, passed: false, detail: "the repository does not have the bundle's head \(head.prefix(12)); "
+                                             + "fetch \(branch.shortName) and verify again")
+            }
+            guard let tip = branch.tip, try repository.isAncestor(id, of: tip) else {
                 return VerificationCheck(name: name, passed: false, detail: "the bundle's head \(head.prefix(12)) is not on \(branch.shortName) in \(path)")
             }
+            derivedAt = Branch(reference: branch.reference, tip: id)
         }
         guard let start = Timestamp.parse(manifest.window.start), let end = Timestamp.parse(manifest.window.end) else {
             return VerificationCheck(name: name, passed: false, detail: "the manifest's window is not readable")
@@ -33,7 +40,7 @@ enum PopulationCheck {
         }
         let ledgers = try LedgerLoader.loadBundled(bundle: bundle)
         let derived = try EvidencePipeline.derive(EvidenceInputs(
-            repository: repository, branch: branch, config: config, scope: .window(AuditWindow(start: start, end: end)),
+            repository: repository, branch: derivedAt, config: config, scope: .window(AuditWindow(start: start, end: end)),
             pullRequests: try GitHubExport.load(folder: bundle + "/" + BundleLayout.githubInputs), ledgers: ledgers))
         let population = derived.correlated.changes.map { EvidenceRecord($0, policy: config.policy) }
 

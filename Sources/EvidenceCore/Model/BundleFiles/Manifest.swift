@@ -137,6 +137,10 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// Only from SOURCE_DATE_EPOCH or --as-of; never the wall clock, so the same inputs give the same bytes.
     public let generatedAt: String?
     public let diagnostics: [Diagnostic]
+    /// The window had not ended when the bundle was made: later changes may be missing from it.
+    public let provisional: Bool
+    /// How much of the window the review evidence covers (nil in bundles of earlier versions).
+    public let completeness: ReviewCompleteness?
 
     public static let schemaName = "git-evidence/manifest/v1"
 
@@ -144,10 +148,46 @@ public struct Manifest: Codable, Sendable, Equatable {
     public static func retainUntil(windowEnd: Int64) -> Int64 { Timestamp.addingYears(6, to: windowEnd) }
 
     enum CodingKeys: String, CodingKey {
-        case schema, tool, repository, window, parameters, counts, inputs, signer, previous, diagnostics
+        case schema, tool, repository, window, parameters, counts, inputs, signer, previous, diagnostics, provisional, completeness
         case merkleRoot = "merkle_root"
         case retainUntil = "retain_until"
         case generatedAt = "generated_at"
+    }
+
+    public init(schema: String, tool: Tool, repository: RepositoryInfo, window: WindowInfo, parameters: Parameters, counts: Counts,
+                inputs: [InputFile], signer: Signer, previous: Previous?, merkleRoot: String, retainUntil: String, generatedAt: String?,
+                diagnostics: [Diagnostic], provisional: Bool, completeness: ReviewCompleteness?) {
+        self.schema = schema
+        self.tool = tool
+        self.repository = repository
+        self.window = window
+        self.parameters = parameters
+        self.counts = counts
+        self.inputs = inputs
+        self.signer = signer
+        self.previous = previous
+        self.merkleRoot = merkleRoot
+        self.retainUntil = retainUntil
+        self.generatedAt = generatedAt
+        self.diagnostics = diagnostics
+        self.provisional = provisional
+        self.completeness = completeness
+    }
+
+    /// Reads manifests of earlier versions too (no `provisional`: their windows were closed; no `completeness`), so bundles
+    /// kept for six years keep verifying.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(schema: try container.decode(String.self, forKey: .schema), tool: try container.decode(Tool.self, forKey: .tool),
+                  repository: try container.decode(RepositoryInfo.self, forKey: .repository), window: try container.decode(WindowInfo.self, forKey: .window),
+                  parameters: try container.decode(Parameters.self, forKey: .parameters), counts: try container.decode(Counts.self, forKey: .counts),
+                  inputs: try container.decode([InputFile].self, forKey: .inputs), signer: try container.decode(Signer.self, forKey: .signer),
+                  previous: try container.decodeIfPresent(Previous.self, forKey: .previous),
+                  merkleRoot: try container.decode(String.self, forKey: .merkleRoot), retainUntil: try container.decode(String.self, forKey: .retainUntil),
+                  generatedAt: try container.decodeIfPresent(String.self, forKey: .generatedAt),
+                  diagnostics: try container.decode([Diagnostic].self, forKey: .diagnostics),
+                  provisional: try container.decodeIfPresent(Bool.self, forKey: .provisional) ?? false,
+                  completeness: try container.decodeIfPresent(ReviewCompleteness.self, forKey: .completeness))
     }
 
     /// Writes `previous` and `generated_at` as null rather than leaving them out.
@@ -166,6 +206,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         try container.encode(retainUntil, forKey: .retainUntil)
         try container.encode(generatedAt, forKey: .generatedAt)
         try container.encode(diagnostics, forKey: .diagnostics)
+        try container.encode(provisional, forKey: .provisional)
+        try container.encode(completeness, forKey: .completeness)
     }
 
     /// What the attestation's predicate carries.
