@@ -41,6 +41,9 @@ struct Export: ParsableCommand {
     @Flag(help: "Export a window that has not ended yet; the bundle and its report say it is provisional.")
     var allowOpenWindow = false
 
+    @Option(help: "What the bundle calls the repository. Default: its origin URL (without credentials), else its folder's name.")
+    var repoName: String?
+
     @Flag(help: "Exit 1 when any control fails (for CI). Without it, failures are evidence and the exit is 0.")
     var failOnFindings = false
 
@@ -71,6 +74,7 @@ struct Export: ParsableCommand {
             github: github, ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive, templates: templates)
         request.progress = progress.reporter
         request.allowOpenWindow = allowOpenWindow
+        request.repositoryName = repoName
         defer { progress.finish() }
         let summary = try EvidenceExport.run(request)
         for diagnostic in summary.diagnostics {

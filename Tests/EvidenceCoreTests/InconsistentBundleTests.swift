@@ -14,7 +14,8 @@ import Testing
     /// The review scenario's Q3 bundle, with `edit` applied to the assembled files and manifest JSON before sealing;
     /// `attest` may replace the sealed files (for an attestation signed over other claims). Returns the verification.
     static func verify(edit: (inout [String: [UInt8]], inout [String: Any]) throws -> Void,
-                       attest: (inout [String: [UInt8]], PEMFileSigner) throws -> Void = { _, _ in }) throws -> VerificationReport {
+                       attest: (inout [String: [UInt8]], PEMFileSigner) throws -> Void = { _, _ in },
+                       repository checked: String? = nil) throws -> VerificationReport {
         let scenario = try ReviewScenario.shared.get()
         let repository = try Repository(path: scenario.repository.path)
         let evaluated = try EvidencePipeline.derive(EvidenceInputs(
@@ -24,7 +25,8 @@ import Testing
         let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let templates = try ReportTemplates.load(folder: checkout.appendingPathComponent("evidence-templates").path)
         let unsigned = try EvidencePipeline.assemble(evaluated, context: AssemblyContext(
-            repository: repository, repositoryPath: scenario.repository.path, signer: try signer.identity(), templates: templates,
+            repository: repository, identity: try RepositoryIdentity(repository: repository, given: "acme/api", path: scenario.repository.path),
+            signer: try signer.identity(), templates: templates,
             previous: nil, diagnostics: [], generatedAt: nil))
         var files = unsigned.files
         var manifest = try #require(try JSONSerialization.jsonObject(with: try BundleLayout.jsonEncoder.encode(unsigned.manifest)) as? [String: Any])
@@ -36,7 +38,7 @@ import Testing
         _ = try FolderDestination(target: folder, replacing: false).store(SealedBundle(files: sealed, manifest: edited))
         let keyFile = folder + ".pub.pem"
         try Data(try signer.publicKey.pem().utf8).write(to: URL(fileURLWithPath: keyFile))
-        return try BundleVerifier.verify(VerificationRequest(bundle: folder, trusted: try TrustStore.load(keyFile: keyFile)))
+        return try BundleVerifier.verify(VerificationRequest(bundle: folder, trusted: try TrustStore.load(keyFile: keyFile), repository: checked))
     }
 
     static func expectRefused(_ report: VerificationReport, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -44,6 +46,23 @@ import Testing
         let failed = report.checks.filter { !$0.passed }
         #expect(failed.map(\.name) == ["consistency"], "\(failed)", sourceLocation: sourceLocation)
         #expect(failed.first?.detail.contains(message) == true, "\(failed)", sourceLocation: sourceLocation)
+    }
+
+    /// A signer who leaves a change out of the population, consistently everywhere the bundle counts it, is caught
+    /// only by deriving the population again from the repository.
+    @Test func aChangeLeftOutIsFoundByReDerivingThePopulation() throws {
+        let scenario = try ReviewScenario.shared.get()
+        let dropped = scenario.commits["direct"]!
+        let report = try Self.verify(edit: { files, manifest in
+            let lines = files[BundleLayout.changes]!.split(separator: 0x0a).filter { !String(decoding: $0, as: UTF8.self).contains("\"commit\":\"\(dropped)\"") }
+            files[BundleLayout.changes] = lines.flatMap { Array($0) + [0x0a] }
+            var counts = manifest["counts"] as! [String: Any]
+            counts["changes"] = lines.count
+            manifest["counts"] = counts
+        }, repository: scenario.repository.path)
+        let failed = report.checks.filter { !$0.passed }
+        #expect(failed.map(\.name) == ["population"], "\(failed)")
+        #expect(failed.first?.detail.contains("changes in the repository but not in the bundle: \(dropped.prefix(12))") == true, "\(failed.map(\.detail))")
     }
 
     @Test func anUneditedBundleIsConsistent() throws {

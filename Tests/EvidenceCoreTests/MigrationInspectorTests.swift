@@ -73,4 +73,38 @@ import Testing
                                       migrations: try MigrationInspector(repository: repository, convention: none.downMigrations).inspect(changes[0]))
         #expect(MigrationReversible().evaluate(change, policy: .defaults).status == .notApplicable)
     }
+
+    /// Without settings requiring them, down files are looked for only where the folder shows the convention in
+    /// use: a folder holding none is not judged; with `down_migrations` set, every new migration is.
+    @Test func reversibilityIsJudgedWhereTheConventionIsInUse() throws {
+        let repo = try FixtureRepository("inspector-in-use")
+        try repo.write("drizzle/0001_a.sql", "CREATE TABLE a (id int);\n")
+        try repo.write("drizzle/0001_a.down.sql", "DROP TABLE a;\n")
+        try repo.write("drizzle/0002_b.sql", "CREATE TABLE b (id int);\n")
+        try repo.write("db/migrations/0001_c.sql", "CREATE TABLE c (id int);\n")
+        try repo.commit("Migrations", date: "2026-07-01T10:00:00Z")
+        try repo.move("db/migrations/0001_c.sql", "db/migrations/0001_c_renamed.sql")
+        try repo.commit("Rename", date: "2026-07-02T10:00:00Z")
+        let repository = try Repository(path: repo.path)
+        var changes = [Change]()
+        try ChangeCollector(repository: repository, classifier: .defaults).collect(branch: repository.resolveBranch("main"), window: .all) { changes.append($0) }
+        func judged(_ change: Change, _ convention: DownConvention) throws -> (files: [String: MigrationFile], finding: Finding) {
+            let files = try MigrationInspector(repository: repository, convention: convention).inspect(change)
+            let correlated = CorrelatedChange(change: change, pullRequest: nil, match: nil, untrustedReference: nil, migrations: files)
+            return (Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0) }), MigrationReversible().evaluate(correlated, policy: .defaults))
+        }
+        let added = try #require(changes.first { $0.subject == "Migrations" })
+        let defaults = try judged(added, .defaults)
+        #expect(defaults.files["drizzle/0002_b.sql"]?.downLookedFor == ["drizzle/0002_b.down.sql", "drizzle/down/0002_b.sql"], "drizzle/ uses down files")
+        #expect(defaults.files["db/migrations/0001_c.sql"]?.downLookedFor == [], "db/migrations/ holds none: not judged")
+        #expect(defaults.finding.status == .fail)
+        #expect(defaults.finding.detail == "No down migration for: drizzle/0002_b.sql (looked for drizzle/0002_b.down.sql, drizzle/down/0002_b.sql).")
+
+        let required = try EvidenceConfig.parse("down_migrations: [\"{dir}/{stem}.down{ext}\"]\n", source: "settings.yml").downMigrations
+        #expect(try judged(added, required).files["db/migrations/0001_c.sql"]?.downLookedFor == ["db/migrations/0001_c.down.sql"])
+
+        let renamed = try #require(changes.first { $0.subject == "Rename" })
+        let moved = try judged(renamed, required)
+        #expect(moved.finding.status == .notApplicable, "a renamed migration was judged when it was added: \(moved.finding.detail)")
+    }
 }

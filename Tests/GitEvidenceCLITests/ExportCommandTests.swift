@@ -163,7 +163,7 @@ import Testing
         try FileManager.default.removeItem(atPath: copy + "/pulls/5/reviews.json")
         let (result, output) = try export(github: copy)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("git-evidence: note: \(copy)/pulls/5/reviews.json: missing: PR #5 has no review evidence"))
+        #expect(result.stderr.contains("git-evidence: note: github:pulls/5/reviews.json: missing: PR #5 has no review evidence"))
         let finding = try #require(try findings(in: output).first {
             $0["change"] as? String == scenario.commits["pr-commits"] && $0["control"] as? String == "CC8.1-independent-approval"
         })

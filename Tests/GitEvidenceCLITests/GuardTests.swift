@@ -134,3 +134,35 @@ extension GuardTests {
         #expect(elsewhere.stdout.contains("population: the repository does not have the bundle's head"), "\(elsewhere.stdout)")
     }
 }
+
+extension GuardTests {
+    /// A bundle is read on other machines: it names the repository by its remote (credentials stripped) or
+    /// `--repo-name`, and no byte of it holds a local path, whatever paths the inputs were given by.
+    @Test func noLocalPathReachesTheBundle() throws {
+        let scenario = try LedgerScenario.shared.get()
+        let parent = try TemporaryFolder.make("no-local-path")
+        let repository = parent + "/repo"  // a copy: the scenario is shared with tests running at the same time
+        try FileManager.default.copyItem(atPath: scenario.repository.path, toPath: repository)
+        let copy = FixtureRepository(existing: repository)
+        try copy.git(["remote", "add", "origin", "https://x-access-token:ghs_SECRET123@github.com/acme/api.git"])
+        let ledgers = ["drizzle", "prisma", "flyway", "events"].flatMap { ["--ledger", scenario.ledgers[$0]!] }
+        let result = try Binary.run(["export", "--repo", repository, "--window", "2026-Q3", "--github", scenario.github.folder,
+                                     "--key", try Self.keys.get().privateKey, "--out", parent + "/evidence"] + ledgers)
+        #expect(result.status == 0, "\(result.stderr)")
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let local = [TemporaryFolder.root, checkout, FileManager.default.currentDirectoryPath, "ghs_SECRET123", "x-access-token"]
+        let bundle = parent + "/evidence"
+        for file in try BundleFixture.files(bundle) {
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: bundle + "/" + file)), as: UTF8.self)
+            for path in local {
+                #expect(!text.contains(path), "\(file) holds \(path)")
+            }
+        }
+        let manifest = try String(contentsOfFile: bundle + "/manifest.json", encoding: .utf8)
+        #expect(manifest.contains(#""name" : "https://github.com/acme/api.git""#))
+        #expect(manifest.contains(#""source" : "github:pulls.json""#))
+        let named = try Binary.run(["export", "--repo", repository, "--window", "2026-Q3", "--github", scenario.github.folder,
+                                    "--key", try Self.keys.get().privateKey, "--out", parent + "/named", "--repo-name", "acme/api"])
+        #expect(try String(contentsOfFile: parent + "/named/manifest.json", encoding: .utf8).contains(#""name" : "acme/api""#), "\(named.stderr)")
+    }
+}

@@ -128,13 +128,15 @@ import Testing
         #expect(same.status == 0, "\(same.stdout)")
         #expect(same.stdout.contains("ok    population: re-derived 9 changes and their findings"))
 
-        // A repository whose history gained a change in the window: the bundle left it out.
+        // A change that reached the branch after the bundle was made (dated in the window) is not the bundle's:
+        // the population is derived at the head the manifest records. (A change left out before that head is
+        // InconsistentBundleTests' case.)
         let copy = try TemporaryFolder.make("rederive") + "/repo"
         _ = try Command.run("/usr/bin/env", ["git", "clone", "-q", scenario.repository.path, copy])
         let clone = FixtureRepository(existing: copy)
         try clone.write("drizzle/0099_late.sql", "CREATE TABLE late (id int);\n")
-        let late = try clone.commit("Late change", date: "2026-09-30T12:00:00Z")
-        expectRefused(try verify(output, ["--repo", copy]), check: "population", "changes in the repository but not in the bundle: \(late.prefix(12))")
+        try clone.commit("Late change", date: "2026-09-30T12:00:00Z")
+        #expect(try verify(output, ["--repo", copy]).status == 0)
     }
 
     @Test(arguments: [

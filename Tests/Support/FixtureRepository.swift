@@ -137,9 +137,12 @@ public enum FixtureError: Error, CustomStringConvertible {
 
 /// Fresh temporary folders under the system's temporary directory.
 public enum TemporaryFolder {
+    /// The folder every temporary folder of the tests is made in.
+    public static let root = NSTemporaryDirectory() + "git-evidence-tests"
+
     /// Creates a new empty folder whose name starts with `prefix`.
     public static func make(_ prefix: String) throws -> String {
-        let base = NSTemporaryDirectory() + "git-evidence-tests/" + prefix + "-" + UUID().uuidString.prefix(8)
+        let base = root + "/" + prefix + "-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         return base
     }

@@ -12,8 +12,8 @@ public struct SignerIdentity: Sendable {
 public struct AssemblyContext {
     /// For the diffs of each change.
     public let repository: Repository
-    /// The repository as given on the command line.
-    public let repositoryPath: String
+    /// What the bundle calls it.
+    public let identity: RepositoryIdentity
     public let signer: SignerIdentity
     public let templates: ReportTemplates
     /// The bundle this one follows.
@@ -43,16 +43,16 @@ public enum BundleAssembly {
             inputs.append(Manifest.InputFile(path: path, source: source, sha256: try SHA256.hash(bytes).hex))
         }
         for name in correlated.review.files.keys.sorted() {
-            try addInput(BundleLayout.githubInputs + "/" + name, source: correlated.review.origin + "/" + name, correlated.review.files[name]!)
+            try addInput(BundleLayout.githubInputs + "/" + name, source: "github:" + name, correlated.review.files[name]!)
         }
         for ledger in correlated.ledgers {
-            try addInput(ledger.bundlePath, source: ledger.source, ledger.bytes)
+            try addInput(ledger.bundlePath, source: Self.recorded(ledgerSource: ledger.source), ledger.bytes)
         }
         for name in ReportTemplates.files {
-            try addInput(BundleLayout.templateInputs + "/" + name, source: context.templates.folder + "/" + name, context.templates.sources[name]!)
+            try addInput(BundleLayout.templateInputs + "/" + name, source: "templates:" + name, context.templates.sources[name]!)
         }
         if let text = config.text {
-            try addInput(BundleLayout.settingsInput, source: config.source, Array(text.utf8))
+            try addInput(BundleLayout.settingsInput, source: config.recordedSource, Array(text.utf8))
         }
         for change in correlated.changes.map(\.change) {
             files[BundleLayout.diff(of: change.commit)] = try patch(of: change, in: context.repository)
@@ -65,10 +65,9 @@ public enum BundleAssembly {
         files[BundleLayout.instructions] = Array(instructions.utf8)
 
         let window = Manifest.WindowInfo(bounds)
-        let remoteURL = try context.repository.remoteURL()
         let branch = correlated.branch
         let generatedAt = context.generatedAt.map(Timestamp.iso8601UTC)
-        let info = ReportInfo(repository: context.repositoryPath, remoteURL: remoteURL, branch: branch.reference, head: branch.tip?.hex,
+        let info = ReportInfo(repository: context.identity.name, remoteURL: context.identity.remoteURL == context.identity.name ? nil : context.identity.remoteURL, branch: branch.reference, head: branch.tip?.hex,
                               window: window, keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue, generatedAt: generatedAt,
                               provisional: context.provisional, completeness: correlated.completeness,
                               diagnostics: correlated.diagnostics + context.diagnostics)
@@ -79,7 +78,7 @@ public enum BundleAssembly {
 
         let manifest = Manifest(
             schema: Manifest.schemaName, tool: .init(name: "git-evidence", version: toolVersion),
-            repository: .init(path: context.repositoryPath, remoteURL: remoteURL, branch: branch.reference, head: branch.tip?.hex),
+            repository: .init(name: context.identity.name, remoteURL: context.identity.remoteURL, branch: branch.reference, head: branch.tip?.hex),
             window: window,
             parameters: Manifest.Parameters(config),
             counts: .init(changes: records.count, findings: Dictionary(grouping: evaluated.findings, by: \.status.rawValue).mapValues(\.count), files: 0),
@@ -87,6 +86,12 @@ public enum BundleAssembly {
             merkleRoot: "", retainUntil: Timestamp.iso8601UTC(Manifest.retainUntil(windowEnd: bounds.end)), generatedAt: generatedAt,
             diagnostics: correlated.diagnostics + context.diagnostics, provisional: context.provisional, completeness: correlated.completeness)
         return UnsignedBundle(files: files, manifest: manifest)
+    }
+
+    /// A ledger's source as the bundle records it: a database URL as given (its password already masked), a
+    /// file by its name only.
+    static func recorded(ledgerSource: String) -> String {
+        ledgerSource.contains("://") ? ledgerSource : "ledger:" + (ledgerSource.split(separator: "/").last.map(String.init) ?? ledgerSource)
     }
 
     /// `changes.jsonl`: one record per line, keys sorted.

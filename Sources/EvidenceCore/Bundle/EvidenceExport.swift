@@ -23,6 +23,8 @@ public struct ExportRequest: Sendable {
     public var templates: String?
     /// Told how the history walks advance (nil: silent).
     public var progress: WalkProgress?
+    /// What to call the repository (`--repo-name`); nil: its `origin` URL, else its folder's name.
+    public var repositoryName: String?
     /// Export a window that has not ended (`--allow-open-window`): the bundle is marked provisional.
     public var allowOpenWindow = false
     /// The time now, which an open window is judged against (the clock; tests may set it).
@@ -89,7 +91,9 @@ public enum EvidenceExport {
         }
         let window = Manifest.WindowInfo(bounds)
         let previous = try request.previous.map { try previousLink($0, window: window, diagnostics: &notes) }
-        let context = AssemblyContext(repository: repository, repositoryPath: request.repository, signer: try signer.identity(), templates: templates,
+        let identity = try RepositoryIdentity(repository: repository, given: request.repositoryName, path: request.repository)
+        if let diagnostic = identity.diagnostic { notes.append(diagnostic) }
+        let context = AssemblyContext(repository: repository, identity: identity, signer: try signer.identity(), templates: templates,
                                       previous: previous, diagnostics: notes, generatedAt: request.asOf, provisional: provisional)
         let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer)
         let output = try EvidencePipeline.store(sealed, at: FolderDestination(target: request.output, replacing: request.force,
@@ -104,7 +108,7 @@ public enum EvidenceExport {
         let digest = try BundleLayout.sumsDigest(ofBundle: folder)
         let manifest = try BundleReader(folder: folder).manifest()
         if let kind = manifest.window.discontinuity(before: window) {
-            diagnostics.append(Diagnostic(subject: folder, message: "\(kind) between windows: the previous bundle ends \(manifest.window.end), this one starts \(window.start)"))
+            diagnostics.append(Diagnostic(subject: "previous bundle", message: "\(kind) between windows: the previous bundle ends \(manifest.window.end), this one starts \(window.start)"))
         }
         return Manifest.Previous(sha256sums: digest, window: manifest.window)
     }

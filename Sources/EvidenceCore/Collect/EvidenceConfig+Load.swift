@@ -7,11 +7,17 @@ extension EvidenceConfig {
     /// tip (so a bare repository uses what the team committed); else the defaults.
     public static func resolve(explicitPath: String?, repository: Repository, branch: Branch) throws -> EvidenceConfig {
         if let explicitPath {
-            return try load(file: explicitPath)
+            var config = try load(file: explicitPath)
+            config.recordedSource = "--config " + URL(fileURLWithPath: explicitPath).lastPathComponent
+            return config
         }
         if let workDirectory = repository.workDirectory {
             let path = workDirectory + fileName
-            if FileManager.default.fileExists(atPath: path) { return try load(file: path) }
+            if FileManager.default.fileExists(atPath: path) {
+                var config = try load(file: path)
+                config.recordedSource = "work tree:" + fileName
+                return config
+            }
         }
         if let tip = branch.tip, let bytes = try repository.blob(atPath: fileName, in: tip) {
             return try parse(String(decoding: bytes, as: UTF8.self), source: "\(branch.shortName):\(fileName)")
@@ -41,7 +47,7 @@ extension EvidenceConfig {
         let top = try reader.mapping(root, at: "", allowed: ["paths", "approvals", "checks", "down_migrations"])
         let policy = try parsePolicy(top, reader: reader)
         let down = top["down_migrations"] == nil ? DownConvention.defaults
-            : DownConvention(patterns: try reader.strings(top["down_migrations"], at: "down_migrations"))
+            : DownConvention(patterns: try reader.strings(top["down_migrations"], at: "down_migrations"), isRequired: true)
         guard let paths = top["paths"] else {
             return EvidenceConfig(classifier: .defaults, policy: policy, downMigrations: down, source: source, text: text)
         }

@@ -55,7 +55,7 @@ public struct GitHubExport: PullRequestSource, Sendable {
         /// Reads an optional per-PR list; a missing file is a diagnostic.
         func optionalList<Item: Decodable>(_ item: Item.Type, _ file: String, missing: String) throws(EvidenceError) -> [Item]? {
             guard FileManager.default.fileExists(atPath: folder + "/" + file) else {
-                diagnostics.append(Diagnostic(subject: folder + "/" + file, message: "missing: " + missing))
+                diagnostics.append(Diagnostic(subject: "github:" + file, message: "missing: " + missing))
                 return nil
             }
             return try JSONDocuments.list(item, bytes: try read(file), file: folder + "/" + file)
@@ -104,7 +104,7 @@ public struct GitHubExport: PullRequestSource, Sendable {
         let runs = try pagesIfExported(CheckRunPage.self, "commits/\(sha)/check-runs.json")
         let statuses = try pagesIfExported(CombinedStatus.self, "commits/\(sha)/status.json")
         if runs == nil && statuses == nil && reportMissing {
-            diagnostics.append(Diagnostic(subject: folder + "/commits/\(sha)/check-runs.json",
+            diagnostics.append(Diagnostic(subject: "github:commits/\(sha)/check-runs.json",
                                           message: "missing: no check runs or statuses exported for \(sha.prefix(12))"))
         }
         return CheckEvidence(sha: sha, runs: runs?.flatMap(\.checkRuns) ?? [], statuses: statuses?.flatMap(\.statuses) ?? [])

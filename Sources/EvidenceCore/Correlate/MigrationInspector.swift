@@ -16,16 +16,24 @@ public struct MigrationInspector {
     public func inspect(_ change: Change) throws -> [MigrationFile] {
         guard let commit = ObjectID(hex: change.commit) else { return [] }
         var journals = [String: [String: Int64]]()
+        var inUse = [String: Bool]()
         return try change.paths.filter { $0.kind == .migration }.map { path in
             let flavour = Self.flavour(of: path.path)
             let script = Self.isScript(path.path)
             let down = convention.isDown(path.path)
             var found: String?
             var lookedFor: [String]?
-            if path.status == .added || path.status == .renamed, script, !down {
+            // Only a new migration is judged: a moved or renamed one was judged when it was added.
+            if path.status == .added, script, !down {
                 let candidates = convention.candidates(for: path.path, version: Self.flywayVersion(path.path))
                 found = try firstExisting(candidates, in: commit)
-                if found == nil { lookedFor = candidates }
+                if found == nil {
+                    // Without settings that require down files, a folder that holds none does not use them: its
+                    // migrations are not judged (an empty list says so), so the real exceptions are not drowned.
+                    let folder = Self.folder(of: path.path)
+                    if inUse[folder] == nil { inUse[folder] = try convention.isRequired || folderHoldsDownFiles(folder, at: commit) }
+                    lookedFor = inUse[folder]! ? candidates : []
+                }
             }
             var when: Int64?
             if flavour == .drizzle, script, !down, path.path.hasSuffix(".sql") {
@@ -36,6 +44,16 @@ public struct MigrationInspector {
             return MigrationFile(path: path.path, flavour: flavour, status: path.status, isScript: script, isDown: down, down: found,
                                  downLookedFor: lookedFor, journalWhen: when)
         }
+    }
+
+    /// True when `folder` (or its `down/` folder) holds a file the convention calls a down migration.
+    private func folderHoldsDownFiles(_ folder: String, at commit: ObjectID) throws -> Bool {
+        for place in [folder, folder.isEmpty ? "down" : folder + "/down"] {
+            if try repository.fileNames(in: place, at: commit).contains(where: { convention.isDown(place.isEmpty ? $0 : place + "/" + $0) }) {
+                return true
+            }
+        }
+        return false
     }
 
     /// The down migration of an up-migration script at `path` as of `commit` by the convention, nil when there is

@@ -25,16 +25,24 @@ public struct Deployed: ChangeControl {
                 continue
             }
             covered = true
-            // Applied in any ledger that records it counts; each ledger has its own rows for it.
-            let applied = file.applies.map { apply in
+            // Applied in any ledger that records it counts; each ledger has its own rows for it. A run the ledger
+            // records as failed or rolled back (Prisma's unfinished or rolled-back row) is not an apply.
+            func described(_ apply: LedgerApply) -> String {
                 let place = [apply.environment, apply.appliedAt.map { "at \($0)" }, apply.appliedBy.map { "by \($0)" }].compactMap { $0 }
                 return "\(apply.ledger) row \(apply.row)" + (place.isEmpty ? "" : " " + place.joined(separator: " "))
             }
+            let applied = file.applies.filter(\.succeeded).map(described)
+            let failed = file.applies.filter { !$0.succeeded }.map(described)
+            let failures = failed.isEmpty ? "" : "; failed or rolled back: " + failed.joined(separator: "; ")
             if !applied.isEmpty {
-                states.append("\(file.path): applied (\(applied.joined(separator: "; ")))")
+                states.append("\(file.path): applied (\(applied.joined(separator: "; "))\(failures))")
                 continue
             }
             allApplied = false
+            if !failed.isEmpty {
+                states.append("\(file.path): not applied: its runs failed or were rolled back (\(failed.joined(separator: "; ")))")
+                continue
+            }
             if let drizzle = ledgers.first(where: { $0.kind.format.capabilities.skipsOlderThanNewest }), let when = file.journalWhen,
                let newest = drizzle.newestJournalWhen, when <= newest {
                 states.append("\(file.path): skipped: its journal when \(when) is not newer than the newest created_at \(newest) in "
@@ -55,6 +63,9 @@ public struct Deployed: ChangeControl {
         ControlExample("applied", Example.deployed(Example.sql("drizzle/0007_orders.sql", journalWhen: 1_751_600_000_000, applies: [
             Example.apply(ledger: production.ledger, row: 8),
         ]), ledgers: [production]), expect: .pass),
+        ControlExample("only a rolled-back run", Example.deployed(Example.sql("drizzle/0007_orders.sql", journalWhen: 1_751_600_000_000, applies: [
+            Example.apply(ledger: production.ledger, row: 8, succeeded: false),
+        ]), ledgers: [production]), expect: .info),
         ControlExample("no row yet, newer than the newest applied", Example.deployed(
             Example.sql("drizzle/0007_orders.sql", journalWhen: 1_751_600_000_000), ledgers: [production]), expect: .info),
         ControlExample("no row, older than the newest applied: skipped", Example.deployed(

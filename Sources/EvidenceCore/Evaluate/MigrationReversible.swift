@@ -8,16 +8,19 @@ public struct MigrationReversible: ChangeControl {
     public init() {}
 
     public func evaluate(_ change: CorrelatedChange, policy: ReviewPolicy) -> Finding {
-        let added = change.migrations.filter { ($0.status == .added || $0.status == .renamed) && $0.isScript && !$0.isDown }
+        // A moved or renamed migration was judged when it was added (`immutable` reports the move).
+        let added = change.migrations.filter { $0.status == .added && $0.isScript && !$0.isDown }
         let judged = added.filter { Self.sqlFlavours.contains($0.flavour) && $0.path.hasSuffix(".sql") }
         guard !judged.isEmpty else {
             let others = Set(added.map(\.flavour.rawValue)).sorted()
             return Finding(control: Self.id, status: .notApplicable, on: change,
                            detail: others.isEmpty ? "No new migration." : "Reversibility of \(others.joined(separator: ", ")) migrations is not judged by file layout.")
         }
-        let missing = judged.filter { $0.down == nil }
-        if !missing.isEmpty, missing.allSatisfy({ $0.downLookedFor == [] }) {
-            return Finding(control: Self.id, status: .notApplicable, on: change, detail: "No down-migration convention is configured (down_migrations is empty).")
+        // A migration whose folder uses no down files (an empty list of places looked in) is not judged.
+        let missing = judged.filter { $0.down == nil && $0.downLookedFor != [] }
+        if missing.isEmpty, judged.allSatisfy({ $0.down == nil }) {
+            return Finding(control: Self.id, status: .notApplicable, on: change,
+                           detail: "No down-migration convention in use: the migration folder holds no down file and the settings require none (down_migrations).")
         }
         guard missing.isEmpty else {
             return Finding(control: Self.id, status: .fail, on: change, detail: "No down migration for: " + missing.map { file in
@@ -25,7 +28,7 @@ public struct MigrationReversible: ChangeControl {
             }.joined(separator: "; ") + ".")
         }
         return Finding(control: Self.id, status: .pass, on: change,
-                       detail: "Down migrations: " + judged.map { "\($0.path) -> \($0.down!)" }.joined(separator: ", ") + ".")
+                       detail: "Down migrations: " + judged.compactMap { file in file.down.map { "\(file.path) -> \($0)" } }.joined(separator: ", ") + ".")
     }
 
     public static let examples: [ControlExample] = [
@@ -39,8 +42,11 @@ public struct MigrationReversible: ChangeControl {
         ControlExample("a new migration without a down migration", Example.migrations([
             Example.sql("drizzle/0007_orders.sql", downLookedFor: ["drizzle/0007_orders.down.sql", "drizzle/down/0007_orders.sql"]),
         ]), expect: .fail),
-        ControlExample("no down convention configured", Example.migrations([Example.sql("drizzle/0007_orders.sql", downLookedFor: [])]),
+        ControlExample("no down convention in use", Example.migrations([Example.sql("drizzle/0007_orders.sql", downLookedFor: [])]),
                        expect: .notApplicable),
+        ControlExample("a renamed migration, judged when it was added", Example.migrations([
+            Example.sql("drizzle/0007_orders_v2.sql", .renamed, downLookedFor: ["drizzle/0007_orders_v2.down.sql"]),
+        ]), expect: .notApplicable),
         ControlExample("only the journal changed", Example.migrations([
             Example.sql("drizzle/meta/_journal.json", .modified, isScript: false),
         ]), expect: .notApplicable),

@@ -26,7 +26,8 @@ extension WhyAnswer {
             }
             for apply in change.applies {
                 let facts = [apply.environment, apply.appliedAt, apply.appliedBy.map { "by \($0)" }, apply.runID.map { "run \($0)" }].compactMap { $0 }
-                lines.append("  ran     " + (facts.isEmpty ? "" : facts.joined(separator: " ") + " ") + "(\(apply.ledger):\(apply.row))")
+                lines.append((apply.succeeded ? "  ran     " : "  failed  ") + (facts.isEmpty ? "" : facts.joined(separator: " ") + " ")
+                             + "(\(apply.ledger):\(apply.row))" + (apply.succeeded ? "" : " failed or rolled back"))
             }
             if change.isMigration {
                 lines.append("  revert  " + (change.down.map { "down migration \($0)" } ?? "no down migration by the convention"))

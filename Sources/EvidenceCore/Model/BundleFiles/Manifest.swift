@@ -9,8 +9,10 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     public struct RepositoryInfo: Codable, Sendable, Equatable {
-        /// The path as given on the command line.
-        public let path: String
+        /// What the repository is called: `--repo-name`, else its `origin` URL without credentials, else its folder's
+        /// name. Never a local path.
+        public let name: String
+        /// `origin`'s URL without credentials.
         public let remoteURL: String?
         /// Full reference name of the audited branch.
         public let branch: String
@@ -18,8 +20,32 @@ public struct Manifest: Codable, Sendable, Equatable {
         public let head: String?
 
         enum CodingKeys: String, CodingKey {
-            case path, branch, head
+            case name, branch, head
             case remoteURL = "remote_url"
+            case path  // what bundles before 0.2 recorded in place of the name: the path given
+        }
+
+        public init(name: String, remoteURL: String?, branch: String, head: String?) {
+            self.name = name
+            self.remoteURL = remoteURL
+            self.branch = branch
+            self.head = head
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name) ?? container.decode(String.self, forKey: .path)
+            remoteURL = try container.decodeIfPresent(String.self, forKey: .remoteURL)
+            branch = try container.decode(String.self, forKey: .branch)
+            head = try container.decodeIfPresent(String.self, forKey: .head)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(remoteURL, forKey: .remoteURL)
+            try container.encode(branch, forKey: .branch)
+            try container.encode(head, forKey: .head)
         }
     }
 
@@ -56,7 +82,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         /// The rules and policy of `config`, as the manifest records them.
         public init(_ config: EvidenceConfig) {
             let classifier = config.classifier, policy = config.policy
-            settingsSource = config.source
+            settingsSource = config.recordedSource
             migrationRules = classifier.migrationRules.map(\.description)
             infrastructureRules = classifier.infrastructureRules.map(\.description)
             ignore = classifier.ignored.map(\.pattern)
@@ -212,7 +238,7 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     /// What the attestation's predicate carries.
     public func summary(manifestSHA256: String) -> BundleSummary {
-        BundleSummary(repository: repository.remoteURL ?? repository.path, branch: repository.branch, head: repository.head, window: window,
+        BundleSummary(repository: repository.name, branch: repository.branch, head: repository.head, window: window,
                       counts: counts, merkleRoot: merkleRoot, manifestSHA256: manifestSHA256, keyID: signer.keyID, retainUntil: retainUntil)
     }
 }

@@ -5,6 +5,9 @@ import Foundation
 /// `{version}` Flyway's version; `*` in the file name matches anything. An empty list judges no reversibility.
 public struct DownConvention: Sendable, Hashable {
     public let patterns: [String]
+    /// Named in the settings (`down_migrations`): a team that mandates down files. The default patterns only
+    /// judge a folder that shows the convention in use (it holds some down file).
+    public let isRequired: Bool
 
     /// `<name>.down.sql` beside it, the same file name in a `down/` folder beside it, or Flyway's `U<ver>__*.sql`.
     public static let defaults = DownConvention(patterns: ["{dir}/{stem}.down{ext}", "{dir}/down/{name}", "{dir}/U{version}__*{ext}"])
@@ -12,8 +15,9 @@ public struct DownConvention: Sendable, Hashable {
     /// The patterns as globs, placeholders as wildcards: a path any pattern could produce is a down migration.
     private let globs: [Glob]
 
-    public init(patterns: [String]) {
+    public init(patterns: [String], isRequired: Bool = false) {
         self.patterns = patterns
+        self.isRequired = isRequired
         globs = patterns.map { pattern in
             var glob = pattern.hasPrefix("{dir}/") ? "**/" + pattern.dropFirst("{dir}/".count) : Substring(pattern)
             for (placeholder, wildcard) in [("{dir}", "**"), ("{name}", "*"), ("{stem}", "*"), ("{ext}", ".*"), ("{version}", "*")] {

@@ -27,6 +27,9 @@ public struct EvidenceConfig: Sendable {
     public let source: String
     /// The settings file's text, nil for the defaults; the evidence carries it verbatim.
     public let text: String?
+    /// How the bundle names where they came from, with no local path: `work tree:.git-evidence.yml`,
+    /// `main:.git-evidence.yml`, `--config NAME` or `defaults`.
+    public internal(set) var recordedSource: String
 
     /// The file name looked for at the repository root.
     public static let fileName = ".git-evidence.yml"
@@ -40,5 +43,6 @@ public struct EvidenceConfig: Sendable {
         self.downMigrations = downMigrations
         self.source = source
         self.text = text
+        self.recordedSource = source
     }
 }
