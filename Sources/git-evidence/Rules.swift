@@ -15,6 +15,8 @@ struct Rules: ParsableCommand {
         print("settings: \(settings.source)")
         print("migrations:")
         classifier.migrationRules.forEach { print("  \($0)") }
+        print("never migrations, wherever they sit:")
+        PathClassifier.neverMigrations.forEach { print("  \($0)") }
         print("infrastructure:")
         classifier.infrastructureRules.forEach { print("  \($0)") }
         if !classifier.ignored.isEmpty {

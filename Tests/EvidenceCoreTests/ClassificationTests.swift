@@ -63,6 +63,22 @@ import Testing
         ("scripts/run-migrations.sh", nil),
         ("infra/README.md", nil),
         ("src/Vendor__list.sql", nil),
+        // Real layouts: test code, documentation, configuration and helpers where migrations sit are not migrations;
+        // data migrations are.
+        ("spec/migrations/add_index_spec.rb", nil),
+        ("backend/tests/fixtures/migrations/0001_initial.py", nil),
+        ("app/test/migrations/0002_x.sql", nil),
+        ("shop/migrations/__init__.py", .migration),
+        ("shop/migrations/tasks/backfill.py", nil),
+        ("shop/migrations/utils.py", nil),
+        ("db/migrations/README.md", nil),
+        ("prisma/migrations/README", nil),
+        ("migrations/alembic.ini", nil),
+        ("migrations/script.py.mako", nil),
+        ("migrations/env.py", nil),
+        ("migrations/versions/1a2b3c_add_users.py", .migration),
+        ("db/data-migrations/20260701_backfill.sql", .migration),
+        ("app/data_migrations/0001_fill.py", .migration),
     ]
 
     @Test(arguments: examples)

@@ -107,4 +107,20 @@ import Testing
         let moved = try judged(renamed, required)
         #expect(moved.finding.status == .notApplicable, "a renamed migration was judged when it was added: \(moved.finding.detail)")
     }
+
+    /// A folder holding Drizzle's journal is Drizzle's wherever it lives, so ledger controls know its flavour.
+    @Test func aFolderWithDrizzlesJournalIsDrizzleAnywhere() throws {
+        let repo = try FixtureRepository("inspector-drizzle-anywhere")
+        try repo.write("apps/server/migrations/0000_init.sql", "CREATE TABLE a (id int);\n")
+        try repo.write("apps/server/migrations/meta/_journal.json", #"{"version":"7","dialect":"postgresql","entries":[{"idx":0,"version":"7","when":1751500000000,"tag":"0000_init","breakpoints":true}]}"#)
+        try repo.write("db/migrations/0001_other.sql", "CREATE TABLE b (id int);\n")
+        try repo.commit("Migrations", date: "2026-07-01T10:00:00Z")
+        let repository = try Repository(path: repo.path)
+        var changes = [Change]()
+        try ChangeCollector(repository: repository, classifier: .defaults).collect(branch: repository.resolveBranch("main"), window: .all) { changes.append($0) }
+        let files = Dictionary(uniqueKeysWithValues: try MigrationInspector(repository: repository).inspect(changes[0]).map { ($0.path, $0) })
+        #expect(files["apps/server/migrations/0000_init.sql"]?.flavour == .drizzle)
+        #expect(files["apps/server/migrations/0000_init.sql"]?.journalWhen == 1_751_500_000_000)
+        #expect(files["db/migrations/0001_other.sql"]?.flavour == .generic)
+    }
 }

@@ -17,8 +17,17 @@ public struct MigrationInspector {
         guard let commit = ObjectID(hex: change.commit) else { return [] }
         var journals = [String: [String: Int64]]()
         var inUse = [String: Bool]()
+        var drizzleFolders = [String: Bool]()
         return try change.paths.filter { $0.kind == .migration }.map { path in
-            let flavour = Self.flavour(of: path.path)
+            var flavour = Self.flavour(of: path.path)
+            // A folder holding Drizzle's journal is Drizzle's, wherever it lives (`apps/server/migrations`).
+            if flavour == .generic {
+                let folder = Self.folder(of: path.path)
+                if drizzleFolders[folder] == nil {
+                    drizzleFolders[folder] = try repository.blobID(atPath: (folder.isEmpty ? "" : folder + "/") + "meta/_journal.json", in: commit) != nil
+                }
+                if drizzleFolders[folder]! { flavour = .drizzle }
+            }
             let script = Self.isScript(path.path)
             let down = convention.isDown(path.path)
             var found: String?

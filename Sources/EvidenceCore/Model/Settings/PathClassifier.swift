@@ -49,7 +49,39 @@ public struct PathClassifier: TreeDiffScope, Sendable {
         if isIgnored(path) { return nil }
         let segments = PathSegments(path)
         if infrastructureRules.contains(where: { $0.matches(segments, markers: markers) }) { return .infrastructure }
-        if migrationRules.contains(where: { $0.matches(segments, markers: markers) }) { return .migration }
+        if migrationRules.contains(where: { $0.matches(segments, markers: markers) }), Self.notAMigration(path) == nil { return .migration }
+        return nil
+    }
+
+    /// Files that sit where migrations do and are not migrations, whatever the rules, checked against real layouts:
+    /// why, or nil for a file that may be one. Listed by `rules`.
+    public static let neverMigrations = [
+        "test code: spec/**/migrations/**, tests/**/migrations/**, test/**/migrations/**",
+        "documentation: README*, *.md, *.rst, *.txt, *.adoc",
+        "Alembic configuration: alembic.ini, script.py.mako, env.py",
+        "in a Django migrations/ package, Python files other than NNNN_*.py and __init__.py (helpers such as migrations/tasks/)",
+    ]
+
+    static func notAMigration(_ path: String) -> String? {
+        let parts = path.split(separator: "/")
+        guard let name = parts.last else { return nil }
+        let folders = parts.dropLast()
+        if let migrations = folders.lastIndex(of: "migrations"),
+           folders[..<migrations].contains(where: { ["spec", "tests", "test", "__tests__"].contains($0) }) {
+            return "test code"
+        }
+        let lower = name.lowercased()
+        if lower.hasPrefix("readme") || [".md", ".rst", ".txt", ".adoc"].contains(where: { lower.hasSuffix($0) }) { return "documentation" }
+        if ["alembic.ini", "script.py.mako", "env.py"].contains(name) { return "Alembic configuration" }
+        if name.hasSuffix(".py"), let migrations = folders.lastIndex(of: "migrations") {
+            let below = folders[folders.index(after: migrations)...]
+            if below.isEmpty {
+                // A Django migrations package: its modules are numbered; `__init__.py` marks the package.
+                if name != "__init__.py", name.firstMatch(of: #/^\d{4}_\w*\.py$/#) == nil { return "not a Django migration module" }
+            } else if below.first != "versions" {
+                return "a helper package inside migrations/"  // Alembic's versions/ under migrations/ (Flask-Migrate) counts
+            }
+        }
         return nil
     }
 

@@ -37,6 +37,8 @@ extension PathRule {
     /// The default migration rules (SPEC §2): they need no configuration on common layouts.
     public static let defaultMigrationRules: [PathRule] = [
         "**/migrations/**",                 // Django, Prisma, Knex, generic
+        "**/data-migrations/**",            // data migrations kept apart from schema ones
+        "**/data_migrations/**",
         "**/drizzle/**",                    // Drizzle's default output folder
         "**/db/migrate/**",                 // Rails
         "**/alembic/versions/**",           // Alembic
