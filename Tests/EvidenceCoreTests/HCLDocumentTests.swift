@@ -41,6 +41,37 @@ import Testing
         #expect(document.body.blocks("locals").first?.body.attributes["name"] == .expression)
     }
 
+    /// Every expression form of HCL's native syntax is read past structurally, so the settings after it still count
+    /// (an object `for` expression once ended the parse, and a pinned module failed iac-pinned).
+    @Test(arguments: [
+        #"{ for k, v in var.tags : k => v if v != "" }"#,
+        #"{ for k, v in var.m : v.group => k... }"#,
+        "[for s in var.list : upper(s)]",
+        "aws_instance.web[*].id",
+        "var.things.*.name",
+        #"var.enabled ? "a" : "b""#,
+        #""x-%{ if var.a }yes%{ else }no%{ endif }-${join(",", [for i in var.i : i])}""#,
+        "<<-EOT\n    hello ${var.name}\n    %{ for x in var.xs }${x}%{ endfor }\n  EOT",
+        "{\n    for k, v in var.tags :\n    k => v\n  }",
+    ])
+    func everyExpressionFormIsReadPast(expression: String) throws {
+        let document = HCLDocument("""
+            module "vpc" {
+              tags    = \(expression)
+              source  = "terraform-aws-modules/vpc/aws"
+              version = "5.1.0"
+            }
+            terraform {
+              required_version = ">= 1.5"
+            }
+            """)
+        #expect(document.error == nil, "\(document.error ?? "")")
+        let module = try #require(document.body.blocks("module").first)
+        #expect(module.body.attributes["version"] == .string("5.1.0"))
+        #expect(module.body.attributes["tags"] == .expression)
+        #expect(document.body.blocks("terraform").first?.body.attributes["required_version"] == .string(">= 1.5"))
+    }
+
     @Test func anUnclosedBlockIsReportedWithItsLine() {
         let document = HCLDocument("terraform {\n  required_version = \">= 1.6\"\n")
         #expect(document.error == "line 3: missing closing brace")

@@ -155,8 +155,9 @@ public struct HCLDocument: Sendable {
             }
         }
 
-        /// An expression: a lone string literal or object is read; anything else is skipped to the end of the line
-        /// (or the closing bracket it opened).
+        /// An expression: a lone string literal or object is read; anything else (for expressions, splats,
+        /// conditionals, calls, heredocs, templates) is skipped structurally to the end of the line or the closing
+        /// bracket it opened.
         mutating func value() -> Value {
             skipTrivia(newlines: false)
             guard !atEnd else { return .expression }
@@ -165,7 +166,11 @@ public struct HCLDocument: Sendable {
                 result = string()
             } else if current == UInt8(ascii: "{") {
                 index += 1
-                result = object()
+                if startsForExpression() {
+                    skipBalanced(closing: UInt8(ascii: "}"))  // `{ for k, v in var.tags : k => v if v != "" }`
+                } else {
+                    result = object()
+                }
             }
             // Whatever follows on the line (an operator, a call on the literal) makes it an expression.
             skipTrivia(newlines: false)
@@ -174,6 +179,13 @@ public struct HCLDocument: Sendable {
                 skipExpression()
             }
             return result
+        }
+
+        /// True when the text after an opening bracket begins a `for` expression rather than an object.
+        func startsForExpression() -> Bool {
+            var probe = self
+            probe.skipTrivia()
+            return probe.identifier() == "for" && !probe.atEnd && [0x20, 0x09, 0x0A, 0x0D].contains(probe.current)
         }
 
         /// `{ key = value, "key": value }` after the opening brace.
