@@ -19,6 +19,7 @@ as() { # as NAME EMAIL DATE -- git args...
 put() { mkdir -p "$(dirname "$REPO/$1")"; printf '%b' "$2" > "$REPO/$1"; g add -- "$1"; }
 
 g init -q -b main
+g remote add origin https://github.com/acme/api.git  # as a clone of the GitHub repository has
 put src/index.ts 'export const app = "acme";\n'
 put drizzle/0000_init.sql 'CREATE TABLE "users" ("id" serial PRIMARY KEY, "email" text NOT NULL);\n'
 put drizzle/0000_init.down.sql 'DROP TABLE "users";\n'

@@ -343,13 +343,16 @@ public struct FirstParentWalk {
 }
 
 extension Repository {
-    /// The URL of a remote (default `origin`), nil when there is no such remote.
+    /// The URL of a remote (default `origin`) as configured, nil when there is no such remote. Read from the
+    /// configuration itself: `url.*.insteadOf` rewrites are how this machine fetches, not what the repository is.
     public func remoteURL(named name: String = "origin") throws(GitError) -> String? {
-        var remote: OpaquePointer?
-        let code = git_remote_lookup(&remote, pointer, name)
-        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue { git_error_clear(); return nil }
-        try check(code, "git_remote_lookup")
-        defer { git_remote_free(remote) }
-        return git_remote_url(remote).map { String(cString: $0) }
+        var config: OpaquePointer?
+        try check(git_repository_config_snapshot(&config, pointer), "git_repository_config_snapshot")
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        let code = git_config_get_string(&value, config, "remote.\(name).url")
+        if code == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        try check(code, "git_config_get_string")
+        return value.map { String(cString: $0) }
     }
 }
