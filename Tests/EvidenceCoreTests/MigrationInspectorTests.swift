@@ -113,6 +113,7 @@ import Testing
         let repo = try FixtureRepository("inspector-drizzle-anywhere")
         try repo.write("apps/server/migrations/0000_init.sql", "CREATE TABLE a (id int);\n")
         try repo.write("apps/server/migrations/meta/_journal.json", #"{"version":"7","dialect":"postgresql","entries":[{"idx":0,"version":"7","when":1751500000000,"tag":"0000_init","breakpoints":true}]}"#)
+        try repo.write("apps/server/migrations/meta/0000_snapshot.json", "{}\n")
         try repo.write("db/migrations/0001_other.sql", "CREATE TABLE b (id int);\n")
         try repo.commit("Migrations", date: "2026-07-01T10:00:00Z")
         let repository = try Repository(path: repo.path)
@@ -121,6 +122,7 @@ import Testing
         let files = Dictionary(uniqueKeysWithValues: try MigrationInspector(repository: repository).inspect(changes[0]).map { ($0.path, $0) })
         #expect(files["apps/server/migrations/0000_init.sql"]?.flavour == .drizzle)
         #expect(files["apps/server/migrations/0000_init.sql"]?.journalWhen == 1_751_500_000_000)
+        #expect(files["apps/server/migrations/meta/0000_snapshot.json"]?.flavour == .drizzle)
         #expect(files["db/migrations/0001_other.sql"]?.flavour == .generic)
     }
 }

@@ -201,8 +201,12 @@ public struct HCLDocument: Sendable {
                 if current == UInt8(ascii: ",") { index += 1; continue }
                 let key: String
                 if current == UInt8(ascii: "\"") {
-                    guard case .string(let text) = string() else { fail("an object key must be a plain string"); return .object(items) }
-                    key = text
+                    // A template key (`"${var.env}-x"`) is an expression; it is kept under a name no literal has.
+                    if case .string(let text) = string() { key = text } else { key = "(expression)" }
+                } else if current == UInt8(ascii: "(") {
+                    index += 1  // `(var.subnet) = [...]`: a key computed by an expression
+                    skipBalanced(closing: UInt8(ascii: ")"))
+                    key = "(expression)"
                 } else if let name = identifier() {
                     key = name
                 } else {

@@ -20,9 +20,11 @@ public struct MigrationInspector {
         var drizzleFolders = [String: Bool]()
         return try change.paths.filter { $0.kind == .migration }.map { path in
             var flavour = Self.flavour(of: path.path)
-            // A folder holding Drizzle's journal is Drizzle's, wherever it lives (`apps/server/migrations`).
+            // A folder holding Drizzle's journal is Drizzle's, wherever it lives (`apps/server/migrations`), and so
+            // is its meta/ folder (the snapshots beside the journal).
             if flavour == .generic {
-                let folder = Self.folder(of: path.path)
+                var folder = Self.folder(of: path.path)
+                if folder == "meta" || folder.hasSuffix("/meta") { folder = Self.folder(of: folder) }
                 if drizzleFolders[folder] == nil {
                     drizzleFolders[folder] = try repository.blobID(atPath: (folder.isEmpty ? "" : folder + "/") + "meta/_journal.json", in: commit) != nil
                 }
