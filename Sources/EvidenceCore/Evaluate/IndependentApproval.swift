@@ -7,6 +7,10 @@ public struct IndependentApproval: ChangeControl {
 
     public func evaluate(_ change: CorrelatedChange, policy: ReviewPolicy) -> Finding {
         guard let evidence = change.pullRequest else {
+            if let missing = change.missingEvidence {
+                return Finding(control: Self.id, status: .fail, on: change, detail: missing.described + ", so its reviews are not shown.",
+                               reason: Traceable.evidenceMissing)
+            }
             return Finding(control: Self.id, status: .fail, on: change, detail: "No merged pull request, so no review.")
         }
         guard evidence.reviews != nil else {
@@ -57,5 +61,6 @@ public struct IndependentApproval: ChangeControl {
         ControlExample("approver not on the authorised list", Example.reviewed(), policy: ReviewPolicy(authorisedApprovers: ["carol"]), expect: .fail),
         ControlExample("reviews not exported", Example.reviewed(reviews: nil), expect: .fail),
         ControlExample("direct push", Example.directPush(), expect: .fail),
+        ControlExample("pull request evidence missing", Example.directPush(subject: "Add index (#99)", missing: .pullRequest(99)), expect: .fail),
     ]
 }

@@ -9,6 +9,10 @@ public struct Tested: ChangeControl {
 
     public func evaluate(_ change: CorrelatedChange, policy: ReviewPolicy) -> Finding {
         guard let checks = change.pullRequest?.checks ?? change.commitChecks else {
+            if let missing = change.missingEvidence {
+                return Finding(control: Self.id, status: .fail, on: change, detail: missing.described
+                               + ", so its checks are not shown; none are recorded on the commit.", reason: Traceable.evidenceMissing)
+            }
             return Finding(control: Self.id, status: .fail, on: change, detail: "No merged pull request and no checks recorded on the commit.")
         }
         let results = Self.latestResults(checks)
@@ -79,5 +83,6 @@ public struct Tested: ChangeControl {
                        Example.directPush(checks: CheckEvidence(sha: "5a5a000000000000000000000000000000000001", runs: [Example.run("test", "success")], statuses: [])),
                        expect: .pass),
         ControlExample("direct push with nothing recorded", Example.directPush(), expect: .fail),
+        ControlExample("pull request evidence missing", Example.directPush(subject: "Add index (#99)", missing: .pullRequest(99)), expect: .fail),
     ]
 }

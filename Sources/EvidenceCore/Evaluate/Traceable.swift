@@ -11,11 +11,12 @@ public struct Traceable: ChangeControl {
         guard let evidence = change.pullRequest, let rule = change.match else {
             switch change.missingEvidence {
             case .pullRequest(let number):
-                return Finding(control: Self.id, status: .fail, on: change, detail: "Pull request evidence missing for #\(number): the subject "
-                               + "names it, and the GitHub export does not hold it.", reason: Self.evidenceMissing)
+                return Finding(control: Self.id, status: .fail, on: change, detail: MissingReviewEvidence.pullRequest(number).described
+                               + ": the subject names it, and the GitHub export does not hold it.", reason: Self.evidenceMissing)
             case .noPullRequests:
-                return Finding(control: Self.id, status: .fail, on: change, detail: "Pull request evidence missing: the GitHub export holds "
-                               + "no pull requests, so how this change reached the branch is not shown.", reason: Self.evidenceMissing)
+                return Finding(control: Self.id, status: .fail, on: change, detail: MissingReviewEvidence.noPullRequests.described
+                               + ": the GitHub export holds no pull requests, so how this change reached the branch is not shown.",
+                               reason: Self.evidenceMissing)
             case nil:
                 return Finding(control: Self.id, status: .fail, on: change,
                                detail: "No merged pull request: pushed directly to the branch." + note)

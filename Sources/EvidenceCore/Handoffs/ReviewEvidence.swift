@@ -60,6 +60,14 @@ public enum MissingReviewEvidence: Sendable, Hashable {
     case pullRequest(Int)
     /// The source holds no pull requests at all, so whether the change came through one cannot be told.
     case noPullRequests
+
+    /// `Pull request evidence missing for #12`, as findings begin.
+    public var described: String {
+        switch self {
+        case .pullRequest(let number): "Pull request evidence missing for #\(number)"
+        case .noPullRequests: "Pull request evidence missing"
+        }
+    }
 }
 
 /// The checks recorded on one commit: GitHub check runs and commit statuses.

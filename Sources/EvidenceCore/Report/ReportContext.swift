@@ -54,6 +54,10 @@ enum ReportContext {
             ]
             if let pull = record.pullRequest {
                 row["pr"] = ["number": pull.number, "title": pull.title, "url": pull.url ?? ""] as [String: Any]
+            } else if let missing = byChange[change.commit]?.first(where: { $0.reason == Traceable.evidenceMissing && $0.control == Traceable.id }) {
+                // Not "no pull request": the evidence of one is what is missing.
+                row["missing_pr"] = String(missing.detail.prefix { $0 != ":" })
+                row["approvers"] = "not shown"
             }
             rows.append(row)
             if !failed.isEmpty {
