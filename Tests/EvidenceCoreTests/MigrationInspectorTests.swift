@@ -4,6 +4,14 @@ import GitKit
 import Testing
 
 @Suite struct MigrationInspectorTests {
+    /// The repository's changes over all history, newest first, by `classifier`.
+    static func changes(in repo: FixtureRepository, classifier: PathClassifier = .defaults) throws -> (Repository, [Change]) {
+        let repository = try Repository(path: repo.path)
+        var changes = [Change]()
+        try ChangeCollector(repository: repository, classifier: classifier).collect(branch: repository.resolveBranch("main"), window: .all) { changes.append($0) }
+        return (repository, changes)
+    }
+
     @Test func findsDownMigrationsByEachConventionInTheChangesTree() throws {
         let repo = try FixtureRepository("inspector")
         try repo.write("drizzle/0001_a.sql", "CREATE TABLE a (id int);\n")
@@ -18,9 +26,7 @@ import Testing
         try repo.write("drizzle/0001_a.sql", "CREATE TABLE a (id bigint);\n")
         try repo.commit("Edit an applied migration", date: "2026-07-02T10:00:00Z")
 
-        let repository = try Repository(path: repo.path)
-        var changes = [Change]()
-        try ChangeCollector(repository: repository, classifier: .defaults).collect(branch: repository.resolveBranch("main"), window: .all) { changes.append($0) }
+        let (repository, changes) = try Self.changes(in: repo, classifier: .defaults)
         let inspector = MigrationInspector(repository: repository)
 
         let files = Dictionary(uniqueKeysWithValues: try inspector.inspect(changes[1]).map { ($0.path, $0) })
@@ -58,9 +64,7 @@ import Testing
                 add: ["sql/**"]
             down_migrations: ["{dir}/rollback/{stem}.undo{ext}"]
             """, source: "settings.yml")
-        let repository = try Repository(path: repo.path)
-        var changes = [Change]()
-        try ChangeCollector(repository: repository, classifier: config.classifier).collect(branch: repository.resolveBranch("main"), window: .all) { changes.append($0) }
+        let (repository, changes) = try Self.changes(in: repo, classifier: config.classifier)
         let files = Dictionary(uniqueKeysWithValues: try MigrationInspector(repository: repository, convention: config.downMigrations)
             .inspect(changes[0]).map { ($0.path, $0) })
         #expect(files["sql/0001_a.sql"]?.down == "sql/rollback/0001_a.undo.sql")
@@ -85,9 +89,7 @@ import Testing
         try repo.commit("Migrations", date: "2026-07-01T10:00:00Z")
         try repo.move("db/migrations/0001_c.sql", "db/migrations/0001_c_renamed.sql")
         try repo.commit("Rename", date: "2026-07-02T10:00:00Z")
-        let repository = try Repository(path: repo.path)
-        var changes = [Change]()
-        try ChangeCollector(repository: repository, classifier: .defaults).collect(branch: repository.resolveBranch("main"), window: .all) { changes.append($0) }
+        let (repository, changes) = try Self.changes(in: repo, classifier: .defaults)
         func judged(_ change: Change, _ convention: DownConvention) throws -> (files: [String: MigrationFile], finding: Finding) {
             let files = try MigrationInspector(repository: repository, convention: convention).inspect(change)
             let correlated = CorrelatedChange(change: change, pullRequest: nil, match: nil, untrustedReference: nil, migrations: files)
@@ -116,9 +118,7 @@ import Testing
         try repo.write("apps/server/migrations/meta/0000_snapshot.json", "{}\n")
         try repo.write("db/migrations/0001_other.sql", "CREATE TABLE b (id int);\n")
         try repo.commit("Migrations", date: "2026-07-01T10:00:00Z")
-        let repository = try Repository(path: repo.path)
-        var changes = [Change]()
-        try ChangeCollector(repository: repository, classifier: .defaults).collect(branch: repository.resolveBranch("main"), window: .all) { changes.append($0) }
+        let (repository, changes) = try Self.changes(in: repo, classifier: .defaults)
         let files = Dictionary(uniqueKeysWithValues: try MigrationInspector(repository: repository).inspect(changes[0]).map { ($0.path, $0) })
         #expect(files["apps/server/migrations/0000_init.sql"]?.flavour == .drizzle)
         #expect(files["apps/server/migrations/0000_init.sql"]?.journalWhen == 1_751_500_000_000)
