@@ -67,7 +67,10 @@ public enum BundleAssembly {
         let window = Manifest.WindowInfo(bounds)
         let branch = correlated.branch
         let generatedAt = context.generatedAt.map(Timestamp.iso8601UTC)
-        let info = ReportInfo(repository: context.identity.name, remoteURL: context.identity.remoteURL == context.identity.name ? nil : context.identity.remoteURL, branch: branch.reference, head: branch.tip?.hex,
+        let identity = context.identity
+        // The remote is shown beside the name only when it says something the name does not.
+        let info = ReportInfo(repository: identity.name, remoteURL: identity.remoteURL == identity.name ? nil : identity.remoteURL,
+                              branch: branch.reference, head: branch.tip?.hex,
                               window: window, keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue, generatedAt: generatedAt,
                               provisional: context.provisional, completeness: correlated.completeness,
                               diagnostics: correlated.diagnostics + context.diagnostics)
