@@ -35,6 +35,9 @@ extension EvidenceConfig {
 
     /// Parses settings text; unknown keys are errors so that a misspelt key never silently does nothing.
     public static func parse(_ text: String, source: String) throws(EvidenceError) -> EvidenceConfig {
+        if let line = YAMLAliases.firstAlias(in: text) {
+            throw EvidenceError.invalidConfig(file: source, location: "line \(line)", reason: "YAML aliases (*name) are not accepted in settings")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

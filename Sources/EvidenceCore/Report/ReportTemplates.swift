@@ -50,8 +50,12 @@ public struct ReportTemplates: Sendable {
     /// The catalogue text, read as a node tree (aliases are not expanded, so an alias bomb costs nothing) and
     /// strictly: a mapping of control ids to mappings of five strings.
     static func controlTexts(_ file: String, _ bytes: [UInt8]) throws -> [String: ControlText] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let line = YAMLAliases.firstAlias(in: text) {
+            throw EvidenceError.malformed(file: file, location: "line \(line)", reason: "YAML aliases (*name) are not accepted in the catalogue")
+        }
         let root: Node?
-        do { root = try Yams.compose(yaml: String(decoding: bytes, as: UTF8.self)) } catch {
+        do { root = try Yams.compose(yaml: text) } catch {
             throw EvidenceError.malformed(file: file, location: "", reason: "invalid YAML")
         }
         guard let entries = root?.mapping else { throw EvidenceError.malformed(file: file, location: "", reason: "expected a mapping of control ids") }

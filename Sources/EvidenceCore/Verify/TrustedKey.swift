@@ -67,6 +67,9 @@ public enum TrustStore {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw EvidenceError.unreadable(file: file, reason: "not readable UTF-8 text")
         }
+        if let line = YAMLAliases.firstAlias(in: text) {
+            throw EvidenceError.invalidConfig(file: file, location: "line \(line)", reason: "YAML aliases (*name) are not accepted here")
+        }
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch {
             throw EvidenceError.invalidConfig(file: file, location: "", reason: "invalid YAML")
