@@ -1,0 +1,121 @@
+@testable import EvidenceCore
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+/// The GitHub client against the fake GitHub on loopback: real HTTP, GitHub's documented paging, ETags, limits and
+/// faults. Each test uses its own repository path, so the fake's per-path faults never cross tests.
+@Suite struct GitHubClientTests {
+    static let token = "ghp_FAKE_TOKEN_0123456789"
+
+    static func server(_ repo: String, items: Int = 5, cap: Int = 2) throws -> (FakeGitHub, String) {
+        let fake = try FakeGitHub.shared.get()
+        let pulls = (1...items).map { ["number": $0, "title": "PR \($0)", "state": "closed"] as [String: Any] }
+        try fake.load(token: token, perPageCap: cap, data: [
+            "/repos/acme/\(repo)/pulls": pulls,
+            "/repos/acme/\(repo)/pulls/1/reviews": [["id": 1, "state": "APPROVED", "user": ["login": "bob", "type": "User"]]],
+        ])
+        return (fake, "repos/acme/\(repo)/pulls")
+    }
+
+    static func client(_ fake: FakeGitHub, token: String = token, cache: String? = nil, settings: GitHubClient.Settings = fast) throws -> GitHubClient {
+        try GitHubClient(apiURL: URL(string: fake.apiURL)!, token: token, cacheFolder: cache, settings: settings)
+    }
+
+    static var fast: GitHubClient.Settings {
+        var settings = GitHubClient.Settings()
+        settings.retryBase = 0.1
+        settings.secondaryBackoff = 1.2
+        return settings
+    }
+
+    /// Arrival times of the requests for `path`, in order.
+    static func times(_ fake: FakeGitHub, _ path: String) throws -> [Double] {
+        try fake.requests().filter { $0["path"] as? String == path }.compactMap { $0["time"] as? Double }
+    }
+
+    @Test func listsArePagedByTheirLinkHeadersAndConcatenatedLikeGhPaginate() throws {
+        let (fake, pulls) = try Self.server("paging")
+        let client = try Self.client(fake)
+        let page = try client.getAll(pulls + "?state=closed&per_page=100")
+        #expect(page.status == 200)
+        let items = try JSONDocuments.list(PullRequest.self, bytes: page.body, file: "pulls.json")
+        #expect(items.map(\.number) == [1, 2, 3, 4, 5])
+        #expect(client.exchanges.count == 3, "per_page 100 is capped at 2 by the server: 3 pages")
+        #expect(client.exchanges.map(\.url).last?.contains("page=3") == true)
+        #expect(client.exchanges.allSatisfy { $0.requestID?.hasPrefix("FAKE:") == true && $0.etag != nil })
+        // `stop` ends the paging after the page it says is the last one needed.
+        let first = try Self.client(fake).getAll(pulls + "?per_page=100") { _ in true }
+        #expect(try JSONDocuments.list(PullRequest.self, bytes: first.body, file: "pulls.json").count == 2)
+    }
+
+    @Test func aRerunWithTheCacheIsAnsweredByNotModified() throws {
+        let (fake, pulls) = try Self.server("cache")
+        let cache = try TemporaryFolder.make("github-cache") + "/cache"
+        let cold = try Self.client(fake, cache: cache)
+        let first = try cold.getAll(pulls + "?per_page=100")
+        let warm = try Self.client(fake, cache: cache)
+        let second = try warm.getAll(pulls + "?per_page=100")
+        #expect(second.body == first.body, "the cached bodies, byte for byte")
+        #expect(warm.exchanges.count == 3 && warm.exchanges.allSatisfy { $0.status == 304 && $0.fromCache })
+        #expect(try fake.requests().filter { $0["path"] as? String == "/" + pulls }.suffix(3).allSatisfy { $0["conditional"] as? Bool == true })
+        let mode = try FileManager.default.attributesOfItem(atPath: cache)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+        for name in try FileManager.default.contentsOfDirectory(atPath: cache) {
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: cache + "/" + name)), as: UTF8.self)
+            #expect(!text.contains(Self.token), "the token never reaches the cache: \(name)")
+        }
+    }
+
+    @Test(arguments: [("retry-after", 1.0), ("primary", 1.0), ("secondary", 1.2)])
+    func rateLimitsAreWaitedOutBeforeTheNextTry(kind: String, least: Double) throws {
+        let (fake, pulls) = try Self.server("limit-\(kind)")
+        try fake.fault("/" + pulls, kind)
+        let client = try Self.client(fake)
+        var told = [String]()
+        client.onWait = { told.append($0) }
+        let page = try client.get(pulls)
+        #expect(page.status == 200)
+        let times = try Self.times(fake, "/" + pulls)
+        #expect(times.count == 2)
+        #expect(times[1] - times[0] >= least, "the retry came \(times[1] - times[0]) s after the limit, before the \(least) s asked for")
+        #expect(told.contains { $0.hasPrefix("waiting for the rate limit, ") && $0.hasSuffix(" s") }, "\(told)")
+    }
+
+    @Test func serverErrorsAndDroppedConnectionsAreRetriedAFewTimes() throws {
+        let (fake, pulls) = try Self.server("faults")
+        try fake.fault("/" + pulls, "502", count: 2)
+        try fake.fault("/" + pulls, "drop")
+        let client = try Self.client(fake)
+        let page = try client.get(pulls)
+        #expect(page.status == 200)
+        #expect(try Self.times(fake, "/" + pulls).count == 4)
+
+        try fake.fault("/" + pulls, "502", count: 9)
+        let exhausted = try Self.client(fake).get(pulls)
+        #expect(exhausted.status == 502, "after the attempts allowed, the failure is the answer")
+        #expect(try Self.times(fake, "/" + pulls).count == 4 + GitHubClient.Settings().attempts)
+    }
+
+    @Test func aRejectedTokenIsAnErrorThatNeverShowsTheToken() throws {
+        let (fake, pulls) = try Self.server("token")
+        do {
+            _ = try Self.client(fake, token: "ghp_WRONG_TOKEN_987").get(pulls)
+            Issue.record("expected an error")
+        } catch let error as GitHubError {
+            #expect(error == .unauthorized(url: fake.apiURL + "/" + pulls))
+            #expect(!String(describing: error).contains("ghp_WRONG_TOKEN_987"))
+        }
+        let missing = try Self.client(fake).get("repos/acme/token/pulls/9/reviews")
+        #expect(missing.status == 404, "a missing resource is the caller's to judge")
+        let exchanges = String(decoding: try JSONEncoder().encode(try Self.client(fake).exchanges), as: UTF8.self)
+        #expect(!exchanges.contains(Self.token))
+    }
+
+    @Test func nextLinksAreReadFromGitHubsLinkHeader() {
+        let header = #"<https://api.github.com/repositories/1/pulls?page=2>; rel="next", <https://api.github.com/repositories/1/pulls?page=5>; rel="last""#
+        #expect(GitHubClient.nextLink(header)?.absoluteString == "https://api.github.com/repositories/1/pulls?page=2")
+        #expect(GitHubClient.nextLink(#"<https://api.github.com/x?page=1>; rel="prev""#) == nil)
+        #expect(GitHubClient.nextLink(nil) == nil)
+    }
+}

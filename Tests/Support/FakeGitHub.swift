@@ -1,0 +1,66 @@
+import Foundation
+
+/// The fake GitHub of `fake_github.py`, started once per test process on loopback and stopped when it exits.
+/// Tests load data and queue faults through its control endpoints; each test uses its own repository paths, so
+/// tests running at the same time do not see each other's faults.
+public final class FakeGitHub: Sendable {
+    public let port: Int
+    private let process: Process
+
+    public static let shared = Result { try FakeGitHub() }
+
+    public var apiURL: String { "http://127.0.0.1:\(port)" }
+
+    private init() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fake_github.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0a) {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            line += chunk
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            process.terminate()
+            throw FixtureError.commandFailed("the fake GitHub did not start: \(text)")
+        }
+        self.port = port
+        self.process = process
+        Self.pid = process.processIdentifier
+        atexit { if FakeGitHub.pid > 0 { kill(FakeGitHub.pid, SIGTERM) } }
+    }
+
+    nonisolated(unsafe) private static var pid: Int32 = 0
+
+    /// Adds data (path → JSON) under `token`; a later load replaces the token and adds to the data.
+    public func load(token: String, perPageCap: Int = 100, data: [String: Any]) throws {
+        try post("/_control/load", ["token": token, "per_page_cap": perPageCap, "data": data])
+    }
+
+    /// Queues `kind` (retry-after, secondary, primary, 502, drop, 404) for the next `count` requests of `path`.
+    public func fault(_ path: String, _ kind: String, count: Int = 1) throws {
+        try post("/_control/fault", ["path": path, "kind": kind, "count": count])
+    }
+
+    /// Every request received so far: path, query, arrival time, and whether it was conditional.
+    public func requests() throws -> [[String: Any]] {
+        let data = try Data(contentsOf: URL(string: apiURL + "/_control/requests")!)
+        return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+    }
+
+    private func post(_ path: String, _ body: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: body)
+        let result = try Command.run("/usr/bin/env", ["python3", "-c", """
+            import sys, urllib.request
+            urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.stdin.buffer.read(), method="POST")).read()
+            """, apiURL + path], input: data)
+        guard result.status == 0 else { throw FixtureError.commandFailed("fake GitHub control \(path): \(result.stderr)") }
+    }
+}
