@@ -71,6 +71,12 @@ struct ProgressOptions: ParsableArguments {
         }
     }
 
+    /// A one-line status for stderr ("waiting for the rate limit, 41 s"), nil when the reporter is.
+    var line: (@Sendable (String) -> Void)? {
+        guard reporter != nil else { return nil }
+        return { text in FileHandle.standardError.write(Data("\rgit-evidence: \(text)\u{1B}[K".utf8)) }
+    }
+
     /// Clears the progress line, if one was shown.
     func finish() {
         if reporter != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -12,7 +12,9 @@ struct Export: ParsableCommand {
     @OptionGroup var window: WindowOptions
 
     @Option(help: "Folder of GitHub REST exports (pulls.json, pulls/N/reviews.json, ...).")
-    var github: String
+    var github: String?
+
+    @OptionGroup var live: GitHubOptions
 
     @OptionGroup var ledgers: LedgerOptions
     @OptionGroup var progress: ProgressOptions
@@ -51,6 +53,9 @@ struct Export: ParsableCommand {
         if window.window == nil && (window.from == nil || window.to == nil) {
             throw ValidationError("export needs an audit window: --window 2026-Q3, or both --from and --to")
         }
+        if (github == nil) == (live.githubRepo == nil) {
+            throw ValidationError("give the review evidence: --github FOLDER, or --github-repo OWNER/NAME to collect it live (one of them)")
+        }
     }
 
     /// `--as-of`, else `SOURCE_DATE_EPOCH` (seconds), else nothing.
@@ -71,10 +76,12 @@ struct Export: ParsableCommand {
     func run() throws {
         var request = ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github, ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive, templates: templates)
+            github: github ?? "", ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive, templates: templates)
         request.progress = progress.reporter
         request.allowOpenWindow = allowOpenWindow
         request.repositoryName = repoName
+        request.live = try live.request()
+        request.live?.progress = progress.line
         defer { progress.finish() }
         let summary = try EvidenceExport.run(request)
         for diagnostic in summary.diagnostics {

@@ -45,7 +45,7 @@ import Testing
         #expect(client.exchanges.map(\.url).last?.contains("page=3") == true)
         #expect(client.exchanges.allSatisfy { $0.requestID?.hasPrefix("FAKE:") == true && $0.etag != nil })
         // `stop` ends the paging after the page it says is the last one needed.
-        let first = try Self.client(fake).getAll(pulls + "?per_page=100") { _ in true }
+        let first = try Self.client(fake).getAll(pulls + "?state=closed&per_page=100") { _ in true }
         #expect(try JSONDocuments.list(PullRequest.self, bytes: first.body, file: "pulls.json").count == 2)
     }
 
@@ -53,9 +53,9 @@ import Testing
         let (fake, pulls) = try Self.server("cache")
         let cache = try TemporaryFolder.make("github-cache") + "/cache"
         let cold = try Self.client(fake, cache: cache)
-        let first = try cold.getAll(pulls + "?per_page=100")
+        let first = try cold.getAll(pulls + "?state=closed&per_page=100")
         let warm = try Self.client(fake, cache: cache)
-        let second = try warm.getAll(pulls + "?per_page=100")
+        let second = try warm.getAll(pulls + "?state=closed&per_page=100")
         #expect(second.body == first.body, "the cached bodies, byte for byte")
         #expect(warm.exchanges.count == 3 && warm.exchanges.allSatisfy { $0.status == 304 && $0.fromCache })
         #expect(try fake.requests().filter { $0["path"] as? String == "/" + pulls }.suffix(3).allSatisfy { $0["conditional"] as? Bool == true })
@@ -73,7 +73,7 @@ import Testing
         try fake.fault("/" + pulls, kind)
         let client = try Self.client(fake)
         var told = [String]()
-        client.onWait = { told.append($0) }
+        client.onProgress = { told.append($0) }
         let page = try client.get(pulls)
         #expect(page.status == 200)
         let times = try Self.times(fake, "/" + pulls)

@@ -39,9 +39,16 @@ public final class FakeGitHub: Sendable {
 
     nonisolated(unsafe) private static var pid: Int32 = 0
 
-    /// Adds data (path → JSON) under `token`; a later load replaces the token and adds to the data.
-    public func load(token: String, perPageCap: Int = 100, data: [String: Any]) throws {
-        try post("/_control/load", ["token": token, "per_page_cap": perPageCap, "data": data])
+    /// Adds data (path → JSON) and accepts `token` from now on; `perPageCap`, when given, caps every list's pages.
+    public func load(token: String, perPageCap: Int? = nil, data: [String: Any]) throws {
+        var body: [String: Any] = ["token": token, "data": data]
+        if let perPageCap { body["per_page_cap"] = perPageCap }
+        try post("/_control/load", body)
+    }
+
+    /// Serves an export folder (SPEC §2 layout) as repository `repo` (`OWNER/NAME`) under `token`.
+    public func load(folder: String, repo: String, token: String) throws {
+        try post("/_control/load_folder", ["token": token, "repo": repo, "folder": folder])
     }
 
     /// Queues `kind` (retry-after, secondary, primary, 502, drop, 404) for the next `count` requests of `path`.
@@ -53,6 +60,14 @@ public final class FakeGitHub: Sendable {
     public func requests() throws -> [[String: Any]] {
         let data = try Data(contentsOf: URL(string: apiURL + "/_control/requests")!)
         return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+    }
+
+    /// The value served at `path`, as loaded (nil when nothing is).
+    public func data(_ path: String) throws -> Any? {
+        let query = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? path
+        let data = try Data(contentsOf: URL(string: apiURL + "/_control/data?path=" + query)!)
+        let value = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        return value is NSNull ? nil : value
     }
 
     private func post(_ path: String, _ body: [String: Any]) throws {

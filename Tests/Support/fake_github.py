@@ -8,20 +8,59 @@ queued per path and served once each: a secondary limit with `Retry-After`, one 
 with a reset time, a 502 with an HTML body, a connection dropped mid-body, a 404. Every request is recorded with
 its arrival time (never its token), so a test can tell a request made before the wait it was asked for.
 
-Control (no token needed): POST /_control/load {"token", "per_page_cap", "data": {path: json}},
-POST /_control/fault {"path", "kind", "count"}, GET /_control/requests, POST /_control/reset.
+`GET /repos/{o}/{r}/commits/{sha}/pulls` answers `[]` for a commit no pull request holds, as GitHub does, once
+the repository has data; `GET /user` answers the login loaded with the token. The pull-request list honours
+`state`, `base` and `sort=updated&direction=desc`; a check-runs object is paged over its `check_runs`.
+
+Control (no token needed): POST /_control/load {"token", "per_page_cap", "data": {path: json}} (each token loaded is accepted),
+POST /_control/load_folder {"token", "repo", "folder"} (an export folder of SPEC §2, pages as gh writes them),
+POST /_control/fault {"path", "kind", "count"}, GET /_control/requests, GET /_control/data?path=P (as loaded), POST /_control/reset.
 Prints "PORT <n>" once listening.
 """
 import hashlib
 import json
+import os
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-STATE = {"token": "", "cap": 100, "data": {}, "faults": {}, "requests": [], "request_id": 0}
+STATE = {"tokens": set(), "cap": 100, "data": {}, "faults": {}, "requests": [], "request_id": 0}
 LOCK = threading.Lock()
+
+
+def documents(text):
+    """The JSON documents of a file written back to back, as `gh api --paginate` writes pages."""
+    decoder, values, index = json.JSONDecoder(), [], 0
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            return values
+        value, index = decoder.raw_decode(text, index)
+        values.append(value)
+
+
+def folder_data(folder, repo):
+    """API path -> value for every file of an export folder."""
+    data = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            if not name.endswith(".json"):
+                continue
+            relative = os.path.relpath(os.path.join(root, name), folder)[:-len(".json")]
+            with open(os.path.join(root, name), encoding="utf-8") as handle:
+                pages = documents(handle.read())
+            if all(isinstance(page, list) for page in pages):
+                value = [item for page in pages for item in page]
+            elif pages and "check_runs" in pages[0]:
+                runs = [run for page in pages for run in page["check_runs"]]
+                value = dict(pages[0], check_runs=runs, total_count=len(runs))
+            else:
+                value = pages[0]
+            data["/repos/%s/%s" % (repo, relative)] = value
+    return data
 
 
 def error_body(message):
@@ -56,9 +95,13 @@ class Handler(BaseHTTPRequestHandler):
         payload = json.loads(self.rfile.read(length) or b"{}")
         with LOCK:
             if self.path == "/_control/load":
-                STATE["token"] = payload.get("token", "")
-                STATE["cap"] = payload.get("per_page_cap", 100)
+                STATE["tokens"].add(payload.get("token", ""))
+                STATE["cap"] = payload.get("per_page_cap", STATE["cap"])
                 STATE["data"].update(payload.get("data", {}))
+            elif self.path == "/_control/load_folder":
+                STATE["tokens"].add(payload["token"])
+                STATE["data"].update(folder_data(payload["folder"], payload["repo"]))
+                STATE["data"]["/repos/%s" % payload["repo"]] = {"full_name": payload["repo"]}
             elif self.path == "/_control/fault":
                 STATE["faults"].setdefault(payload["path"], []).extend([payload["kind"]] * payload.get("count", 1))
             elif self.path == "/_control/reset":
@@ -71,13 +114,17 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 body = json.dumps(STATE["requests"]).encode()
             return self.send(200, body)
+        if url.path == "/_control/data":
+            with LOCK:
+                body = json.dumps(STATE["data"].get(parse_qs(url.query)["path"][0])).encode()
+            return self.send(200, body)
         with LOCK:
             STATE["requests"].append({"path": url.path, "query": url.query, "time": time.time(),
                                       "conditional": "If-None-Match" in self.headers})
             faults = STATE["faults"].get(url.path, [])
             fault = faults.pop(0) if faults else None
-            token, cap, data = STATE["token"], STATE["cap"], STATE["data"]
-        if self.headers.get("Authorization") != "Bearer " + token:
+            tokens, cap, data = set(STATE["tokens"]), STATE["cap"], STATE["data"]
+        if self.headers.get("Authorization") not in {"Bearer " + token for token in tokens}:
             return self.send(401, error_body("Bad credentials"), {"Content-Type": "application/json"})
         if fault == "retry-after":
             return self.send(403, error_body("You have exceeded a secondary rate limit."), {"Retry-After": "1"})
@@ -89,6 +136,37 @@ class Handler(BaseHTTPRequestHandler):
                              {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
         if fault == "502":
             return self.send(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", {"Content-Type": "text/html"})
+        parts = url.path.split("/")
+        if url.path not in data and len(parts) == 7 and parts[4] == "commits" and parts[6] == "pulls" \
+                and "/".join(parts[:4]) in data:
+            # GitHub lists the pull requests whose commits hold the commit, or that merged as it.
+            base, sha = "/".join(parts[:4]), parts[5]
+            holding = []
+            for pull in data.get(base + "/pulls", []):
+                commits = data.get("%s/pulls/%d/commits" % (base, pull["number"]), [])
+                if pull.get("merge_commit_sha") == sha or any(commit.get("sha") == sha for commit in commits):
+                    holding.append(pull)
+            data = dict(data)
+            data[url.path] = holding
+        # What GitHub answers for a known repository when there is nothing to list.
+        known = "/".join(parts[:4]) in data
+        if url.path not in data and known and len(parts) == 7 and parts[4] == "commits" and parts[6] == "status":
+            data = dict(data)
+            data[url.path] = {"state": "pending", "sha": parts[5], "total_count": 0, "statuses": []}
+        if url.path not in data and known and len(parts) == 7 and parts[4] == "commits" and parts[6] == "check-runs":
+            data = dict(data)
+            data[url.path] = {"total_count": 0, "check_runs": []}
+        if url.path not in data and known and len(parts) >= 7 and parts[4] == "rules" and parts[5] == "branches":
+            data = dict(data)
+            data[url.path] = []
+        if url.path not in data and len(parts) == 6 and parts[4] == "pulls" and parts[5].isdigit():
+            for pull in data.get("/".join(parts[:5]), []):
+                if pull["number"] == int(parts[5]):
+                    data = dict(data)
+                    data[url.path] = pull
+        if url.path == "/user" and url.path not in data:
+            data = dict(data)
+            data[url.path] = {"login": "fake-collector", "type": "User"}
         if fault == "404" or url.path not in data:
             return self.send(404, error_body("Not Found"), {"Content-Type": "application/json"})
         if fault == "drop":
@@ -101,8 +179,18 @@ class Handler(BaseHTTPRequestHandler):
             return
         value = data[url.path]
         headers = {"Content-Type": "application/json; charset=utf-8"}
+        query = parse_qs(url.query)
+        if isinstance(value, list) and parts[-1] == "pulls" and len(parts) == 5:
+            state, base = query.get("state", ["open"])[0], query.get("base", [None])[0]
+            value = [pull for pull in value if (state == "all" or pull.get("state") == state)
+                     and (base is None or (pull.get("base") or {}).get("ref", base) == base)]
+            if query.get("sort", [""])[0] == "updated":
+                value = sorted(value, key=lambda pull: pull.get("updated_at") or "",
+                               reverse=query.get("direction", ["desc"])[0] == "desc")
+        wrapper = None
+        if isinstance(value, dict) and isinstance(value.get("check_runs"), list):
+            wrapper, value = value, value["check_runs"]
         if isinstance(value, list):
-            query = parse_qs(url.query)
             per_page = min(int(query.get("per_page", ["30"])[0]), cap)
             page = int(query.get("page", ["1"])[0])
             items = value[(page - 1) * per_page:page * per_page]
@@ -115,6 +203,8 @@ class Handler(BaseHTTPRequestHandler):
                     links.append('<%s%s?%s>; rel="%s"' % (host, url.path, urlencode(query, doseq=True), rel))
             if links:
                 headers["Link"] = ", ".join(links)
+            if wrapper is not None:
+                items = dict(wrapper, check_runs=items)
             body = json.dumps(items, indent=2).encode()
         else:
             body = json.dumps(value, indent=2).encode()

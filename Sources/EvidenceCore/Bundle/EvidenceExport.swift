@@ -23,6 +23,8 @@ public struct ExportRequest: Sendable {
     public var templates: String?
     /// Told how the history walks advance (nil: silent).
     public var progress: WalkProgress?
+    /// Collect the review evidence live from GitHub instead of reading `github` (`--github-repo`).
+    public var live: GitHubRequest?
     /// What to call the repository (`--repo-name`); nil: its `origin` URL, else its folder's name.
     public var repositoryName: String?
     /// Export a window that has not ended (`--allow-open-window`): the bundle is marked provisional.
@@ -80,8 +82,9 @@ public enum EvidenceExport {
         let branch = try repository.auditedBranch(request.branch)
         let config = try EvidenceConfig.resolve(explicitPath: request.configPath, repository: repository, branch: branch)
         let ledgers = try LedgerLoader.load(request.ledgers)
+        let source: any PullRequestSource = try request.live.map { try $0.source(since: bounds.start) } ?? GitHubExport.load(folder: request.github)
         let inputs = EvidenceInputs(repository: repository, branch: branch, config: config, scope: .window(request.window),
-                                    pullRequests: try GitHubExport.load(folder: request.github), ledgers: ledgers, progress: request.progress)
+                                    pullRequests: source, ledgers: ledgers, progress: request.progress)
         let evaluated = try EvidencePipeline.derive(inputs)
 
         var notes = [Diagnostic]()

@@ -34,31 +34,58 @@ public struct GitHubExport: PullRequestSource, Sendable {
     public private(set) var files: [String: [UInt8]]
     /// Missing optional files and other things worth telling.
     public private(set) var diagnostics: [Diagnostic]
+    /// The files themselves when they were collected into memory rather than read from `folder`.
+    private var collected: [String: [UInt8]]? = nil
 
     /// Reads `pulls.json` and every pull request's reviews and commits. Accepts the folder itself or its parent
     /// when the parent holds a `github/` folder.
     public static func load(folder given: String) throws(EvidenceError) -> GitHubExport {
         let folder = FileManager.default.fileExists(atPath: given + "/pulls.json") || !FileManager.default.fileExists(atPath: given + "/github/pulls.json")
             ? given : given + "/github"
+        let associations = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/commits"))?.sorted()
+            .map { "commits/\($0)/pulls.json" }.filter { FileManager.default.fileExists(atPath: folder + "/" + $0) } ?? []
+        return try make(origin: folder, associations: associations) { file throws(EvidenceError) in
+            FileManager.default.fileExists(atPath: folder + "/" + file) ? [UInt8](try readInput(folder + "/" + file)) : nil
+        }
+    }
+
+    /// The same, from files collected into memory (by path in the export layout), `origin` naming them in messages.
+    public static func collected(_ collected: [String: [UInt8]], origin: String) throws(EvidenceError) -> GitHubExport {
+        let associations = collected.keys.filter { $0.hasPrefix("commits/") && $0.hasSuffix("/pulls.json") }.sorted()
+        var export = try make(origin: origin, associations: associations) { file throws(EvidenceError) in collected[file] }
+        export.collected = collected
+        return export
+    }
+
+    /// Reads `pulls.json`, the pull requests GitHub associates with commits (`commits/{sha}/pulls.json`, which
+    /// covers rebase merges), and every merged one's reviews and commits, through `lookup` (nil: no such file).
+    private static func make(origin folder: String, associations: [String],
+                             lookup: (String) throws(EvidenceError) -> [UInt8]?) throws(EvidenceError) -> GitHubExport {
         var diagnostics = [Diagnostic]()
         var files = [String: [UInt8]]()
         func read(_ file: String) throws(EvidenceError) -> [UInt8] {
-            let bytes = [UInt8](try readInput(folder + "/" + file))
+            guard let bytes = try lookup(file) else { throw EvidenceError.unreadable(file: folder + "/" + file, reason: "missing") }
             files[file] = bytes
             return bytes
         }
         let pulls = try JSONDocuments.list(PullRequest.self, bytes: try read("pulls.json"), file: folder + "/pulls.json")
         var byNumber = [Int: PullRequest]()
         for pull in pulls { byNumber[pull.number] = pull }  // pages can overlap if the list moved during export; last wins
+        for file in associations {
+            for pull in try JSONDocuments.list(PullRequest.self, bytes: try read(file), file: folder + "/" + file) where byNumber[pull.number] == nil {
+                byNumber[pull.number] = pull
+            }
+        }
         var reviews = [Int: [Review]]()
         var commits = [Int: [PullRequestCommit]]()
         /// Reads an optional per-PR list; a missing file is a diagnostic.
         func optionalList<Item: Decodable>(_ item: Item.Type, _ file: String, missing: String) throws(EvidenceError) -> [Item]? {
-            guard FileManager.default.fileExists(atPath: folder + "/" + file) else {
+            guard let bytes = try lookup(file) else {
                 diagnostics.append(Diagnostic(subject: "github:" + file, message: "missing: " + missing))
                 return nil
             }
-            return try JSONDocuments.list(item, bytes: try read(file), file: folder + "/" + file)
+            files[file] = bytes
+            return try JSONDocuments.list(item, bytes: bytes, file: folder + "/" + file)
         }
         for number in byNumber.keys.sorted() where byNumber[number]!.isMerged {
             reviews[number] = try optionalList(Review.self, "pulls/\(number)/reviews.json", missing: "PR #\(number) has no review evidence")
@@ -117,6 +144,9 @@ public struct GitHubExport: PullRequestSource, Sendable {
         let bytes: [UInt8]
         if let known = files[file] {
             bytes = known
+        } else if let collected {
+            guard let found = collected[file] else { return nil }
+            bytes = found
         } else {
             guard FileManager.default.fileExists(atPath: path) else { return nil }
             bytes = [UInt8](try readInput(path))

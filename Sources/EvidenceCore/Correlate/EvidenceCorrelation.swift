@@ -50,7 +50,7 @@ enum EvidenceCorrelation {
         for (ledger, count) in reconciliation.otherEvents.sorted(by: { $0.key < $1.key }) {
             diagnostics.append(Diagnostic(subject: ledger, message: "\(count) event(s) of other types; not about migrations or Terraform"))
         }
-        let completeness = try Self.completeness(collected.review.held, population: population, inputs: inputs, window: collected.window)
+        let completeness = try Self.completeness(collected.review.held, uncollected: collected.review.uncollected, population: population, inputs: inputs, window: collected.window)
         for number in completeness.mergedNotOnBranch {
             diagnostics.append(Diagnostic(subject: "PR #\(number)", message: "merged into \(inputs.hostBranch) in the window, but neither its merge commit nor any change of the branch is its"))
         }
@@ -60,7 +60,7 @@ enum EvidenceCorrelation {
     }
 
     /// What the export holds against what the window needed.
-    static func completeness(_ held: [PullRequest], population: [CorrelatedChange], inputs: EvidenceInputs, window: AuditWindow) throws -> ReviewCompleteness {
+    static func completeness(_ held: [PullRequest], uncollected: [Diagnostic], population: [CorrelatedChange], inputs: EvidenceInputs, window: AuditWindow) throws -> ReviewCompleteness {
         let merged = held.filter { pull in
             pull.isMerged && (pull.base?.ref == nil || pull.base?.ref == inputs.hostBranch) && pull.mergedAt.map { window.contains($0.seconds) } == true
         }
@@ -75,7 +75,8 @@ enum EvidenceCorrelation {
         }
         return ReviewCompleteness(held: held.count, mergedInWindow: merged.count,
                                   correlated: correlated.count,
-                                  mergedNotOnBranch: notOnBranch.sorted(), missingEvidence: population.filter { $0.missingEvidence != nil }.count)
+                                  mergedNotOnBranch: notOnBranch.sorted(), missingEvidence: population.filter { $0.missingEvidence != nil }.count,
+                                  notCollected: uncollected.isEmpty ? nil : uncollected.map(\.description))
     }
 }
 

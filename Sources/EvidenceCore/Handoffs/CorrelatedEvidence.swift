@@ -36,20 +36,25 @@ public struct ReviewCompleteness: Codable, Sendable, Equatable {
     public let mergedNotOnBranch: [Int]
     /// Changes of the population whose pull request evidence is missing (named by their subject, or no export).
     public let missingEvidence: Int
+    /// A live collection's requests that failed after retries (`URL answered STATUS`); nil when the evidence was
+    /// read from a folder or every request was answered.
+    public let notCollected: [String]?
 
     enum CodingKeys: String, CodingKey {
         case held, correlated
+        case notCollected = "not_collected"
         case mergedInWindow = "merged_in_window"
         case mergedNotOnBranch = "merged_not_on_branch"
         case missingEvidence = "changes_missing_evidence"
     }
 
-    public init(held: Int, mergedInWindow: Int, correlated: Int, mergedNotOnBranch: [Int], missingEvidence: Int) {
+    public init(held: Int, mergedInWindow: Int, correlated: Int, mergedNotOnBranch: [Int], missingEvidence: Int, notCollected: [String]? = nil) {
         self.held = held
         self.mergedInWindow = mergedInWindow
         self.correlated = correlated
         self.mergedNotOnBranch = mergedNotOnBranch
         self.missingEvidence = missingEvidence
+        self.notCollected = notCollected
     }
 }
 

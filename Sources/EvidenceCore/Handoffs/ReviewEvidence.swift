@@ -15,15 +15,19 @@ public struct ReviewEvidence: Sendable {
     /// Every pull request the source holds, whether or not a change correlates with it: what completeness is
     /// measured against.
     public let held: [PullRequest]
+    /// What a live source asked for and could not get (URL and status): the evidence is incomplete. Empty for a
+    /// folder, whose gaps are diagnostics.
+    public let uncollected: [Diagnostic]
 
     public init(changes: [String: ChangeReview], protection: BranchProtection?, files: [String: [UInt8]], origin: String,
-                diagnostics: [Diagnostic], held: [PullRequest] = []) {
+                diagnostics: [Diagnostic], held: [PullRequest] = [], uncollected: [Diagnostic] = []) {
         self.changes = changes
         self.protection = protection
         self.files = files
         self.origin = origin
         self.diagnostics = diagnostics
         self.held = held
+        self.uncollected = uncollected
     }
 }
 

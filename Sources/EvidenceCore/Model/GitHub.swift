@@ -67,6 +67,8 @@ public struct PullRequest: Codable, Sendable, Hashable {
     public let user: GitHubAccount?
     public let state: String?
     public let createdAt: GitHubTime?
+    /// When it last changed: the order a live collection pages the list in.
+    public let updatedAt: GitHubTime?
     public let mergedAt: GitHubTime?
     /// For a merged pull request, the commit it put on the base branch; GitHub also fills it for unmerged ones
     /// (a test merge), so it is trusted only with `mergedAt`.
@@ -78,12 +80,14 @@ public struct PullRequest: Codable, Sendable, Hashable {
         case number, title, body, user, state, head, base
         case htmlURL = "html_url"
         case createdAt = "created_at"
+        case updatedAt = "updated_at"
         case mergedAt = "merged_at"
         case mergeCommitSHA = "merge_commit_sha"
     }
 
     public init(number: Int, title: String, body: String? = nil, htmlURL: String? = nil, user: GitHubAccount?, state: String? = "closed",
-                createdAt: GitHubTime? = nil, mergedAt: GitHubTime?, mergeCommitSHA: String?, head: Ref?, base: Ref? = nil) {
+                createdAt: GitHubTime? = nil, updatedAt: GitHubTime? = nil, mergedAt: GitHubTime?, mergeCommitSHA: String?, head: Ref?,
+                base: Ref? = nil) {
         self.number = number
         self.title = title
         self.body = body
@@ -91,6 +95,7 @@ public struct PullRequest: Codable, Sendable, Hashable {
         self.user = user
         self.state = state
         self.createdAt = createdAt
+        self.updatedAt = updatedAt
         self.mergedAt = mergedAt
         self.mergeCommitSHA = mergeCommitSHA
         self.head = head

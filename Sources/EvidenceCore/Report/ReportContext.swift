@@ -104,6 +104,10 @@ enum ReportContext {
                 "merged_not_on_branch": completeness.mergedNotOnBranch.isEmpty ? "none" : completeness.mergedNotOnBranch.map { "#\($0)" }.joined(separator: ", "),
                 "missing_evidence": completeness.missingEvidence,
             ] as [String: Any]
+            if let failed = completeness.notCollected {  // absent, not empty: a section on [] would still show
+                context["not_collected"] = failed.map { ["request": $0] }
+                context["has_not_collected"] = true
+            }
         }
         context["diagnostics"] = info.diagnostics.map { ["subject": $0.subject, "message": $0.message] }
         context["has_diagnostics"] = !info.diagnostics.isEmpty

@@ -57,7 +57,7 @@ public final class GitHubClient {
     private let cache: ResponseCache?
     public let settings: Settings
     /// Told what the client is waiting for ("waiting for the rate limit, 41 s").
-    public var onWait: ((String) -> Void)?
+    public var onProgress: ((String) -> Void)?
     /// Every request made, in order.
     public private(set) var exchanges = [Exchange]()
     /// When the primary limit was last reported spent, the time it resets (seconds since 1970).
@@ -168,7 +168,7 @@ public final class GitHubClient {
     private func backOff(_ attempt: Int, because reason: String) {
         let base = settings.retryBase * pow(2, Double(attempt - 1))
         let wait = base + Double.random(in: 0...(base / 2))
-        onWait?("\(reason); retrying in \(Int(wait.rounded(.up))) s")
+        onProgress?("\(reason); retrying in \(Int(wait.rounded(.up))) s")
         sleep(wait)
     }
 
@@ -176,7 +176,7 @@ public final class GitHubClient {
         guard seconds <= settings.longestWait else {
             throw GitHubError.rateLimited(url: apiURL.absoluteString, seconds: Int(seconds))
         }
-        onWait?("\(what), \(Int(seconds.rounded(.up))) s")
+        onProgress?("\(what), \(Int(seconds.rounded(.up))) s")
         sleep(seconds)
     }
 
@@ -202,12 +202,14 @@ public final class GitHubClient {
 /// What talking to GitHub can end in, beyond a status the caller judges. No message holds the token.
 public enum GitHubError: ReportableError, Equatable {
     case unauthorized(url: String)
+    case rejectedToken(repository: String)
     case unreachable(url: String, reason: String)
     case rateLimited(url: String, seconds: Int)
 
     public var description: String {
         switch self {
         case .unauthorized(let url): "\(url): GitHub rejected the token (401); check GITHUB_TOKEN or GH_TOKEN"
+        case .rejectedToken(let repository): "GitHub rejected the token for \(repository) (401); check GITHUB_TOKEN or GH_TOKEN"
         case .unreachable(let url, let reason): "\(url): GitHub could not be reached after retries: \(reason)"
         case .rateLimited(let url, let seconds): "\(url): the rate limit resets in \(seconds) s, longer than git-evidence waits; run again later"
         }

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Review evidence collected live from GitHub (SPEC §9): only what the changes asked about need, each response kept
+/// byte for byte in the export layout of SPEC §2 (so the bundle's `inputs/github/` reads like a hand-made export),
+/// plus `collection.json`, the provenance of every request. Correlation is then the export's own.
+public struct GitHubLive: PullRequestSource {
+    /// `OWNER/NAME`.
+    public let repository: String
+    /// The pull-request list is read back to here (newest updated first): the window's start, or the oldest change
+    /// asked about when that is older (a change a ledger row ran may predate the window).
+    public let since: Int64?
+    private let client: GitHubClient
+    /// The files collected, by path in the export layout, once `collect` has run.
+    public private(set) var files = [String: [UInt8]]()
+    /// What could not be collected (URL and status), in the order met: the collection is incomplete.
+    public private(set) var problems = [Diagnostic]()
+    /// What is worth telling and leaves the collection complete (classic protection unreadable without admin).
+    public private(set) var notes = [Diagnostic]()
+
+    public init(repository: String, client: GitHubClient, since: Int64?) {
+        self.repository = repository
+        self.client = client
+        self.since = since
+    }
+
+    /// True when every request needed was answered.
+    public var isComplete: Bool { problems.isEmpty }
+
+    public mutating func collect(for changes: [Change], branch: String) throws -> ReviewEvidence {
+        do {
+            try fetch(for: changes, branch: branch)
+        } catch GitHubError.unauthorized {
+            throw GitHubError.rejectedToken(repository: repository)
+        }
+        var export = try GitHubExport.collected(files, origin: "github:\(repository)")
+        let review = try export.collect(for: changes, branch: branch)
+        // Every collected body goes into the bundle, read by the export or not (collection.json, associations).
+        var all = review.files
+        for (name, bytes) in files where all[name] == nil { all[name] = bytes }
+        return ReviewEvidence(changes: review.changes, protection: review.protection, files: all, origin: review.origin,
+                              diagnostics: notes + problems + review.diagnostics, held: review.held, uncollected: problems)
+    }
+
+    /// Requests what the changes need and keeps the bodies; then writes `collection.json`.
+    mutating func fetch(for changes: [Change], branch: String) throws {
+        let base = "repos/\(repository)"
+        let oldest = ([since].compactMap { $0 } + changes.compactMap { Timestamp.parse($0.committedAt) }).min()
+        let list = try client.getAll("\(base)/pulls?state=closed&base=\(branch)&sort=updated&direction=desc&per_page=100") { page in
+            // Sorted by updated_at, newest first: once a page ends before the oldest time needed, the rest is older.
+            guard let oldest, let last = (try? JSONDocuments.list(PullRequest.self, bytes: page, file: "pulls.json"))?.last else { return false }
+            return (last.updatedAt?.seconds ?? .max) < oldest
+        }
+        guard list.status == 200 else {
+            throw GitHubError.unreachable(url: client.apiURL.absoluteString + "/\(base)/pulls", reason: "GitHub answered \(list.status)")
+        }
+        files["pulls.json"] = list.body
+        let pulls = try JSONDocuments.list(PullRequest.self, bytes: list.body, file: "pulls.json").filter(\.isMerged)
+        var needed = Set<Int>()
+        var bySHA = [String: Int]()
+        for pull in pulls { if let sha = pull.mergeCommitSHA { bySHA[sha] = min(bySHA[sha] ?? .max, pull.number) } }
+        let numbers = Set(pulls.map { $0.number })
+        var heads = [Int: String]()
+        for pull in pulls { heads[pull.number] = pull.head?.sha }
+        for change in changes {
+            if let number = bySHA[change.commit] { needed.insert(number); continue }
+            if let named = PullRequestMatcher.referencedNumber(in: change.subject), numbers.contains(named) { needed.insert(named); continue }
+            // GitHub's own commit → pull request association, which covers rebase merges and subjects without a
+            // number; for a merge made outside GitHub, asked of the newest commit it brought in.
+            for commit in [change.commit] + change.mergedCommits.prefix(1).map(\.commit) {
+                let file = "commits/\(commit)/pulls.json"
+                let associated = try client.getAll("\(base)/commits/\(commit)/pulls?per_page=100")
+                guard keep(associated, as: file, url: "\(base)/commits/\(commit)/pulls") else { break }
+                let merged = try JSONDocuments.list(PullRequest.self, bytes: associated.body, file: file).filter(\.isMerged)
+                for pull in merged {
+                    needed.insert(pull.number)
+                    heads[pull.number] = pull.head?.sha
+                }
+                if !merged.isEmpty { break }
+            }
+        }
+        for number in needed.sorted() {
+            let reviews = try client.getAll("\(base)/pulls/\(number)/reviews?per_page=100")
+            _ = keep(reviews, as: "pulls/\(number)/reviews.json", url: "\(base)/pulls/\(number)/reviews")
+            let commits = try client.getAll("\(base)/pulls/\(number)/commits?per_page=100")
+            if keep(commits, as: "pulls/\(number)/commits.json", url: "\(base)/pulls/\(number)/commits"),
+               (try? JSONDocuments.list(PullRequestCommit.self, bytes: commits.body, file: "commits.json"))?.count ?? 0 >= 250 {
+                notes.append(Diagnostic(subject: "PR #\(number)", message: "GitHub lists at most 250 commits of a pull request; later ones are not shown"))
+            }
+            guard let head = heads[number] else { continue }
+            let runs = try client.getAll("\(base)/commits/\(head)/check-runs?per_page=100")
+            _ = keep(runs, as: "commits/\(head)/check-runs.json", url: "\(base)/commits/\(head)/check-runs")
+            let status = try client.getAll("\(base)/commits/\(head)/status?per_page=100")
+            if status.status == 200 { files["commits/\(head)/status.json"] = status.body }
+        }
+        // Rulesets are readable without admin rights; classic protection often is not, and then it is only noted.
+        let rules = try client.getAll("\(base)/rules/branches/\(branch)?per_page=100")
+        if rules.status == 200 { files["branches/\(branch)/rules.json"] = rules.body }
+        let protection = try client.get("\(base)/branches/\(branch)/protection")
+        if protection.status == 200 {
+            files["branches/\(branch)/protection.json"] = protection.body
+        } else {
+            notes.append(Diagnostic(subject: "github:branches/\(branch)/protection.json",
+                                       message: "not readable (GitHub answered \(protection.status)); classic branch protection needs admin access"))
+        }
+        let user = try client.get("user")
+        let login = (try? JSONSerialization.jsonObject(with: Data(user.body)) as? [String: Any])?["login"] as? String
+        files[Self.provenanceFile] = try provenance(identity: login, branch: branch)
+    }
+
+    /// `collection.json`.
+    public static let provenanceFile = "collection.json"
+
+    /// Keeps a successful body under `file`; anything else is a problem naming the URL and the status.
+    private mutating func keep(_ page: GitHubClient.Page, as file: String, url: String) -> Bool {
+        guard page.status == 200 else {
+            problems.append(Diagnostic(subject: "github:" + file, message: "not collected: GET \(url) answered \(page.status)"))
+            return false
+        }
+        files[file] = page.body
+        return true
+    }
+
+    private func provenance(identity: String?, branch: String) throws -> [UInt8] {
+        struct Provenance: Encodable {
+            let repository: String
+            let apiURL: String
+            let branch: String
+            let identity: String
+            let complete: Bool
+            let problems: [Diagnostic]
+            let notes: [Diagnostic]
+            let requests: [GitHubClient.Exchange]
+            let totals: [String: Int]
+
+            enum CodingKeys: String, CodingKey {
+                case repository, branch, identity, complete, problems, notes, requests, totals
+                case apiURL = "api_url"
+            }
+        }
+        let exchanges = client.exchanges
+        let value = Provenance(repository: repository, apiURL: client.apiURL.absoluteString, branch: branch, identity: identity ?? "unknown",
+                               complete: problems.isEmpty, problems: problems, notes: notes, requests: exchanges,
+                               totals: ["requests": exchanges.count, "not_modified": exchanges.filter(\.fromCache).count])
+        return [UInt8](try BundleLayout.jsonEncoder.encode(value)) + [0x0a]
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// What `--github-repo`, `--api-url`, `--cache` and the environment's token ask for: a live GitHub source.
+public struct GitHubRequest: Sendable {
+    /// `OWNER/NAME`.
+    public let repository: String
+    /// `https://api.github.com`, or GitHub Enterprise Server's `https://HOST/api/v3`.
+    public let apiURL: String
+    public let cacheFolder: String?
+    /// From `GITHUB_TOKEN` or `GH_TOKEN`; never written or shown.
+    let token: String?
+    public var settings = GitHubClient.Settings()
+    /// Told what the collection is doing ("waiting for the rate limit, 41 s"); nil: silent.
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(repository: String, apiURL: String?, cacheFolder: String?, environment: [String: String]) throws(EvidenceError) {
+        let parts = repository.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) } }) else {
+            throw EvidenceError.invalidArgument(flag: "--github-repo", value: repository, reason: "expected OWNER/NAME")
+        }
+        let api = apiURL ?? "https://api.github.com"
+        guard let url = URL(string: api), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw EvidenceError.invalidArgument(flag: "--api-url", value: api, reason: "expected an http(s) URL such as https://HOST/api/v3")
+        }
+        self.repository = repository
+        self.apiURL = api.hasSuffix("/") ? String(api.dropLast()) : api
+        self.cacheFolder = cacheFolder
+        token = [environment["GITHUB_TOKEN"], environment["GH_TOKEN"]].compactMap { $0 }.first { !$0.isEmpty }
+        // Tests shorten the waits through these (a setting, not another code path).
+        if let scale = environment["GIT_EVIDENCE_GITHUB_WAIT_SCALE"].flatMap(Double.init), scale > 0 {
+            settings.retryBase *= scale
+            settings.secondaryBackoff *= scale
+        }
+    }
+
+    /// The source reading the pull requests back to `since`.
+    public func source(since: Int64?) throws -> GitHubLive {
+        GitHubLive(repository: repository, client: try client(), since: since)
+    }
+
+    /// A client for this API, token and cache.
+    func client() throws -> GitHubClient {
+        let client = try GitHubClient(apiURL: URL(string: apiURL)!, token: token, cacheFolder: cacheFolder, settings: settings)
+        client.onProgress = progress
+        return client
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import EvidenceCore
+import Foundation
+
+/// Where live review evidence comes from: `--github-repo`, `--api-url`, `--cache`; the token from the environment.
+struct GitHubOptions: ParsableArguments {
+    @Option(help: "Collect the review evidence live from this GitHub repository (OWNER/NAME); token from GITHUB_TOKEN or GH_TOKEN.")
+    var githubRepo: String?
+
+    @Option(help: "The GitHub API: https://api.github.com (default), or GitHub Enterprise Server's https://HOST/api/v3.")
+    var apiUrl: String?
+
+    @Option(help: "Keep ETags and bodies here (created 0700) so a re-run asks only for what changed and an interrupted one resumes.")
+    var cache: String?
+
+    func request() throws -> GitHubRequest? {
+        try githubRepo.map { try GitHubRequest(repository: $0, apiURL: apiUrl, cacheFolder: cache, environment: ProcessInfo.processInfo.environment) }
+    }
+}
+
+/// `git-evidence collect github`: the GitHub export folder a window needs, collected live, with its provenance.
+struct Collect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Collect review evidence live, into the export folder `export --github` reads.",
+        subcommands: [CollectGitHub.self]
+    )
+}
+
+struct CollectGitHub: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "github",
+        abstract: "Collect the pull requests, reviews, commits and checks the window's changes need from GitHub's REST API.",
+        discussion: "Exit 0 complete, 1 written but incomplete (collection.json and the notes say what is missing), 2 unusable input."
+    )
+
+    @OptionGroup var repository: RepositoryOptions
+    @OptionGroup var window: WindowOptions
+    @OptionGroup var live: GitHubOptions
+    @OptionGroup var ledgers: LedgerOptions
+    @OptionGroup var progress: ProgressOptions
+
+    @Option(help: "The folder to write (pulls.json, pulls/N/..., commits/SHA/..., collection.json); must not exist.")
+    var out: String
+
+    @Flag(help: "Write a JSON summary.")
+    var json = false
+
+    func validate() throws {
+        if live.githubRepo == nil { throw ValidationError("collect github needs --github-repo OWNER/NAME") }
+        if window.window == nil && (window.from == nil || window.to == nil) {
+            throw ValidationError("collect needs an audit window: --window 2026-Q3, or both --from and --to")
+        }
+    }
+
+    func run() throws {
+        let (opened, branch, settings) = try repository.open()
+        let auditWindow = try window.resolve()
+        var request = try live.request()!
+        request.progress = progress.line
+        defer { progress.finish() }
+        let inputs = EvidenceInputs(repository: opened, branch: branch, config: settings, scope: .window(auditWindow),
+                                    pullRequests: try request.source(since: auditWindow.start),
+                                    ledgers: try LedgerLoader.load(try ledgers.sources()), progress: progress.reporter)
+        // Refused before any request; and nothing half-written stays.
+        if FileManager.default.fileExists(atPath: out) { throw EvidenceError.unwritable(path: out, reason: "already exists") }
+        let folder = try StagedFolder(target: out, replacing: false)
+        let review: ReviewEvidence
+        do {
+            review = try EvidencePipeline.collect(inputs).review
+            for (path, bytes) in review.files.sorted(by: { $0.key < $1.key }) { try folder.write(path, bytes) }
+            try folder.commit()
+        } catch {
+            folder.discard()
+            throw error
+        }
+        progress.finish()
+        for diagnostic in review.diagnostics { FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8)) }
+        let complete = review.uncollected.isEmpty
+        if json {
+            let summary: [String: Any] = ["out": out, "files": review.files.count, "complete": complete,
+                                          "not_collected": review.uncollected.map(\.description)]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print("wrote \(out): \(review.files.count) files, " + (complete ? "complete" : "INCOMPLETE: \(review.uncollected.count) requests not answered (see collection.json)"))
+        }
+        if !complete { throw ExitCode(1) }
+    }
+}
