@@ -24,6 +24,11 @@ struct Verify: ParsableCommand {
     @Option(help: "The repository: re-derive the population and findings from it and the bundle's inputs, and compare.")
     var repo: String?
 
+    @Flag(help: "Fetch the bundle's pull request reviews, commits and checks again from GitHub (--github-repo, your own token in GITHUB_TOKEN) and fail on every difference.")
+    var recollect = false
+
+    @OptionGroup var live: GitHubOptions
+
     @Flag(help: "Write the checks as JSON.")
     var json = false
 
@@ -31,11 +36,16 @@ struct Verify: ParsableCommand {
         if (key == nil) == (trustedKeys == nil) {
             throw ValidationError("give the trusted key: --key PUB.pem or --trusted-keys DIR (one of them)")
         }
+        if recollect != (live.githubRepo != nil) {
+            throw ValidationError(recollect ? "--recollect needs --github-repo OWNER/NAME: the repository to fetch the evidence from again"
+                                            : "--github-repo is for --recollect: fetch the bundle's evidence again and compare")
+        }
     }
 
     func run() throws {
         let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? TrustStore.load(folder: trustedKeys!)
-        let report = try BundleVerifier.verify(VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo))
+        let report = try BundleVerifier.verify(VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo,
+                                                                   recollect: try live.request()))
         if json {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(report), as: UTF8.self))
         } else {

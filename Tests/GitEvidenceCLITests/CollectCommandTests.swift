@@ -211,6 +211,49 @@ import Testing
         #expect(totals["not_modified"]! * 100 >= totals["requests"]! * 90, "\(totals)")
     }
 
+    /// The auditor re-collects with their own token: an untouched bundle matches GitHub; once GitHub's record
+    /// differs from the bundle (an approval the bundle holds is gone, a failing check now reads success), each
+    /// difference is a failed check naming the file and the item, exit 1.
+    @Test func recollectionReportsEveryDifferenceFromGitHub() throws {
+        let repo = try serve("api-recollect")
+        let (exported, bundle) = try export(["--github-repo", repo, "--api-url", fake.apiURL])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let publicKey = key + ".recollect.pub.pem"
+        #expect(try Command.run("/usr/bin/env", ["openssl", "pkey", "-in", key, "-pubout", "-out", publicKey]).status == 0)
+        let verify = ["verify", bundle, "--key", publicKey, "--recollect", "--github-repo", repo, "--api-url", fake.apiURL]
+        let clean = try run(verify, token: "ghp_AUDITOR_own_token")
+        #expect(clean.status == 2, "the auditor's token must be one GitHub accepts: \(clean.stderr)")
+        try fake.load(token: "ghp_AUDITOR_own_token", data: [:])
+        let matched = try run(verify, token: "ghp_AUDITOR_own_token")
+        #expect(matched.status == 0, "\(matched.stdout.replacingOccurrences(of: "\n", with: " | "))\(matched.stderr)")
+        #expect(matched.stdout.contains("recollect:") && matched.stdout.contains("match the bundle"))
+
+        // GitHub now tells another story.
+        let reviews = try #require(try fake.data("/repos/\(repo)/pulls/1/reviews") as? [[String: Any]])
+        #expect(reviews.contains { $0["id"] as? Int == 12 })
+        let failing = try #require(try everyFile(under: bundle + "/inputs/github/commits").first {
+            $0.0.hasSuffix("check-runs.json") && String(decoding: $0.1, as: UTF8.self).contains("\"failure\"")
+        })
+        let runsPath = "/repos/\(repo)/commits/\(failing.0.dropLast("/check-runs.json".count))/check-runs"
+        var runs = try #require(try fake.data(runsPath) as? [String: Any])
+        runs["check_runs"] = (runs["check_runs"] as? [[String: Any]] ?? []).map { run in
+            var run = run
+            if run["conclusion"] as? String == "failure" { run["conclusion"] = "success" }
+            return run
+        }
+        try fake.load(token: "ghp_AUDITOR_own_token", data: [
+            "/repos/\(repo)/pulls/1/reviews": reviews.filter { $0["id"] as? Int != 12 },
+            runsPath: runs,
+        ])
+        let differs = try run(verify, token: "ghp_AUDITOR_own_token")
+        #expect(differs.status == 1, "\(differs.stdout)\(differs.stderr)")
+        #expect(differs.stdout.contains("FAIL  recollect: inputs/github/pulls/1/reviews.json: review 12 by bob APPROVED at 2026-07-01T12:00:00Z"), "\(differs.stdout)")
+        #expect(differs.stdout.contains("is in the bundle, not on GitHub"))
+        #expect(differs.stdout.contains("'test' completed failure on"), "\(differs.stdout)")
+        #expect(differs.stdout.contains("GitHub says 'test' completed success"))
+        #expect(!differs.stdout.contains("ghp_AUDITOR_own_token") && !differs.stderr.contains("ghp_AUDITOR_own_token"))
+    }
+
     @Test func collectRefusesAFolderThatExistsBeforeAskingGitHub() throws {
         let repo = try serve("api-exists")
         let out = try TemporaryFolder.make("collect-exists")

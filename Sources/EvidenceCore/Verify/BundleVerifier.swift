@@ -31,12 +31,15 @@ public struct VerificationRequest: Sendable {
     public var trusted: [TrustedKey]
     public var previous: String?
     public var repository: String?
+    /// Fetch the bundle's pull-request evidence again from GitHub and compare (`--recollect`).
+    public var recollect: GitHubRequest?
 
-    public init(bundle: String, trusted: [TrustedKey], previous: String? = nil, repository: String? = nil) {
+    public init(bundle: String, trusted: [TrustedKey], previous: String? = nil, repository: String? = nil, recollect: GitHubRequest? = nil) {
         self.bundle = bundle
         self.trusted = trusted
         self.previous = previous
         self.repository = repository
+        self.recollect = recollect
     }
 }
 
@@ -130,11 +133,12 @@ public enum BundleVerifier {
         if let previous = request.previous {
             record(try chain(manifest, previous: previous, trusted: request.trusted))
         }
+        // Re-deriving and re-collecting read the bundle's inputs: only from a bundle whose every file is listed,
+        // intact, regular and signed, so nothing outside it is opened and an altered input is a failed check, not a
+        // parse error.
+        let integrity: Set = ["entries", "listing", "files", "unlisted", "signature", "attestation", "manifest"]
+        let failed = checks.filter { !$0.passed && integrity.contains($0.name) }.map(\.name)
         if let repository = request.repository {
-            // Re-deriving reads the bundle's inputs: only from a bundle whose every file is listed, intact, regular and
-            // signed, so nothing outside it is opened and an altered input is a failed check, not a parse error.
-            let integrity: Set = ["entries", "listing", "files", "unlisted", "signature", "attestation", "manifest"]
-            let failed = checks.filter { !$0.passed && integrity.contains($0.name) }.map(\.name)
             if let manifest, failed.isEmpty {
                 do {
                     record(try PopulationCheck.check(bundle: request.bundle, manifest: manifest, repository: repository))
@@ -143,6 +147,13 @@ public enum BundleVerifier {
                 }
             } else {
                 record("population", false, "not checked: the bundle did not verify (" + (failed.isEmpty ? "manifest" : failed.joined(separator: ", ")) + ")")
+            }
+        }
+        if let recollect = request.recollect {
+            if manifest != nil, failed.isEmpty {
+                for check in try Recollection.check(bundle: request.bundle, request: recollect) { record(check) }
+            } else {
+                record("recollect", false, "not re-collected: the bundle did not verify (" + (failed.isEmpty ? "manifest" : failed.joined(separator: ", ")) + ")")
             }
         }
         return VerificationReport(bundle: request.bundle, checks: checks)
