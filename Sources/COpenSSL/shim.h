@@ -30,6 +30,7 @@ static inline int git_evidence_key_is_ec(const EVP_PKEY *key) { return EVP_PKEY_
 static inline int git_evidence_key_is_rsa(const EVP_PKEY *key) { return EVP_PKEY_id(key) == EVP_PKEY_RSA || EVP_PKEY_id(key) == EVP_PKEY_RSA_PSS; }
 static inline int git_evidence_nid_ed25519(void) { return EVP_PKEY_ED25519; }
 static inline int git_evidence_nid_ec(void) { return EVP_PKEY_EC; }
+static inline int git_evidence_key_is_plain_rsa(const EVP_PKEY *key) { return EVP_PKEY_id(key) == EVP_PKEY_RSA; }
 static inline int git_evidence_nid_rsa(void) { return EVP_PKEY_RSA; }
 static inline int git_evidence_nid_prime256v1(void) { return NID_X9_62_prime256v1; }
 

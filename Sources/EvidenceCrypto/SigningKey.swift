@@ -85,6 +85,23 @@ public final class SigningKey {
         try key.pem({ PEM_write_bio_PrivateKey($0, key.pointer, nil, nil, 0, nil, nil) }, function: "PEM_write_bio_PrivateKey")
     }
 
+    /// Signs `message` with RSASSA-PKCS1-v1_5 over its SHA-256: JWS `RS256` (RFC 7518 §3.3), which GitHub asks of
+    /// a GitHub App's JWT. Bundles are never signed this way (RSA signs them with PSS); only an RSA key can.
+    public func signRS256(_ message: [UInt8], source: String) throws(CryptoError) -> [UInt8] {
+        guard algorithm == .rsaPSS, git_evidence_key_is_plain_rsa(key.pointer) == 1 else {
+            throw CryptoError.unsupportedKey(source: source, reason: "a GitHub App key is an RSA key (BEGIN RSA PRIVATE KEY), as GitHub generates it")
+        }
+        let context = try check(EVP_MD_CTX_new(), "EVP_MD_CTX_new")
+        defer { EVP_MD_CTX_free(context) }
+        // An RSA key's default padding is PKCS #1 v1.5.
+        try check(EVP_DigestSignInit(context, nil, EVP_sha256(), nil, key.pointer), "EVP_DigestSignInit")
+        var length = 0
+        try check(EVP_DigestSign(context, nil, &length, message, message.count), "EVP_DigestSign")
+        var signature = [UInt8](repeating: 0, count: length)
+        try check(EVP_DigestSign(context, &signature, &length, message, message.count), "EVP_DigestSign")
+        return Array(signature.prefix(length))
+    }
+
     /// Signs `message`: Ed25519 over the raw bytes, ECDSA (DER) and RSA-PSS over its SHA-256.
     public func sign(_ message: [UInt8]) throws(CryptoError) -> [UInt8] {
         try key.withContext(algorithm, initialise: { EVP_DigestSignInit($0, $1, $2, nil, key.pointer) }, function: "EVP_DigestSignInit") {

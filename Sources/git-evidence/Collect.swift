@@ -13,8 +13,26 @@ struct GitHubOptions: ParsableArguments {
     @Option(help: "Keep ETags and bodies here (created 0700) so a re-run asks only for what changed and an interrupted one resumes.")
     var cache: String?
 
+    @Option(help: "Authenticate as this GitHub App (its id) rather than with GITHUB_TOKEN; needs --app-key and --installation-id.")
+    var appId: String?
+
+    @Option(help: "The GitHub App's private key (PEM, as GitHub generates it).")
+    var appKey: String?
+
+    @Option(help: "The app's installation on the repository's owner.")
+    var installationId: String?
+
     func request() throws -> GitHubRequest? {
-        try githubRepo.map { try GitHubRequest(repository: $0, apiURL: apiUrl, cacheFolder: cache, environment: ProcessInfo.processInfo.environment) }
+        let app = [appId, appKey, installationId].compactMap { $0 }
+        guard app.isEmpty || app.count == 3 else {
+            throw ValidationError("a GitHub App needs all three of --app-id, --app-key and --installation-id")
+        }
+        if !app.isEmpty, githubRepo == nil { throw ValidationError("--app-id is for --github-repo OWNER/NAME") }
+        return try githubRepo.map {
+            try GitHubRequest(repository: $0, apiURL: apiUrl, cacheFolder: cache,
+                              app: appId.map { GitHubApp(id: $0, keyFile: appKey!, installation: installationId!) },
+                              environment: ProcessInfo.processInfo.environment)
+        }
     }
 }
 

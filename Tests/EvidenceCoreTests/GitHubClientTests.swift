@@ -112,6 +112,42 @@ import Testing
         #expect(!exchanges.contains(Self.token))
     }
 
+    /// A GitHub App's RSA key pair (PKCS #1, as GitHub hands it out) in a fresh folder.
+    static func appKey() throws -> (key: String, publicKey: String) {
+        let folder = try TemporaryFolder.make("github-app")
+        #expect(try Command.run("/usr/bin/env", ["openssl", "genrsa", "-traditional", "-out", folder + "/app.pem", "2048"]).status == 0)
+        #expect(try Command.run("/usr/bin/env", ["openssl", "rsa", "-in", folder + "/app.pem", "-pubout", "-out", folder + "/app.pub.pem"]).status == 0)
+        return (folder + "/app.pem", folder + "/app.pub.pem")
+    }
+
+    /// The installation token is minted with a JWT the fake checks as GitHub does (RS256 by the app's key, issuer,
+    /// lifetime), reused while it has time left, and renewed before it expires: the fake refuses an expired token,
+    /// so a client that kept one would fail here.
+    @Test func aGitHubAppTokenIsMintedFromAJWTAndRenewedBeforeItExpires() throws {
+        let (fake, pulls) = try Self.server("app")
+        let (key, publicKey) = try Self.appKey()
+        try fake.app(id: 4242, installation: 77, publicKey: publicKey, expiresIn: 302)
+        var settings = Self.fast
+        settings.tokenRefreshMargin = 300  // the default: a token with 302 s left is due for renewal in 2 s
+        let client = try GitHubClient(apiURL: URL(string: fake.apiURL)!, credentials: .app(GitHubApp(id: "4242", keyFile: key, installation: "77")),
+                                      settings: settings)
+        #expect(try client.get(pulls + "?state=closed").status == 200)
+        #expect(try client.get(pulls + "?state=closed").status == 200)
+        let minted = { try fake.requests().filter { $0["path"] as? String == "/app/installations/77/access_tokens" }.count }
+        #expect(try minted() == 1, "a token with time left is reused")
+        Thread.sleep(forTimeInterval: 2.5)
+        #expect(try client.get(pulls + "?state=closed").status == 200)
+        #expect(try minted() == 2, "renewed once fewer than tokenRefreshMargin seconds remain")
+        #expect(client.appIdentity == "GitHub App 4242, installation 77")
+        #expect(client.exchanges.filter { $0.method == "POST" }.count == 2)
+
+        // A key the app does not hold is refused by GitHub: a clear error naming app and installation.
+        let (other, _) = try Self.appKey()
+        let stranger = try GitHubClient(apiURL: URL(string: fake.apiURL)!, credentials: .app(GitHubApp(id: "4242", keyFile: other, installation: "77")),
+                                        settings: settings)
+        #expect(throws: GitHubError.appRejected(app: "4242", installation: "77", status: 401)) { try stranger.get(pulls) }
+    }
+
     @Test func nextLinksAreReadFromGitHubsLinkHeader() {
         let header = #"<https://api.github.com/repositories/1/pulls?page=2>; rel="next", <https://api.github.com/repositories/1/pulls?page=5>; rel="last""#
         #expect(GitHubClient.nextLink(header)?.absoluteString == "https://api.github.com/repositories/1/pulls?page=2")

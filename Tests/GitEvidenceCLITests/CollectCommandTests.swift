@@ -254,6 +254,33 @@ import Testing
         #expect(!differs.stdout.contains("ghp_AUDITOR_own_token") && !differs.stderr.contains("ghp_AUDITOR_own_token"))
     }
 
+    /// Collected as a GitHub App: collection.json names the app and installation, and neither the installation
+    /// token nor the key reaches any output; the findings are those of the token collection.
+    @Test func collectAsAGitHubApp() throws {
+        let repo = try serve("api-app")
+        let folder = try TemporaryFolder.make("collect-app")
+        #expect(try Command.run("/usr/bin/env", ["openssl", "genrsa", "-traditional", "-out", folder + "/app.pem", "2048"]).status == 0)
+        #expect(try Command.run("/usr/bin/env", ["openssl", "rsa", "-in", folder + "/app.pem", "-pubout", "-out", folder + "/app.pub.pem"]).status == 0)
+        try fake.app(id: 99, installation: 1234, publicKey: folder + "/app.pub.pem")
+        let out = folder + "/github"
+        let result = try run(["collect", "github", "--repo", scenario.repository.path, "--window", "2026-Q3", "--github-repo", repo,
+                              "--api-url", fake.apiURL, "--out", out, "--app-id", "99", "--app-key", folder + "/app.pem", "--installation-id", "1234"],
+                             token: nil)
+        #expect(result.status == 0, "\(result.stderr)")
+        let provenance = try json(out + "/collection.json")
+        #expect(provenance["identity"] as? String == "GitHub App 99, installation 1234")
+        let key = try String(contentsOfFile: folder + "/app.pem", encoding: .utf8).split(separator: "\n")[1]
+        for (name, bytes) in try everyFile(under: out) {
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(!text.contains("ghs_installation_") && !text.contains(key), "a secret is in \(name)")
+        }
+        #expect(!result.stdout.contains("ghs_installation_") && !result.stderr.contains("ghs_installation_"))
+        let (fromFolder, handMade) = try export(["--github", scenario.github.folder])
+        let (fromApp, viaApp) = try export(["--github", out])
+        #expect(fromFolder.status == 0 && fromApp.status == 0)
+        #expect(difference(try findings(viaApp), try findings(handMade)).isEmpty)
+    }
+
     @Test func collectRefusesAFolderThatExistsBeforeAskingGitHub() throws {
         let repo = try serve("api-exists")
         let out = try TemporaryFolder.make("collect-exists")

@@ -62,6 +62,11 @@ public final class FakeGitHub: Sendable {
         return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
     }
 
+    /// Registers a GitHub App installation whose JWTs `publicKey` (PEM file) verifies; its tokens last `expiresIn` s.
+    public func app(id: Int, installation: Int, publicKey: String, expiresIn: Int = 3600) throws {
+        try post("/_control/app", ["app_id": id, "installation_id": installation, "public_key": publicKey, "expires_in": expiresIn])
+    }
+
     /// The value served at `path`, as loaded (nil when nothing is).
     public func data(_ path: String) throws -> Any? {
         let query = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? path

@@ -14,19 +14,24 @@ the repository has data; `GET /user` answers the login loaded with the token. Th
 
 Control (no token needed): POST /_control/load {"token", "per_page_cap", "data": {path: json}} (each token loaded is accepted),
 POST /_control/load_folder {"token", "repo", "folder"} (an export folder of SPEC §2, pages as gh writes them),
+POST /_control/app {"app_id", "installation_id", "public_key" (PEM path), "expires_in"} (installation tokens
+are then issued at POST /app/installations/{id}/access_tokens, and refused once expired),
 POST /_control/fault {"path", "kind", "count"}, GET /_control/requests, GET /_control/data?path=P (as loaded), POST /_control/reset.
 Prints "PORT <n>" once listening.
 """
+import base64
 import hashlib
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-STATE = {"tokens": set(), "cap": 100, "data": {}, "faults": {}, "requests": [], "request_id": 0}
+STATE = {"tokens": set(), "apps": {}, "expiry": {}, "issued": 0, "cap": 100, "data": {}, "faults": {}, "requests": [], "request_id": 0}
 LOCK = threading.Lock()
 
 
@@ -90,9 +95,50 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def issue_installation_token(self, installation):
+        """POST /app/installations/{id}/access_tokens: checks the app's JWT as GitHub does (RS256 by the app's key,
+        `iss` the app id, at most ten minutes long, not expired) and answers 201 with a token valid `expires_in`."""
+        with LOCK:
+            STATE["requests"].append({"path": self.path, "query": "", "time": time.time(), "conditional": False, "method": "POST"})
+            app = STATE["apps"].get(installation)
+        auth = self.headers.get("Authorization", "")
+        if app is None:
+            return self.send(404, error_body("Not Found"), {"Content-Type": "application/json"})
+        try:
+            header, claims, signature = auth[len("Bearer "):].split(".")
+            decode = lambda part: base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+            head, body = json.loads(decode(header)), json.loads(decode(claims))
+            with tempfile.TemporaryDirectory() as folder:
+                with open(folder + "/input", "wb") as handle:
+                    handle.write(("%s.%s" % (header, claims)).encode())
+                with open(folder + "/signature", "wb") as handle:
+                    handle.write(decode(signature))
+                verified = subprocess.run(["openssl", "dgst", "-sha256", "-verify", app["public_key"], "-signature",
+                                           folder + "/signature", folder + "/input"], capture_output=True).returncode == 0
+            now = time.time()
+            valid = (auth.startswith("Bearer ") and head.get("alg") == "RS256" and verified
+                     and str(body.get("iss")) == str(app["app_id"]) and body["exp"] - body["iat"] <= 600
+                     and body["iat"] <= now + 60 and body["exp"] > now)
+        except (ValueError, KeyError, TypeError):
+            valid = False
+        if not valid:
+            return self.send(401, error_body("A JSON web token could not be decoded"), {"Content-Type": "application/json"})
+        with LOCK:
+            STATE["issued"] += 1
+            token = "ghs_installation_%s_%04d" % (installation, STATE["issued"])
+            STATE["tokens"].add(token)
+            STATE["expiry"][token] = time.time() + app["expires_in"]
+        expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(STATE["expiry"][token]))
+        self.send(201, json.dumps({"token": token, "expires_at": expires, "permissions": {"pull_requests": "read"}}).encode(),
+                  {"Content-Type": "application/json"})
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
-        payload = json.loads(self.rfile.read(length) or b"{}")
+        raw = self.rfile.read(length)
+        parts = urlsplit(self.path).path.split("/")
+        if len(parts) == 5 and parts[1] == "app" and parts[2] == "installations" and parts[4] == "access_tokens":
+            return self.issue_installation_token(parts[3])
+        payload = json.loads(raw or b"{}")
         with LOCK:
             if self.path == "/_control/load":
                 STATE["tokens"].add(payload.get("token", ""))
@@ -102,6 +148,8 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["tokens"].add(payload["token"])
                 STATE["data"].update(folder_data(payload["folder"], payload["repo"]))
                 STATE["data"]["/repos/%s" % payload["repo"]] = {"full_name": payload["repo"]}
+            elif self.path == "/_control/app":
+                STATE["apps"][str(payload["installation_id"])] = payload
             elif self.path == "/_control/fault":
                 STATE["faults"].setdefault(payload["path"], []).extend([payload["kind"]] * payload.get("count", 1))
             elif self.path == "/_control/reset":
@@ -124,8 +172,12 @@ class Handler(BaseHTTPRequestHandler):
             faults = STATE["faults"].get(url.path, [])
             fault = faults.pop(0) if faults else None
             tokens, cap, data = set(STATE["tokens"]), STATE["cap"], STATE["data"]
-        if self.headers.get("Authorization") not in {"Bearer " + token for token in tokens}:
+        presented = self.headers.get("Authorization", "")[len("Bearer "):]
+        expiry = STATE["expiry"].get(presented)
+        if not presented or presented not in tokens or (expiry is not None and expiry <= time.time()):
             return self.send(401, error_body("Bad credentials"), {"Content-Type": "application/json"})
+        if expiry is not None and url.path == "/user":
+            return self.send(403, error_body("Resource not accessible by integration"), {"Content-Type": "application/json"})
         if fault == "retry-after":
             return self.send(403, error_body("You have exceeded a secondary rate limit."), {"Retry-After": "1"})
         if fault == "secondary":

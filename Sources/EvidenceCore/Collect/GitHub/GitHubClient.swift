@@ -19,6 +19,8 @@ public final class GitHubClient {
         public var secondaryBackoff: Double = 60
         /// The longest single wait; a reset further away than this is an error rather than a hang.
         public var longestWait: Double = 3600
+        /// A GitHub App's installation token (valid an hour) is renewed once fewer seconds than this remain.
+        public var tokenRefreshMargin: Double = 300
 
         public init() {}
     }
@@ -52,7 +54,9 @@ public final class GitHubClient {
     }
 
     public let apiURL: URL
-    private let token: String?
+    private let credentials: GitHubCredentials
+    /// The installation token of a GitHub App and when it expires (seconds since 1970); never written anywhere.
+    private var installationToken: (value: String, expires: Double)?
     private let transport: HTTPTransport
     private let cache: ResponseCache?
     public let settings: Settings
@@ -64,10 +68,15 @@ public final class GitHubClient {
     private var resetAt: Double?
     private var sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
 
-    public init(apiURL: URL, token: String?, cacheFolder: String? = nil, settings: Settings = Settings(),
+    public convenience init(apiURL: URL, token: String?, cacheFolder: String? = nil, settings: Settings = Settings(),
+                            transport: HTTPTransport = HTTPTransport()) throws {
+        try self.init(apiURL: apiURL, credentials: token.map { .token($0) } ?? .none, cacheFolder: cacheFolder, settings: settings, transport: transport)
+    }
+
+    public init(apiURL: URL, credentials: GitHubCredentials, cacheFolder: String? = nil, settings: Settings = Settings(),
                 transport: HTTPTransport = HTTPTransport()) throws {
         self.apiURL = apiURL
-        self.token = token
+        self.credentials = credentials
         self.transport = transport
         self.settings = settings
         self.cache = try cacheFolder.map { try ResponseCache(folder: $0) }
@@ -80,14 +89,14 @@ public final class GitHubClient {
             ? URL(string: target)! : apiURL.appendingPathComponent(String(target.split(separator: "?", maxSplits: 1)[0]))
                 .appendingQuery(target.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init))
         let cached = cache?.entry(for: url)
-        var headers = ["Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "git-evidence/\(toolVersion)"]
-        if let token { headers["Authorization"] = "Bearer " + token }
+        var headers = Self.headers
         if let etag = cached?.etag { headers["If-None-Match"] = etag }
 
         var attempt = 0
         while true {
             attempt += 1
             try waitForReset()
+            headers["Authorization"] = try bearer().map { "Bearer " + $0 }
             let response: HTTPResponse
             do {
                 response = try transport.send(method: "GET", url: url, headers: headers)
@@ -136,6 +145,65 @@ public final class GitHubClient {
             body += page.body
         }
         return Page(status: page.status, body: body, next: nil)
+    }
+
+    private static let headers = ["Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "git-evidence/\(toolVersion)"]
+
+    // MARK: - Credentials
+
+    /// Who the requests are made as, for `collection.json`: nil when GitHub's `GET /user` must say (a token).
+    public var appIdentity: String? {
+        if case .app(let app) = credentials { return "GitHub App \(app.id), installation \(app.installation)" }
+        return nil
+    }
+
+    /// The token to send: the environment's, or a GitHub App's installation token, renewed before it expires.
+    private func bearer() throws -> String? {
+        switch credentials {
+        case .none: return nil
+        case .token(let token): return token
+        case .app(let app):
+            if let current = installationToken, current.expires - Date().timeIntervalSince1970 > settings.tokenRefreshMargin {
+                return current.value
+            }
+            installationToken = try exchange(app)
+            return installationToken!.value
+        }
+    }
+
+    /// `POST /app/installations/{id}/access_tokens` with a JWT the app's key signs (RS256, issued a minute in the
+    /// past against clock drift, valid nine minutes, as GitHub documents): an installation token valid an hour.
+    private func exchange(_ app: GitHubApp) throws -> (value: String, expires: Double) {
+        let url = apiURL.appendingPathComponent("app/installations/\(app.installation)/access_tokens")
+        var headers = Self.headers
+        headers["Authorization"] = "Bearer " + (try app.jwt(now: Int64(Date().timeIntervalSince1970)))
+        var attempt = 0
+        while true {
+            attempt += 1
+            let response: HTTPResponse
+            do {
+                response = try transport.send(method: "POST", url: url, headers: headers)
+            } catch {
+                guard attempt < settings.attempts else { throw GitHubError.unreachable(url: url.absoluteString, reason: error.reason) }
+                backOff(attempt, because: "\(error.reason)")
+                continue
+            }
+            // The body holds the token: it is read here and never recorded, cached or kept.
+            exchanges.append(Exchange(method: "POST", url: url.absoluteString, status: response.status,
+                                      time: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), requestID: response.header("x-github-request-id"),
+                                      etag: nil, apiVersion: response.header("x-github-api-version-selected"), fromCache: false))
+            if (500..<600).contains(response.status), attempt < settings.attempts {
+                backOff(attempt, because: "GitHub answered \(response.status)")
+                continue
+            }
+            guard response.status == 201,
+                  let fields = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+                  let token = fields["token"] as? String, !token.isEmpty else {
+                throw GitHubError.appRejected(app: app.id, installation: app.installation, status: response.status)
+            }
+            let expires = (fields["expires_at"] as? String).flatMap(Timestamp.parse).map(Double.init) ?? Date().timeIntervalSince1970 + 3600
+            return (token, expires)
+        }
     }
 
     // MARK: - Waiting
@@ -203,12 +271,15 @@ public final class GitHubClient {
 public enum GitHubError: ReportableError, Equatable {
     case unauthorized(url: String)
     case rejectedToken(repository: String)
+    case appRejected(app: String, installation: String, status: Int)
     case unreachable(url: String, reason: String)
     case rateLimited(url: String, seconds: Int)
 
     public var description: String {
         switch self {
         case .unauthorized(let url): "\(url): GitHub rejected the token (401); check GITHUB_TOKEN or GH_TOKEN"
+        case .appRejected(let app, let installation, let status):
+            "GitHub did not issue an installation token for app \(app), installation \(installation) (\(status)); check --app-id, --installation-id and the key"
         case .rejectedToken(let repository): "GitHub rejected the token for \(repository) (401); check GITHUB_TOKEN or GH_TOKEN"
         case .unreachable(let url, let reason): "\(url): GitHub could not be reached after retries: \(reason)"
         case .rateLimited(let url, let seconds): "\(url): the rate limit resets in \(seconds) s, longer than git-evidence waits; run again later"

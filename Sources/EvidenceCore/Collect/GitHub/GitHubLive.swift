@@ -102,9 +102,13 @@ public struct GitHubLive: PullRequestSource {
             notes.append(Diagnostic(subject: "github:branches/\(branch)/protection.json",
                                        message: "not readable (GitHub answered \(protection.status)); classic branch protection needs admin access"))
         }
-        let user = try client.get("user")
-        let login = (try? JSONSerialization.jsonObject(with: Data(user.body)) as? [String: Any])?["login"] as? String
-        files[Self.provenanceFile] = try provenance(identity: login, branch: branch)
+        // Who collected: an app says so itself (an installation token cannot read /user); a token's login, GitHub's.
+        var identity = client.appIdentity
+        if identity == nil {
+            let user = try client.get("user")
+            identity = (try? JSONSerialization.jsonObject(with: Data(user.body)) as? [String: Any])?["login"] as? String
+        }
+        files[Self.provenanceFile] = try provenance(identity: identity, branch: branch)
     }
 
     /// `collection.json`.
