@@ -5,7 +5,8 @@ import Foundation
 /// `git-evidence export`: the evidence for an audit window.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the evidence for an audit window: the population with its pull requests, and every control's finding."
+        abstract: "Write the evidence for an audit window: the population with its pull requests, and every control's finding.",
+        discussion: "Exit 0 written, 1 written but a live collection (--github-repo) was incomplete or, with --fail-on-findings, a control failed; 2 unusable input."
     )
 
     @OptionGroup var repository: RepositoryOptions
@@ -91,6 +92,11 @@ struct Export: ParsableCommand {
         let byControl = Dictionary(grouping: failures, by: \.control).map { "\($0.key) \($0.value.count)" }.sorted()
         print("wrote \(summary.output): \(summary.changes) changes, \(summary.findings.count) findings, \(failures.count) failing"
               + (byControl.isEmpty ? "" : " (\(byControl.joined(separator: ", ")))"))
+        if !summary.notCollected.isEmpty {
+            FileHandle.standardError.write(Data(("git-evidence: the live collection is INCOMPLETE: GitHub did not answer \(summary.notCollected.count == 1 ? "1 request" : "\(summary.notCollected.count) requests"); "
+                                                 + "the manifest (completeness.not_collected) and the report name them\n").utf8))
+            throw ExitCode(1)
+        }
         if failOnFindings && !failures.isEmpty { throw ExitCode(1) }
     }
 }

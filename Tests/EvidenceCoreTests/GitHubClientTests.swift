@@ -148,6 +148,39 @@ import Testing
         #expect(throws: GitHubError.appRejected(app: "4242", installation: "77", status: 401)) { try stranger.get(pulls) }
     }
 
+    /// GitHub lists at most 250 commits of a pull request; a longer one's commits come from the range it merged
+    /// (`compare/{base}...{head}`, paged), so a commit past the 250th still ties its change to the pull request.
+    @Test func aPullRequestOfMoreThan250CommitsIsReadFromItsRange() throws {
+        let fake = try FakeGitHub.shared.get()
+        let repo = "acme/long-pr"
+        let shas = (0..<260).map { String(format: "%040x", 0xC000 + $0) }
+        let commit = { (sha: String) -> [String: Any] in
+            ["sha": sha, "commit": ["message": "step", "author": ["name": "Alice", "email": "alice@example.com", "date": "2026-07-01T09:00:00Z"]],
+             "author": ["login": "alice", "type": "User"]]
+        }
+        let base = String(repeating: "b", count: 40)
+        try fake.load(token: Self.token, data: [
+            "/repos/\(repo)": ["full_name": repo],
+            "/repos/\(repo)/pulls": [["number": 1, "title": "Long", "state": "closed", "merged_at": "2026-07-02T12:00:00Z",
+                                     "updated_at": "2026-07-02T12:00:00Z", "merge_commit_sha": NSNull(), "user": ["login": "alice", "type": "User"],
+                                     "head": ["ref": "long", "sha": shas.last!], "base": ["ref": "main", "sha": base]]],
+            "/repos/\(repo)/pulls/1/commits": shas.map(commit),
+            "/repos/\(repo)/pulls/1/reviews": [],
+            "/repos/\(repo)/compare/\(base)...\(shas.last!)": ["status": "ahead", "total_commits": 260, "commits": shas.map(commit)],
+        ])
+        // A change whose commit is the 255th: only the range shows it, and only GitHub's association names the PR.
+        let person = Signature(name: "Alice", email: "alice@example.com", time: "2026-07-02T12:00:00Z")
+        let change = Change(commit: shas[254], parents: [base], author: person, committer: person, committedAt: "2026-07-02T12:00:00Z",
+                            subject: "step", message: "step", paths: [], mergedCommits: [], authors: [])
+        var source = GitHubLive(repository: repo, client: try Self.client(fake), since: Timestamp.parse("2026-07-01T00:00:00Z"))
+        try fake.load(token: Self.token, data: ["/repos/\(repo)/commits/\(shas[254])/pulls": try #require(try fake.data("/repos/\(repo)/pulls") as? [Any])])
+        let review = try source.collect(for: [change], branch: "main")
+        #expect(review.changes[shas[254]]?.pullRequest?.pullRequest.number == 1)
+        #expect(review.changes[shas[254]]?.pullRequest?.commits?.count == 260)
+        #expect(review.files["pulls/1/compare.json"] != nil && review.uncollected.isEmpty)
+        #expect(review.diagnostics.contains { $0.message.contains("at most 250 commits") })
+    }
+
     @Test func nextLinksAreReadFromGitHubsLinkHeader() {
         let header = #"<https://api.github.com/repositories/1/pulls?page=2>; rel="next", <https://api.github.com/repositories/1/pulls?page=5>; rel="last""#
         #expect(GitHubClient.nextLink(header)?.absoluteString == "https://api.github.com/repositories/1/pulls?page=2")

@@ -9,7 +9,7 @@ with a reset time, a 502 with an HTML body, a connection dropped mid-body, a 404
 its arrival time (never its token), so a test can tell a request made before the wait it was asked for.
 
 `GET /repos/{o}/{r}/commits/{sha}/pulls` answers `[]` for a commit no pull request holds, as GitHub does, once
-the repository has data; `GET /user` answers the login loaded with the token. The pull-request list honours
+the repository has data; a pull request's commits stop at 250; `GET /user` answers the login loaded with the token. The pull-request list honours
 `state`, `base` and `sort=updated&direction=desc`; a check-runs object is paged over its `check_runs`.
 
 Control (no token needed): POST /_control/load {"token", "per_page_cap", "data": {path: json}} (each token loaded is accepted),
@@ -239,9 +239,12 @@ class Handler(BaseHTTPRequestHandler):
             if query.get("sort", [""])[0] == "updated":
                 value = sorted(value, key=lambda pull: pull.get("updated_at") or "",
                                reverse=query.get("direction", ["desc"])[0] == "desc")
-        wrapper = None
-        if isinstance(value, dict) and isinstance(value.get("check_runs"), list):
-            wrapper, value = value, value["check_runs"]
+        if isinstance(value, list) and parts[-1] == "commits" and len(parts) == 7 and parts[4] == "pulls":
+            value = value[:250]  # GitHub lists at most 250 commits of a pull request
+        wrapper, field = None, None
+        for name in ("check_runs", "commits"):
+            if isinstance(value, dict) and isinstance(value.get(name), list):
+                wrapper, field, value = value, name, value[name]
         if isinstance(value, list):
             per_page = min(int(query.get("per_page", ["30"])[0]), cap)
             page = int(query.get("page", ["1"])[0])
@@ -256,7 +259,7 @@ class Handler(BaseHTTPRequestHandler):
             if links:
                 headers["Link"] = ", ".join(links)
             if wrapper is not None:
-                items = dict(wrapper, check_runs=items)
+                items = dict(wrapper, **{field: items})
             body = json.dumps(items, indent=2).encode()
         else:
             body = json.dumps(value, indent=2).encode()

@@ -57,6 +57,8 @@ public struct ExportSummary: Sendable {
     public let changes: Int
     public let findings: [Finding]
     public let diagnostics: [Diagnostic]
+    /// What a live collection asked GitHub for and did not get: the bundle is written, and incomplete.
+    public let notCollected: [String]
 
     /// Findings whose status is `fail`.
     public var failures: [Finding] { findings.filter { $0.status == .fail } }
@@ -103,7 +105,7 @@ public enum EvidenceExport {
                                                                              archive: request.archive, archiveTime: bounds.end,
                                                                              protecting: [repository.gitDirectory] + (repository.workDirectory.map { [$0] } ?? [])))
         return ExportSummary(output: output, changes: evaluated.correlated.changes.count, findings: evaluated.findings,
-                             diagnostics: sealed.manifest.diagnostics)
+                             diagnostics: sealed.manifest.diagnostics, notCollected: evaluated.correlated.completeness.notCollected ?? [])
     }
 
     /// The previous bundle's SHA256SUMS digest and window; a gap or overlap between the windows is reported.

@@ -14,6 +14,7 @@ public protocol PullRequestSource {
 /// pulls.json                        GET /repos/{o}/{r}/pulls?state=closed&base={branch}
 /// pulls/{n}/reviews.json            GET /repos/{o}/{r}/pulls/{n}/reviews
 /// pulls/{n}/commits.json            GET /repos/{o}/{r}/pulls/{n}/commits
+/// pulls/{n}/compare.json            GET /repos/{o}/{r}/compare/{base}...{head}     (over 250 commits; optional)
 /// commits/{sha}/check-runs.json     GET /repos/{o}/{r}/commits/{sha}/check-runs
 /// commits/{sha}/status.json         GET /repos/{o}/{r}/commits/{sha}/status        (optional)
 /// branches/{branch}/protection.json GET /repos/{o}/{r}/branches/{branch}/protection (optional)
@@ -90,6 +91,13 @@ public struct GitHubExport: PullRequestSource, Sendable {
         for number in byNumber.keys.sorted() where byNumber[number]!.isMerged {
             reviews[number] = try optionalList(Review.self, "pulls/\(number)/reviews.json", missing: "PR #\(number) has no review evidence")
             commits[number] = try optionalList(PullRequestCommit.self, "pulls/\(number)/commits.json", missing: "PR #\(number)'s commits are unknown")
+            // GitHub lists at most 250 commits of a pull request; a longer one's are the range base...head.
+            let range = "pulls/\(number)/compare.json"
+            if let bytes = try lookup(range) {
+                files[range] = bytes
+                let all = try JSONDocuments.pages(ComparePage.self, bytes: bytes, file: folder + "/" + range).flatMap(\.commits)
+                if !all.isEmpty { commits[number] = all }
+            }
         }
         return GitHubExport(folder: folder, pullRequests: byNumber, reviews: reviews, commits: commits, files: files, diagnostics: diagnostics)
     }

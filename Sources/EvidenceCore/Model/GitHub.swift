@@ -257,6 +257,11 @@ struct CheckRunPage: Codable, Sendable {
     }
 }
 
+/// A page of `GET /repos/{o}/{r}/compare/{base}...{head}`: the commits of the range, oldest first.
+struct ComparePage: Codable, Sendable {
+    let commits: [PullRequestCommit]
+}
+
 /// An item of `statuses` in `GET /repos/{o}/{r}/commits/{sha}/status`.
 public struct CommitStatus: Codable, Sendable, Hashable {
     public let id: Int?

@@ -84,7 +84,17 @@ public struct GitHubLive: PullRequestSource {
             let commits = try client.getAll("\(base)/pulls/\(number)/commits?per_page=100")
             if keep(commits, as: "pulls/\(number)/commits.json", url: "\(base)/pulls/\(number)/commits"),
                (try? JSONDocuments.list(PullRequestCommit.self, bytes: commits.body, file: "commits.json"))?.count ?? 0 >= 250 {
-                notes.append(Diagnostic(subject: "PR #\(number)", message: "GitHub lists at most 250 commits of a pull request; later ones are not shown"))
+                // GitHub lists at most 250 commits of a pull request: the rest come from the range it merged.
+                if let pull = pulls.first(where: { $0.number == number }), let from = pull.base?.sha, let to = pull.head?.sha {
+                    let range = try client.getAll("\(base)/compare/\(from)...\(to)?per_page=100")
+                    if keep(range, as: "pulls/\(number)/compare.json", url: "\(base)/compare/\(from)...\(to)") {
+                        notes.append(Diagnostic(subject: "PR #\(number)", message: "GitHub lists at most 250 commits of a pull request; "
+                                                + "its commits were collected from the range \(from.prefix(12))...\(to.prefix(12))"))
+                    }
+                } else {
+                    problems.append(Diagnostic(subject: "github:pulls/\(number)/commits.json",
+                                               message: "GitHub lists at most 250 commits of a pull request, and its base and head are unknown"))
+                }
             }
             guard let head = heads[number] else { continue }
             let runs = try client.getAll("\(base)/commits/\(head)/check-runs?per_page=100")
