@@ -22,6 +22,7 @@ let package = Package(
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
         .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(
             name: "COpenSSL",
@@ -37,12 +38,13 @@ let package = Package(
         .target(name: "EvidenceCrypto", dependencies: ["COpenSSL", "EvidenceErrors"]),
         .target(name: "PostgresKit", dependencies: ["CLibpq", "EvidenceErrors"]),
         .target(name: "ZlibKit", dependencies: ["CZlib"]),
+        .target(name: "HTTPKit", dependencies: ["CCurl"]),
 
         // The pipeline: a folder per stage (Sources/EvidenceCore/Pipeline.swift names them). Imports no C module.
         .target(
             name: "EvidenceCore",
             dependencies: [
-                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit",
+                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit", "HTTPKit",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

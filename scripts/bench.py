@@ -9,6 +9,8 @@ repository, times the tool's full-history `changes` beside
 list the same commits, and reports peak memory at 5k, 10k and 20k commits of history. Then exports a small
 repository with an event-log ledger of 10^4 and 10^5 rows applying one migration (10^6 too with
 BENCH_LEDGER_ROWS=1000000) and reports rows per second and peak memory, which must grow linearly with the rows.
+Then collects a window of 1,000 pull requests from the fake GitHub (see collection()). BENCH_ONLY=collection runs
+only that.
 """
 import os, random, subprocess, sys, time
 
@@ -117,6 +119,8 @@ def peak_rss(command):
 
 
 def main():
+    if os.environ.get("BENCH_ONLY") == "collection":
+        return collection()
     start = time.perf_counter()
     build_repository()
     count = subprocess.run(["git", "-C", REPO, "rev-list", "--count", "main"], capture_output=True, text=True, env=GIT_ENV).stdout.strip()
@@ -155,6 +159,7 @@ def main():
         print(f"  {length:>6} first-parent commits: {rss / 1024:6.1f} MiB  (git log: {git_rss / 1024:6.1f} MiB)")
     ledgers()
     hashing()
+    collection()
     if not same:
         sys.exit("bench: the population differs from git log's")
 
@@ -196,6 +201,90 @@ def ledgers():
                         "--key", os.path.join(root, "keys", "signing.key.pem"), "--ledger", "events:" + log, "--out", output])
         elapsed = time.perf_counter() - start
         print(f"  {rows:>9} rows: {elapsed:7.2f} s = {rows / elapsed:8.0f} rows/s, peak {rss / 1024:7.1f} MiB")
+
+
+def collection():
+    """collect github against the fake GitHub (Tests/Support/fake_github.py, FAKE_GITHUB_LATENCY_MS per request):
+    a window of 1,000 merged pull requests, 60 of them touching migrations or Terraform, plus 300 closed before
+    the window. Requests on a cold collect against the pages of the list plus 4 per needed pull request, and
+    against the naive 3 per pull request; the share of 304s on a warm re-run; CPU time beside the wall time."""
+    import json, resource, shutil
+    root = os.path.join(WORK, "collection")
+    repo = os.path.join(root, "repo")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    subprocess.run(["git", "init", "-q", "-b", "main", repo], check=True, env=GIT_ENV)
+    stream, start, needed = [], 1782864000, set()  # 2026-07-01T00:00:00Z
+    rng = random.Random(12)
+    touching = set(rng.sample(range(1, 1001), 60))
+    for n in range(1, 1001):
+        when = start + n * 7000
+        path = (f"drizzle/{n:04d}_change.sql" if n % 2 else f"infra/module{n}.tf") if n in touching else f"src/file{n % 50}.ts"
+        body = f"-- {n}\n".encode()
+        stream.append(b"commit refs/heads/main\nmark :%d\n" % n)
+        stream.append(b"author Dev <dev@example.com> %d +0000\ncommitter Dev <dev@example.com> %d +0000\n" % (when, when))
+        message = f"Change {n} (#{n})".encode()
+        stream.append(b"data %d\n%s\n" % (len(message), message))
+        if n > 1:
+            stream.append(b"from :%d\n" % (n - 1))
+        stream.append(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(body), body))
+    subprocess.run(["git", "-C", repo, "fast-import", "--quiet"], input=b"".join(stream), check=True, env=GIT_ENV)
+    subprocess.run(["git", "-C", repo, "reset", "-q", "--hard", "main"], check=True, env=GIT_ENV)
+    shas = subprocess.run(["git", "-C", repo, "rev-list", "--reverse", "main"], capture_output=True, text=True, check=True, env=GIT_ENV).stdout.split()
+    iso = lambda seconds: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+    user = {"login": "alice", "type": "User"}
+    folder = os.path.join(root, "export")
+    os.makedirs(folder)
+    pulls = []
+    for n in range(1, 1301):
+        merged = start + n * 7000 if n <= 1000 else start - (n - 1000) * 3600
+        sha = shas[n - 1] if n <= 1000 else "%040x" % n
+        pulls.append({"number": n, "title": f"Change {n}", "state": "closed", "user": user, "created_at": iso(merged - 3600),
+                      "updated_at": iso(merged + 60), "merged_at": iso(merged), "merge_commit_sha": sha,
+                      "head": {"ref": f"f{n}", "sha": "%040x" % (10**6 + n)}, "base": {"ref": "main", "sha": "0" * 40}})
+        os.makedirs(os.path.join(folder, "pulls", str(n)))
+        with open(os.path.join(folder, "pulls", str(n), "reviews.json"), "w") as out:
+            json.dump([{"id": n, "user": {"login": "bob", "type": "User"}, "state": "APPROVED", "submitted_at": iso(merged - 600),
+                        "commit_id": "%040x" % (10**6 + n)}], out)
+        with open(os.path.join(folder, "pulls", str(n), "commits.json"), "w") as out:
+            json.dump([{"sha": "%040x" % (10**6 + n), "author": user, "commit": {"message": f"Change {n}",
+                        "author": {"name": "Alice", "email": "alice@example.com", "date": iso(merged - 3600)}}}], out)
+    with open(os.path.join(folder, "pulls.json"), "w") as out:
+        json.dump(pulls, out)
+    latency = os.environ.get("FAKE_GITHUB_LATENCY_MS", "20")
+    fake_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Support", "fake_github.py")
+    fake = subprocess.Popen(["python3", fake_script], stdout=subprocess.PIPE, env=dict(os.environ, FAKE_GITHUB_LATENCY_MS=latency))
+    try:
+        port = int(fake.stdout.readline().split()[1])
+        api = f"http://127.0.0.1:{port}"
+        import urllib.request
+        urllib.request.urlopen(urllib.request.Request(api + "/_control/load_folder", method="POST", data=json.dumps(
+            {"token": "bench-token", "repo": "acme/bench", "folder": folder}).encode())).read()
+        cache = os.path.join(root, "cache")
+        print(f"collect github: 1,000 merged pull requests in the window ({len(touching)} touch migrations or Terraform), "
+              f"300 older; the fake answers each request in {latency} ms:")
+        for run in ("cold", "warm"):
+            out = os.path.join(root, f"collected-{run}")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            began = time.perf_counter()
+            subprocess.run([BINARY, "collect", "github", "--repo", repo, "--window", "2026-Q3", "--github-repo", "acme/bench",
+                            "--api-url", api, "--cache", cache, "--out", out], check=True, stdout=subprocess.DEVNULL,
+                           env=dict(GIT_ENV, GITHUB_TOKEN="bench-token"))
+            wall = time.perf_counter() - began
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            with open(os.path.join(out, "collection.json")) as handle:
+                provenance = json.load(handle)
+            requests, cached = provenance["totals"]["requests"], provenance["totals"]["not_modified"]
+            pages = sum(1 for request in provenance["requests"] if request["url"].split("?")[0].endswith("/repos/acme/bench/pulls"))
+            if run == "cold":
+                print(f"  cold: {requests} requests = {pages} pages of the list + {requests - pages} for {len(touching)} pull requests and the branch "
+                      f"({(requests - pages) / len(touching):.2f} each); naive 3 per pull request: 3,000 ({requests / 3000:.1%} of it)")
+            else:
+                print(f"  warm: {requests} requests, {cached} answered 304 from the cache ({cached / requests:.1%})")
+            print(f"        {wall:.2f} s wall, {cpu:.2f} s CPU ({cpu / wall:.0%} of the wall time)")
+    finally:
+        fake.terminate()
 
 
 def hashing():

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking  // Data(contentsOf:) over http, for the control endpoints
+#endif
 
 /// The fake GitHub of `fake_github.py`, started once per test process on loopback and stopped when it exits.
 /// Tests load data and queue faults through its control endpoints; each test uses its own repository paths, so

@@ -33,6 +33,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 STATE = {"tokens": set(), "apps": {}, "expiry": {}, "issued": 0, "cap": 100, "data": {}, "faults": {}, "requests": [], "request_id": 0}
 LOCK = threading.Lock()
+# Seconds each API request takes to answer (FAKE_GITHUB_LATENCY_MS), for the benchmark: GitHub's are 100-300 ms.
+LATENCY = int(os.environ.get("FAKE_GITHUB_LATENCY_MS", "0")) / 1000
 
 
 def documents(text):
@@ -166,6 +168,8 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 body = json.dumps(STATE["data"].get(parse_qs(url.query)["path"][0])).encode()
             return self.send(200, body)
+        if LATENCY:
+            time.sleep(LATENCY)
         with LOCK:
             STATE["requests"].append({"path": url.path, "query": url.query, "time": time.time(),
                                       "conditional": "If-None-Match" in self.headers})

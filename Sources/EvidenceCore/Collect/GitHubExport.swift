@@ -88,7 +88,12 @@ public struct GitHubExport: PullRequestSource, Sendable {
             files[file] = bytes
             return try JSONDocuments.list(item, bytes: bytes, file: folder + "/" + file)
         }
-        for number in byNumber.keys.sorted() where byNumber[number]!.isMerged {
+        // A live collection fetches only the pull requests the changes need and says which in collection.json;
+        // the others' evidence was never asked for, which is not a gap.
+        let collected = try lookup(GitHubLive.provenanceFile).flatMap { bytes in
+            try? JSONDecoder().decode(GitHubLive.CollectedPulls.self, from: Data(bytes)).pullRequests
+        }.map(Set.init)
+        for number in byNumber.keys.sorted() where byNumber[number]!.isMerged && collected?.contains(number) ?? true {
             reviews[number] = try optionalList(Review.self, "pulls/\(number)/reviews.json", missing: "PR #\(number) has no review evidence")
             commits[number] = try optionalList(PullRequestCommit.self, "pulls/\(number)/commits.json", missing: "PR #\(number)'s commits are unknown")
             // GitHub lists at most 250 commits of a pull request; a longer one's are the range base...head.

@@ -1,6 +1,7 @@
 import EvidenceCrypto
 import EvidenceErrors
 import Foundation
+import HTTPKit
 
 /// GitHub's REST API as its documentation asks clients to use it: one request at a time per token, pages followed
 /// by `Link: rel="next"` only, conditional requests from a cache (a `304` costs no rate limit), `Retry-After`
@@ -99,7 +100,7 @@ public final class GitHubClient {
             headers["Authorization"] = try bearer().map { "Bearer " + $0 }
             let response: HTTPResponse
             do {
-                response = try transport.send(method: "GET", url: url, headers: headers)
+                response = try transport.send(method: "GET", url: url.absoluteString, headers: headers)
             } catch {
                 guard attempt < settings.attempts else { throw GitHubError.unreachable(url: url.absoluteString, reason: error.reason) }
                 backOff(attempt, because: "\(error.reason)")
@@ -182,7 +183,7 @@ public final class GitHubClient {
             attempt += 1
             let response: HTTPResponse
             do {
-                response = try transport.send(method: "POST", url: url, headers: headers)
+                response = try transport.send(method: "POST", url: url.absoluteString, headers: headers)
             } catch {
                 guard attempt < settings.attempts else { throw GitHubError.unreachable(url: url.absoluteString, reason: error.reason) }
                 backOff(attempt, because: "\(error.reason)")

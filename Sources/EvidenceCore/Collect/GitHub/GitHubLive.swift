@@ -78,6 +78,7 @@ public struct GitHubLive: PullRequestSource {
                 if !merged.isEmpty { break }
             }
         }
+        collectedPulls = needed.sorted()
         for number in needed.sorted() {
             let reviews = try client.getAll("\(base)/pulls/\(number)/reviews?per_page=100")
             _ = keep(reviews, as: "pulls/\(number)/reviews.json", url: "\(base)/pulls/\(number)/reviews")
@@ -124,6 +125,18 @@ public struct GitHubLive: PullRequestSource {
     /// `collection.json`.
     public static let provenanceFile = "collection.json"
 
+    /// The part of `collection.json` a reader of the folder needs: which pull requests' evidence was fetched.
+    struct CollectedPulls: Decodable {
+        let pullRequests: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case pullRequests = "pull_requests_collected"
+        }
+    }
+
+    /// The pull requests whose reviews, commits and checks were fetched.
+    private var collectedPulls = [Int]()
+
     /// Keeps a successful body under `file`; anything else is a problem naming the URL and the status.
     private mutating func keep(_ page: GitHubClient.Page, as file: String, url: String) -> Bool {
         guard page.status == 200 else {
@@ -141,6 +154,7 @@ public struct GitHubLive: PullRequestSource {
             let branch: String
             let identity: String
             let complete: Bool
+            let pullRequests: [Int]
             let problems: [Diagnostic]
             let notes: [Diagnostic]
             let requests: [GitHubClient.Exchange]
@@ -148,12 +162,13 @@ public struct GitHubLive: PullRequestSource {
 
             enum CodingKeys: String, CodingKey {
                 case repository, branch, identity, complete, problems, notes, requests, totals
+                case pullRequests = "pull_requests_collected"
                 case apiURL = "api_url"
             }
         }
         let exchanges = client.exchanges
         let value = Provenance(repository: repository, apiURL: client.apiURL.absoluteString, branch: branch, identity: identity ?? "unknown",
-                               complete: problems.isEmpty, problems: problems, notes: notes, requests: exchanges,
+                               complete: problems.isEmpty, pullRequests: collectedPulls, problems: problems, notes: notes, requests: exchanges,
                                totals: ["requests": exchanges.count, "not_modified": exchanges.filter(\.fromCache).count])
         return [UInt8](try BundleLayout.jsonEncoder.encode(value)) + [0x0a]
     }
