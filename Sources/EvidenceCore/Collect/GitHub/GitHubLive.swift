@@ -105,7 +105,7 @@ public struct GitHubLive: PullRequestSource {
         }
         // Rulesets are readable without admin rights; classic protection often is not, and then it is only noted.
         let rules = try client.getAll("\(base)/rules/branches/\(branch)?per_page=100")
-        if rules.status == 200 { files["branches/\(branch)/rules.json"] = rules.body }
+        if rules.status == 200 { files["rules/branches/\(branch).json"] = rules.body }
         let protection = try client.get("\(base)/branches/\(branch)/protection")
         if protection.status == 200 {
             files["branches/\(branch)/protection.json"] = protection.body
