@@ -98,14 +98,7 @@ public final class GitHubClient {
             attempt += 1
             try waitForReset()
             headers["Authorization"] = try bearer().map { "Bearer " + $0 }
-            let response: HTTPResponse
-            do {
-                response = try transport.send(method: "GET", url: url.absoluteString, headers: headers)
-            } catch {
-                guard attempt < settings.attempts else { throw GitHubError.unreachable(url: url.absoluteString, reason: error.reason) }
-                backOff(attempt, because: "\(error.reason)")
-                continue
-            }
+            guard let response = try send("GET", url, headers, attempt: attempt) else { continue }
             noteLimits(response)
             if response.status == 304, let cached {
                 record(url, response, fromCache: true)
@@ -181,14 +174,7 @@ public final class GitHubClient {
         var attempt = 0
         while true {
             attempt += 1
-            let response: HTTPResponse
-            do {
-                response = try transport.send(method: "POST", url: url.absoluteString, headers: headers)
-            } catch {
-                guard attempt < settings.attempts else { throw GitHubError.unreachable(url: url.absoluteString, reason: error.reason) }
-                backOff(attempt, because: "\(error.reason)")
-                continue
-            }
+            guard let response = try send("POST", url, headers, attempt: attempt) else { continue }
             // The body holds the token: it is read here and never recorded, cached or kept.
             exchanges.append(Exchange(method: "POST", url: url.absoluteString, status: response.status,
                                       time: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), requestID: response.header("x-github-request-id"),
@@ -204,6 +190,18 @@ public final class GitHubClient {
             }
             let expires = (fields["expires_at"] as? String).flatMap(Timestamp.parse).map(Double.init) ?? Date().timeIntervalSince1970 + 3600
             return (token, expires)
+        }
+    }
+
+    /// One try of a request: its response, or nil after backing off from a failed connection (try again); the
+    /// last allowed try's failure is thrown.
+    private func send(_ method: String, _ url: URL, _ headers: [String: String], attempt: Int) throws -> HTTPResponse? {
+        do {
+            return try transport.send(method: method, url: url.absoluteString, headers: headers)
+        } catch {
+            guard attempt < settings.attempts else { throw GitHubError.unreachable(url: url.absoluteString, reason: error.reason) }
+            backOff(attempt, because: error.reason)
+            return nil
         }
     }
 
