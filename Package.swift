@@ -23,6 +23,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"])]),
         .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(
             name: "COpenSSL",
@@ -39,12 +40,13 @@ let package = Package(
         .target(name: "PostgresKit", dependencies: ["CLibpq", "EvidenceErrors"]),
         .target(name: "ZlibKit", dependencies: ["CZlib"]),
         .target(name: "HTTPKit", dependencies: ["CCurl"]),
+        .target(name: "PKCS11Kit", dependencies: ["CPKCS11", "EvidenceErrors"]),
 
         // The pipeline: a folder per stage (Sources/EvidenceCore/Pipeline.swift names them). Imports no C module.
         .target(
             name: "EvidenceCore",
             dependencies: [
-                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit", "HTTPKit",
+                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit", "HTTPKit", "PKCS11Kit",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

@@ -6,6 +6,8 @@ public struct SignerIdentity: Sendable {
     public let keyID: String
     public let algorithm: SignatureAlgorithm
     public let publicKeyPEM: String
+    /// Where the key lives when not in a file (a PKCS #11 token).
+    public var provenance: Manifest.Signer.Provenance? = nil
 }
 
 /// What the assemble stage needs besides the evaluated evidence.
@@ -85,7 +87,7 @@ public enum BundleAssembly {
             window: window,
             parameters: Manifest.Parameters(config),
             counts: .init(changes: records.count, findings: Dictionary(grouping: evaluated.findings, by: \.status.rawValue).mapValues(\.count), files: 0),
-            inputs: inputs, signer: .init(keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue), previous: context.previous,
+            inputs: inputs, signer: .init(keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue, provenance: context.signer.provenance), previous: context.previous,
             merkleRoot: "", retainUntil: Timestamp.iso8601UTC(Manifest.retainUntil(windowEnd: bounds.end)), generatedAt: generatedAt,
             diagnostics: correlated.diagnostics + context.diagnostics, provisional: context.provisional, completeness: correlated.completeness)
         return UnsignedBundle(files: files, manifest: manifest)

@@ -1,8 +1,8 @@
 import EvidenceCrypto
 import Foundation
 
-/// What signs a bundle's SHA256SUMS and attestation. One conforming type per kind of key: a PEM file today; a
-/// PKCS#11 token and AWS KMS next. The private key never leaves the signer.
+/// What signs a bundle's SHA256SUMS and attestation. One conforming type per kind of key: a PEM file, a PKCS #11
+/// token (`PKCS11Signer.swift`); AWS KMS next. The private key never leaves the signer.
 public protocol BundleSigner {
     var algorithm: SignatureAlgorithm { get }
     /// The public key bundles name and verifiers check against.
@@ -15,8 +15,8 @@ public protocol BundleSigner {
 
 extension BundleSigner {
     /// How the bundle's files name this signer.
-    public func identity() throws -> SignerIdentity {
-        SignerIdentity(keyID: keyID, algorithm: algorithm, publicKeyPEM: try publicKey.pem())
+    public func identity(provenance: Manifest.Signer.Provenance? = nil) throws -> SignerIdentity {
+        SignerIdentity(keyID: keyID, algorithm: algorithm, publicKeyPEM: try publicKey.pem(), provenance: provenance)
     }
 }
 

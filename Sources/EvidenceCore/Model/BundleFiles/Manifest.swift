@@ -133,9 +133,30 @@ public struct Manifest: Codable, Sendable, Equatable {
     public struct Signer: Codable, Sendable, Equatable {
         public let keyID: String
         public let algorithm: String
+        /// Where a key held outside a file lives (absent for a PEM file): nothing secret.
+        public let provenance: Provenance?
+
+        /// A hardware or cloud key's whereabouts: for PKCS #11 the token's label and serial and the key's label.
+        public struct Provenance: Codable, Sendable, Equatable {
+            public let kind: String
+            public let token: String?
+            public let tokenSerial: String?
+            public let object: String?
+
+            enum CodingKeys: String, CodingKey {
+                case kind, token, object
+                case tokenSerial = "token_serial"
+            }
+        }
+
+        public init(keyID: String, algorithm: String, provenance: Provenance? = nil) {
+            self.keyID = keyID
+            self.algorithm = algorithm
+            self.provenance = provenance
+        }
 
         enum CodingKeys: String, CodingKey {
-            case algorithm
+            case algorithm, provenance
             case keyID = "key_id"
         }
     }
