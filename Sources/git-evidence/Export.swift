@@ -20,7 +20,7 @@ struct Export: ParsableCommand {
     @OptionGroup var ledgers: LedgerOptions
     @OptionGroup var progress: ProgressOptions
 
-    @Option(help: "PEM private key to sign with (Ed25519, ECDSA P-256 or RSA); must not be readable by others.")
+    @Option(help: "The signing key: a PEM private key file (Ed25519, ECDSA P-256 or RSA, not readable by others), or a PKCS #11 URI (pkcs11:token=T;object=O?module-path=/path/module.so&pin-source=env:VAR).")
     var key: String
 
     @Option(help: "Output folder; written beside it and renamed into place when complete.")
