@@ -73,12 +73,16 @@ public struct HTTPTransport: Sendable {
             return size * count
         })
         set(git_evidence_curl_pointer(handle, CURLOPT_HEADERDATA, box))
-        if method == "POST" || !payload.isEmpty {
-            set(git_evidence_curl_long(handle, CURLOPT_POSTFIELDSIZE, payload.count))
-            set(git_evidence_curl_string(handle, CURLOPT_COPYPOSTFIELDS, String(decoding: payload, as: UTF8.self)))
-        }
         if let code = failed.first { throw HTTPTransportError(url: url, reason: "libcurl refused an option: " + Self.message(code)) }
-        let outcome = curl_easy_perform(handle)
+        // The body (binary for a TimeStampReq) is read by curl from our buffer while it performs.
+        let outcome = payload.withUnsafeBytes { bytes -> CURLcode in
+            if method == "POST" || !payload.isEmpty {
+                var code = git_evidence_curl_long(handle, CURLOPT_POSTFIELDSIZE, payload.count)
+                if code == CURLE_OK { code = git_evidence_curl_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)) }
+                if code != CURLE_OK { return code }
+            }
+            return curl_easy_perform(handle)
+        }
         guard outcome == CURLE_OK else { throw HTTPTransportError(url: url, reason: Self.message(outcome)) }
         var status = 0
         guard git_evidence_curl_status(handle, &status) == CURLE_OK else { throw HTTPTransportError(url: url, reason: "no status") }

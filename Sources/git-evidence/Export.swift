@@ -17,6 +17,9 @@ struct Export: ParsableCommand {
 
     @OptionGroup var live: GitHubOptions
 
+    @Option(help: "An RFC 3161 time-stamping authority to timestamp the signature (repeatable: tried in order).")
+    var tsaUrl: [String] = []
+
     @OptionGroup var ledgers: LedgerOptions
     @OptionGroup var progress: ProgressOptions
 
@@ -81,6 +84,7 @@ struct Export: ParsableCommand {
         request.progress = progress.reporter
         request.allowOpenWindow = allowOpenWindow
         request.repositoryName = repoName
+        request.tsaURLs = tsaUrl
         request.live = try live.request()
         request.live?.progress = progress.line
         defer { progress.finish() }

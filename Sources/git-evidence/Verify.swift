@@ -24,6 +24,12 @@ struct Verify: ParsableCommand {
     @Option(help: "The repository: re-derive the population and findings from it and the bundle's inputs, and compare.")
     var repo: String?
 
+    @Option(help: "The TSA root certificates (PEM) an RFC 3161 token must chain to; the key is then judged at the token's time.")
+    var tsaRoots: String?
+
+    @Flag(help: "Fail unless a token verified under --tsa-roots proves when the bundle was signed.")
+    var requireTimestamp = false
+
     @Flag(help: "Fetch the bundle's pull request reviews, commits and checks again from GitHub (--github-repo, your own token in GITHUB_TOKEN) and fail on every difference.")
     var recollect = false
 
@@ -44,8 +50,16 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? TrustStore.load(folder: trustedKeys!)
-        let report = try BundleVerifier.verify(VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo,
-                                                                   recollect: try live.request()))
+        var request = VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo, recollect: try live.request())
+        request.tsaRoots = try tsaRoots.map { path in
+            guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
+            guard String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+                throw EvidenceError.malformed(file: path, location: "top", reason: "no PEM certificate")
+            }
+            return [UInt8](bytes)
+        }
+        request.requireTimestamp = requireTimestamp
+        let report = try BundleVerifier.verify(request)
         if json {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(report), as: UTF8.self))
         } else {

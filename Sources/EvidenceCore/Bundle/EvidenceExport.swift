@@ -23,6 +23,8 @@ public struct ExportRequest: Sendable {
     public var templates: String?
     /// Told how the history walks advance (nil: silent).
     public var progress: WalkProgress?
+    /// RFC 3161 time-stamping authorities, tried in order (`--tsa-url`); empty: no timestamp.
+    public var tsaURLs = [String]()
     /// Collect the review evidence live from GitHub instead of reading `github` (`--github-repo`).
     public var live: GitHubRequest?
     /// What to call the repository (`--repo-name`); nil: its `origin` URL, else its folder's name.
@@ -102,7 +104,8 @@ public enum EvidenceExport {
         if let diagnostic = identity.diagnostic { notes.append(diagnostic) }
         let context = AssemblyContext(repository: repository, identity: identity, signer: try signer.identity(provenance: (signer as? PKCS11Signer)?.provenance), templates: templates,
                                       previous: previous, diagnostics: notes, generatedAt: request.asOf, provisional: provisional)
-        let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer)
+        let timestamper = request.tsaURLs.isEmpty ? nil : try RFC3161Timestamper(urls: request.tsaURLs)
+        let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer, timestamper: timestamper)
         let output = try EvidencePipeline.store(sealed, at: FolderDestination(target: request.output, replacing: request.force,
                                                                              archive: request.archive, archiveTime: bounds.end,
                                                                              protecting: [repository.gitDirectory] + (repository.workDirectory.map { [$0] } ?? [])))

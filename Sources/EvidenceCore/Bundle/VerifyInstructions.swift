@@ -39,7 +39,16 @@ enum VerifyInstructions {
 
         4. No file was added that the list does not name (prints nothing when the bundle is complete):
 
-            find . -type f ! -name SHA256SUMS ! -name SHA256SUMS.sig ! -name attestation.intoto.json | sed 's|^\\./||' | LC_ALL=C sort | diff - <(cut -c67- SHA256SUMS)
+            find . -type f ! -name SHA256SUMS ! -name SHA256SUMS.sig ! -name attestation.intoto.json ! -name SHA256SUMS.sig.tsr ! -name tsa-chain.pem | sed 's|^\\./||' | LC_ALL=C sort | diff - <(cut -c67- SHA256SUMS)
+
+        5. When the bundle holds SHA256SUMS.sig.tsr, an RFC 3161 token proves when the signature existed (TSA_ROOTS.pem:
+           the time-stamping authority's root, from your own trusted copy); the key must have been valid then:
+
+            openssl ts -verify -in SHA256SUMS.sig.tsr -data SHA256SUMS.sig -CAfile TSA_ROOTS.pem -untrusted tsa-chain.pem
+            openssl ts -reply -in SHA256SUMS.sig.tsr -text | grep 'Time stamp'
+
+           (git-evidence verify --tsa-roots TSA_ROOTS.pem judges the TSA's chain at that time, so a token outlives
+           the TSA's certificate; stock openssl judges it now.)
 
         attestation.intoto.json is a DSSE envelope (in-toto Statement v1) over the same files, signed with the same
         key, for tools that read in-toto attestations. manifest.json records how the evidence was made and its

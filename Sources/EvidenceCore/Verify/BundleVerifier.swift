@@ -33,6 +33,10 @@ public struct VerificationRequest: Sendable {
     public var repository: String?
     /// Fetch the bundle's pull-request evidence again from GitHub and compare (`--recollect`).
     public var recollect: GitHubRequest?
+    /// The TSA root certificates (PEM bytes) an RFC 3161 token must chain to (`--tsa-roots`).
+    public var tsaRoots: [UInt8]?
+    /// Fail when the signing time is not proven by a verified token (`--require-timestamp`).
+    public var requireTimestamp = false
 
     public init(bundle: String, trusted: [TrustedKey], previous: String? = nil, repository: String? = nil, recollect: GitHubRequest? = nil) {
         self.bundle = bundle
@@ -94,7 +98,11 @@ public enum BundleVerifier {
         // at the window's end: a key retired before then never vouches for it, whatever generated_at says.
         let claimed = manifest.flatMap { $0.generatedAt.flatMap(Timestamp.parse) }
         let windowEnd = manifest.flatMap { Timestamp.parse($0.window.end) }
-        let bundleTime = [claimed, windowEnd].compactMap { $0 }.max()
+        // An RFC 3161 token checked against the TSA roots proves when the signature existed: then the key is judged
+        // at its genTime, whatever the bundle claims.
+        let stamp = timestampCheck(tree, roots: request.tsaRoots, required: request.requireTimestamp)
+        record(stamp.check)
+        let bundleTime = stamp.genTime ?? [claimed, windowEnd].compactMap { $0 }.max()
 
         // The signature, by a trusted key valid at the bundle's time. A keyring may hold one key more than once
         // (with different periods): every entry that verifies is tried.
@@ -106,8 +114,9 @@ public enum BundleVerifier {
                 record("signature", true, "SHA256SUMS signed by trusted key \(signer.keyID) (\(signer.name))")
                 if let bundleTime {
                     let valid = signer.isValid(at: bundleTime)
-                    let early = claimed.map { $0 < bundleTime } ?? false
-                        ? " (generated_at claims \(Timestamp.iso8601UTC(claimed!)), before the window ended)" : ""
+                    let early = stamp.genTime != nil ? " (the time the RFC 3161 token proves)"
+                        : claimed.map { $0 < bundleTime } ?? false
+                        ? " (generated_at claims \(Timestamp.iso8601UTC(claimed!)), before the window ended)" : " (claimed, not proven: no verified timestamp)"
                     record("key period", valid, valid ? "key valid at \(Timestamp.iso8601UTC(bundleTime))" + early
                            : "key \(signer.keyID) was not valid at \(Timestamp.iso8601UTC(bundleTime)) (valid \(signer.period))" + early)
                 }
@@ -157,6 +166,35 @@ public enum BundleVerifier {
             }
         }
         return VerificationReport(bundle: request.bundle, checks: checks)
+    }
+
+    /// The `timestamp` check: with a token and roots, whether it verifies (signature, chain at its genTime for time
+    /// stamping, imprint = SHA-256 of SHA256SUMS.sig) and its genTime; otherwise that the time is only claimed.
+    private static func timestampCheck(_ tree: BundleTree, roots: [UInt8]?, required: Bool) -> (check: VerificationCheck, genTime: Int64?) {
+        let name = "timestamp"
+        guard let token = tree.read(BundleLayout.timestampToken) else {
+            return (VerificationCheck(name: name, passed: !required, detail: "no RFC 3161 token: the signing time is only claimed"
+                                          + (required ? " (--require-timestamp)" : "")), nil)
+        }
+        guard let signature = tree.read(BundleLayout.signature), let digest = try? SHA256.hash(signature).bytes else {
+            return (VerificationCheck(name: name, passed: false, detail: "a token without SHA256SUMS.sig"), nil)
+        }
+        let reply: TimestampToken.Reply
+        switch TimestampToken.read(token, digest: digest, nonce: nil) {
+        case .success(let read): reply = read
+        case .failure(let failure):
+            return (VerificationCheck(name: name, passed: false, detail: "\(BundleLayout.timestampToken): \(failure.reason)"), nil)
+        }
+        guard let roots else {
+            return (VerificationCheck(name: name, passed: !required, detail: "a token says \(Timestamp.iso8601UTC(reply.genTime)), not checked: "
+                                          + "give --tsa-roots to prove the signing time (until then it is only claimed)"), nil)
+        }
+        let chain = tree.read(BundleLayout.timestampChain) ?? reply.chainPEM
+        if let problem = TimestampToken.verify(token, digest: digest, rootsPEM: roots, chainPEM: chain, genTime: reply.genTime) {
+            return (VerificationCheck(name: name, passed: false, detail: "\(BundleLayout.timestampToken) does not verify: \(problem)"), nil)
+        }
+        return (VerificationCheck(name: name, passed: true, detail: "signed by \(Timestamp.iso8601UTC(reply.genTime)), proven by an RFC 3161 token "
+                                      + "under the TSA roots (chain judged at that time)"), reply.genTime)
     }
 
     /// At most the first 20 items, then how many more: a hostile 100 MB SHA256SUMS gives a short report.

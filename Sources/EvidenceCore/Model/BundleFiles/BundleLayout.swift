@@ -27,7 +27,7 @@ public enum BundleLayout {
     /// The migration and infrastructure part of a change's diff.
     public static func diff(of commit: String) -> String { "diffs/\(commit).patch" }
     /// Files that are not (and cannot be) listed in SHA256SUMS: the list itself and what signs it.
-    public static let unlisted: Set<String> = [sums, signature, attestation]
+    public static let unlisted: Set<String> = [sums, signature, attestation, timestampToken, timestampChain]
 
     /// Orders paths by their UTF-8 bytes, as `LC_ALL=C sort` does.
     public static func sorted(_ paths: some Sequence<String>) -> [String] {
