@@ -8,39 +8,15 @@ import FoundationNetworking  // Data(contentsOf:) over http, for the control end
 /// tests running at the same time do not see each other's faults.
 public final class FakeGitHub: Sendable {
     public let port: Int
-    private let process: Process
 
     public static let shared = Result { try FakeGitHub() }
 
     public var apiURL: String { "http://127.0.0.1:\(port)" }
 
     private init() throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fake_github.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0a) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line += chunk
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw FixtureError.commandFailed("the fake GitHub did not start: \(text)")
-        }
-        self.port = port
-        self.process = process
-        Self.pid = process.processIdentifier
-        atexit { if FakeGitHub.pid > 0 { kill(FakeGitHub.pid, SIGTERM) } }
+        port = try LoopbackServer.start("fake_github.py", name: "the fake GitHub")
     }
 
-    nonisolated(unsafe) private static var pid: Int32 = 0
 
     /// Adds data (path → JSON) and accepts `token` from now on; `perPageCap`, when given, caps every list's pages.
     public func load(token: String, perPageCap: Int? = nil, data: [String: Any]) throws {

@@ -8,7 +8,6 @@ public final class TimestampAuthority: Sendable {
     public let port: Int
     /// The root every TSA but `stranger` chains to (PEM file).
     public let roots: String
-    private let process: Process
 
     public static let shared = Result { try TimestampAuthority() }
 
@@ -56,32 +55,9 @@ public final class TimestampAuthority: Sendable {
         }
         roots = folder + "/root/ca.pem"
 
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("tsa_server.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, folder + "/tsa"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0a) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line += chunk
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw FixtureError.commandFailed("the TSA did not start: \(text)")
-        }
-        self.port = port
-        self.process = process
-        Self.pid = process.processIdentifier
-        atexit { if TimestampAuthority.pid > 0 { kill(TimestampAuthority.pid, SIGTERM) } }
+        port = try LoopbackServer.start("tsa_server.py", [folder + "/tsa"], name: "the TSA")
     }
 
-    nonisolated(unsafe) private static var pid: Int32 = 0
 
     /// The URL of TSA `name`; `at` (ISO 8601) dates its tokens then; `replay` answers with its first reply ever.
     public func url(_ name: String, at: String? = nil, replay: Bool = false) -> String {
