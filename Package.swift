@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "ZlibKit", dependencies: ["CZlib"]),
         .target(name: "HTTPKit", dependencies: ["CCurl"]),
         .target(name: "PKCS11Kit", dependencies: ["CPKCS11", "EvidenceErrors"]),
+        // AWS Signature Version 4, for KMS and S3.
+        .target(name: "AWSSigV4", dependencies: ["EvidenceCrypto"]),
 
         // The pipeline: a folder per stage (Sources/EvidenceCore/Pipeline.swift names them). Imports no C module.
         .target(
@@ -69,6 +71,7 @@ let package = Package(
         .executableTarget(name: "evidence-fuzz", dependencies: ["EvidenceCore"], path: "Fuzz/evidence-fuzz"),
 
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "EvidenceTestSupport"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], exclude: ["aws-sigv4-test-suite"]),
         .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto", "EvidenceTestSupport"]),
         .testTarget(name: "EvidenceCoreTests", dependencies: ["EvidenceCore", "GitKit", "EvidenceTestSupport"]),
         .testTarget(name: "GitEvidenceCLITests", dependencies: ["EvidenceTestSupport"], exclude: ["Golden"]),

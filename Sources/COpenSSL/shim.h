@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 #include <openssl/ts.h>
 #include <openssl/rand.h>
+#include <openssl/hmac.h>
 #include <string.h>
 #include <time.h>
 

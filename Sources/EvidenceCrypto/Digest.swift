@@ -94,3 +94,15 @@ public struct SHA256: ~Copyable {
         return try hasher.finish()
     }
 }
+
+/// HMAC-SHA256 (RFC 2104) through libcrypto: what AWS Signature Version 4 derives its keys and signatures with.
+public enum HMACSHA256 {
+    public static func mac(key: [UInt8], _ message: [UInt8]) throws(CryptoError) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        guard HMAC(EVP_sha256(), key, Int32(key.count), message, message.count, &output, &length) != nil else {
+            throw CryptoError.openssl(function: "HMAC", errors: drainOpenSSLErrors())
+        }
+        return Array(output.prefix(Int(length)))
+    }
+}
