@@ -12,6 +12,8 @@ APT_PACKAGES := libgit2-dev libssl-dev zlib1g-dev libpq-dev libcurl4-openssl-dev
 # A Python with securesystemslib, for the DSSE interoperability test (PyPI is reachable from CI).
 INTEROP_VENV := .build/interop-venv
 SECURESYSTEMSLIB := securesystemslib[crypto]==1.6.0
+# AWS KMS (and S3) for the tests: moto_server, from Tests/Support/moto_kms.py.
+MOTO := moto[server]==5.2.5
 
 .PHONY: all deps build test demo bench fuzz install uninstall clean
 
@@ -38,9 +40,11 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-$(INTEROP_VENV)/bin/python:
+$(INTEROP_VENV)/bin/python: $(INTEROP_VENV)/.moto
+$(INTEROP_VENV)/.moto:
 	python3 -m venv $(INTEROP_VENV)
-	$(INTEROP_VENV)/bin/pip install -q "$(SECURESYSTEMSLIB)"
+	$(INTEROP_VENV)/bin/pip install -q "$(SECURESYSTEMSLIB)" "$(MOTO)"
+	touch $@
 
 test: deps $(INTEROP_VENV)/bin/python
 	$(SWIFT) build

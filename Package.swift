@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "EvidenceCore",
             dependencies: [
-                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit", "HTTPKit", "PKCS11Kit",
+                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit", "HTTPKit", "PKCS11Kit", "AWSSigV4",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
@@ -64,7 +64,7 @@ let package = Package(
         ),
 
         // Fixture repositories built in code with fixed names and dates (tests only: uses the git CLI).
-        .target(name: "EvidenceTestSupport", path: "Tests/Support", exclude: ["fake_github.py", "tsa_server.py"]),
+        .target(name: "EvidenceTestSupport", path: "Tests/Support", exclude: ["fake_github.py", "tsa_server.py", "moto_kms.py"]),
         // Measured by `make bench`; not a product.
         .executableTarget(name: "evidence-bench", dependencies: ["EvidenceCrypto"], path: "Benchmarks/evidence-bench"),
         // libFuzzer harness for every input parser (`make fuzz`); a plain build replays files through one.

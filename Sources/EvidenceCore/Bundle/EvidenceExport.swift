@@ -80,9 +80,15 @@ public enum EvidenceExport {
                                                 reason: "the window has not ended (it ends \(Timestamp.iso8601UTC(bounds.end))); "
                                                     + "pass --allow-open-window for a provisional bundle")
         }
-        let signer: any BundleSigner = PKCS11URI.isURI(request.keyPath)
-            ? try PKCS11Signer(uri: try PKCS11URI(request.keyPath), environment: ProcessInfo.processInfo.environment)
-            : try PEMFileSigner(path: request.keyPath)
+        let environment = ProcessInfo.processInfo.environment
+        let signer: any BundleSigner = if PKCS11URI.isURI(request.keyPath) {
+            try PKCS11Signer(uri: try PKCS11URI(request.keyPath), environment: environment)
+        } else if KMSKeyURI.isURI(request.keyPath) {
+            try KMSSigner(uri: try KMSKeyURI(request.keyPath), environment: environment)
+        } else {
+            try PEMFileSigner(path: request.keyPath)
+        }
+        let provenance = (signer as? PKCS11Signer)?.provenance ?? (signer as? KMSSigner)?.provenance
         let templates = try ReportTemplates.load(folder: request.templates)
         let repository = try Repository(path: request.repository)
         let branch = try repository.auditedBranch(request.branch)
@@ -102,7 +108,7 @@ public enum EvidenceExport {
         let previous = try request.previous.map { try previousLink($0, window: window, diagnostics: &notes) }
         let identity = try RepositoryIdentity(repository: repository, given: request.repositoryName, path: request.repository)
         if let diagnostic = identity.diagnostic { notes.append(diagnostic) }
-        let context = AssemblyContext(repository: repository, identity: identity, signer: try signer.identity(provenance: (signer as? PKCS11Signer)?.provenance), templates: templates,
+        let context = AssemblyContext(repository: repository, identity: identity, signer: try signer.identity(provenance: provenance), templates: templates,
                                       previous: previous, diagnostics: notes, generatedAt: request.asOf, provisional: provisional)
         let timestamper = request.tsaURLs.isEmpty ? nil : try RFC3161Timestamper(urls: request.tsaURLs)
         let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer, timestamper: timestamper)

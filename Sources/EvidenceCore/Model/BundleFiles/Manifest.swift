@@ -136,16 +136,29 @@ public struct Manifest: Codable, Sendable, Equatable {
         /// Where a key held outside a file lives (absent for a PEM file): nothing secret.
         public let provenance: Provenance?
 
-        /// A hardware or cloud key's whereabouts: for PKCS #11 the token's label and serial and the key's label.
+        /// A hardware or cloud key's whereabouts: for PKCS #11 the token's label and serial and the key's label; for
+        /// AWS KMS the key's ARN and the alias it was named by.
         public struct Provenance: Codable, Sendable, Equatable {
             public let kind: String
             public let token: String?
             public let tokenSerial: String?
             public let object: String?
+            public let keyARN: String?
+            public let alias: String?
+
+            public init(kind: String, token: String? = nil, tokenSerial: String? = nil, object: String? = nil, keyARN: String? = nil, alias: String? = nil) {
+                self.kind = kind
+                self.token = token
+                self.tokenSerial = tokenSerial
+                self.object = object
+                self.keyARN = keyARN
+                self.alias = alias
+            }
 
             enum CodingKeys: String, CodingKey {
-                case kind, token, object
+                case kind, token, object, alias
                 case tokenSerial = "token_serial"
+                case keyARN = "key_arn"
             }
         }
 

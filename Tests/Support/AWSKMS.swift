@@ -1,0 +1,44 @@
+import Foundation
+
+/// AWS KMS on loopback: `moto_kms.py` (moto_server with every request authenticated, and AWS's DIGEST signing) in
+/// the Python that has moto (`SSLIB_PYTHON`, the venv `make test` prepares), started once per test process.
+public final class AWSKMS: Sendable {
+    public let port: Int
+    public let accessKeyID: String
+    public let secretAccessKey: String
+    /// Alias → key ARN: `alias/evidence-ec` (ECC_NIST_P256), `alias/evidence-rsa` (RSA_2048).
+    public let keys: [String: String]
+
+    public static let shared = Result { try AWSKMS() }
+
+    private init() throws {
+        guard let python = ProcessInfo.processInfo.environment["SSLIB_PYTHON"] else {
+            throw FixtureError.commandFailed("SSLIB_PYTHON is not set: run the tests with `make test`, which prepares moto in .build/interop-venv")
+        }
+        let line = try LoopbackServer.firstLine("moto_kms.py", python: python, name: "moto_server (AWS KMS)")
+        guard let fields = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let port = fields["port"] as? Int,
+              let id = fields["access_key_id"] as? String, let secret = fields["secret_access_key"] as? String,
+              let keys = fields["keys"] as? [String: String] else {
+            throw FixtureError.commandFailed("moto_server (AWS KMS) said: \(line)")
+        }
+        self.port = port
+        accessKeyID = id
+        secretAccessKey = secret
+        self.keys = keys
+    }
+
+    /// `--key` for `alias` on this endpoint.
+    public func uri(_ alias: String) -> String { "awskms://127.0.0.1:\(port)/\(alias)" }
+
+    /// The environment with this endpoint's region and the given credentials (the valid ones by default), and
+    /// nothing of the caller's own AWS setup.
+    public func environment(secret: String? = nil, accessKeyID: String? = nil) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
+        environment["AWS_REGION"] = "us-east-1"
+        environment["AWS_ACCESS_KEY_ID"] = accessKeyID ?? self.accessKeyID
+        environment["AWS_SECRET_ACCESS_KEY"] = secret ?? secretAccessKey
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent"
+        environment["AWS_CONFIG_FILE"] = "/nonexistent"
+        return environment
+    }
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""AWS KMS on loopback for the tests: moto_server, with requests authenticated (SigV4 checked against IAM access
+keys) and moto's Sign corrected where it differs from AWS.
+
+moto 5.2 hashes a `MessageType=DIGEST` message a second time and uses the largest PSS salt; AWS signs a DIGEST as
+the digest it is, with a salt as long as the digest. moto's Sign response is replaced here by those few lines;
+nothing else of moto is touched.
+
+Before listening it makes, in moto's own backends: an IAM user with an access key allowed everything, a key
+ECC_NIST_P256 with alias `alias/evidence-ec` and a key RSA_2048 with alias `alias/evidence-rsa`. Prints one JSON
+line {"port", "access_key_id", "secret_access_key", "keys": {alias: arn}} once listening.
+"""
+import base64
+import json
+import os
+import signal
+import sys
+import threading
+import time
+
+os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # every request is authenticated, from the first
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+from cryptography.hazmat.primitives import hashes  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec, padding  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import utils as asymmetric  # noqa: E402
+from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
+from moto.iam.models import iam_backends  # noqa: E402
+from moto.kms import responses  # noqa: E402
+from moto.kms.models import kms_backends  # noqa: E402
+from moto.server import ThreadedMotoServer  # noqa: E402
+
+REGION = "us-east-1"
+
+
+def sign(self):
+    """KMS Sign as AWS does it (see the module text)."""
+    message = self._get_param("Message")  # moto decodes the blob from the service model; older versions do not
+    if isinstance(message, str):
+        message = base64.b64decode(message)
+    message_type = self._get_param("MessageType") or "RAW"
+    algorithm = self._get_param("SigningAlgorithm")
+    key = self.kms_backend.describe_key(self._get_param("KeyId"))
+    if algorithm not in key.signing_algorithms:
+        return json.dumps({"__type": "InvalidKeyUsageException", "message": f"{algorithm} is not valid for this key"}), dict(status=400)
+    if message_type == "DIGEST" and len(message) != 32:
+        return json.dumps({"__type": "ValidationException", "message": "Digest is invalid length for algorithm"}), dict(status=400)
+    digest = asymmetric.Prehashed(hashes.SHA256()) if message_type == "DIGEST" else hashes.SHA256()
+    private = key.private_key.private_key
+    if algorithm == "ECDSA_SHA_256":
+        signature = private.sign(message, ec.ECDSA(digest))
+    else:  # RSASSA_PSS_SHA_256
+        signature = private.sign(message, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), digest)
+    return json.dumps({"KeyId": key.arn, "Signature": base64.b64encode(signature).decode(), "SigningAlgorithm": algorithm})
+
+
+responses.KmsResponse.sign = sign
+
+
+def exit_with_parent():
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+def main():
+    iam = iam_backends[DEFAULT_ACCOUNT_ID]["global"]
+    iam.create_user(REGION, "evidence-signer")
+    iam.put_user_policy("evidence-signer", "all", json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    access = iam.create_access_key("evidence-signer")
+    kms = kms_backends[DEFAULT_ACCOUNT_ID][REGION]
+    keys = {}
+    for alias, spec in (("alias/evidence-ec", "ECC_NIST_P256"), ("alias/evidence-rsa", "RSA_2048")):
+        key = kms.create_key(policy=None, key_usage="SIGN_VERIFY", key_spec=spec, description=alias, tags=None)
+        kms.create_alias(key.id, alias)
+        keys[alias] = key.arn
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    threading.Thread(target=exit_with_parent, daemon=True).start()
+    print(json.dumps({"port": server.get_host_and_port()[1], "access_key_id": access.access_key_id,
+                      "secret_access_key": access.secret_access_key, "keys": keys}), flush=True)
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
