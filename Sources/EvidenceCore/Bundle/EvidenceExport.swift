@@ -88,7 +88,7 @@ public enum EvidenceExport {
         } else {
             try PEMFileSigner(path: request.keyPath)
         }
-        let provenance = (signer as? PKCS11Signer)?.provenance ?? (signer as? KMSSigner)?.provenance
+        let provenance = (signer as? PKCS11Signer)?.provenance ?? (signer as? KMSSigner)?.provenance ?? .init(kind: "pem-file")
         let templates = try ReportTemplates.load(folder: request.templates)
         let repository = try Repository(path: request.repository)
         let branch = try repository.auditedBranch(request.branch)

@@ -133,7 +133,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public struct Signer: Codable, Sendable, Equatable {
         public let keyID: String
         public let algorithm: String
-        /// Where a key held outside a file lives (absent for a PEM file): nothing secret.
+        /// What kind of key signed (`pem-file`, `pkcs11`, `awskms`) and where it lives: nothing secret. Absent in
+        /// bundles made before it was recorded.
         public let provenance: Provenance?
 
         /// A hardware or cloud key's whereabouts: for PKCS #11 the token's label and serial and the key's label; for
