@@ -39,6 +39,7 @@ import Testing
         let stock = try Command.run("/usr/bin/env", ["openssl", "ts", "-verify", "-in", bundle + "/SHA256SUMS.sig.tsr", "-data", bundle + "/SHA256SUMS.sig",
                                                      "-CAfile", tsa.roots, "-untrusted", bundle + "/tsa-chain.pem"])
         #expect(stock.status == 0 && stock.stdout.contains("Verification: OK"), "\(stock.stdout)\(stock.stderr)")
+        #expect(try String(contentsOfFile: bundle + "/report.md", encoding: .utf8).contains("| Signing time | proven by the RFC 3161 token"))
         let instructions = try String(contentsOfFile: bundle + "/VERIFY.txt", encoding: .utf8)
         #expect(instructions.contains("openssl ts -verify -in SHA256SUMS.sig.tsr -data SHA256SUMS.sig"))
 
@@ -50,6 +51,7 @@ import Testing
 
     @Test func withoutATokenTheTimeIsOnlyClaimed() throws {
         let (_, bundle) = try export([])
+        #expect(try String(contentsOfFile: bundle + "/report.md", encoding: .utf8).contains("| Signing time | only claimed: no RFC 3161 timestamp"))
         let verified = try verify(bundle, [])
         #expect(verified.status == 0)
         #expect(line(verified, "timestamp") == "  ok    timestamp: no RFC 3161 token: the signing time is only claimed")
@@ -68,6 +70,15 @@ import Testing
         let tampered = try verify(good, ["--tsa-roots", tsa.roots])
         #expect(tampered.status == 1)
         #expect(line(tampered, "timestamp").contains("FAIL  timestamp: SHA256SUMS.sig.tsr does not verify"), "\(tampered.stdout)")
+
+        // Another bundle's token, genuine but over another signature: the imprint does not match.
+        let (_, other) = try export([tsa.url("good")])
+        let (_, plain) = try export([])
+        try FileManager.default.copyItem(atPath: other + "/SHA256SUMS.sig.tsr", toPath: plain + "/SHA256SUMS.sig.tsr")
+        try FileManager.default.copyItem(atPath: other + "/tsa-chain.pem", toPath: plain + "/tsa-chain.pem")
+        let borrowed = try verify(plain, ["--tsa-roots", tsa.roots])
+        #expect(borrowed.status == 1)
+        #expect(line(borrowed, "timestamp").contains("its imprint is not the SHA-256 of SHA256SUMS.sig"), "\(borrowed.stdout)")
 
         let (_, stranger) = try export([tsa.url("stranger")])
         let foreign = try verify(stranger, ["--tsa-roots", tsa.roots])

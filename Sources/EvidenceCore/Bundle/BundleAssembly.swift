@@ -27,6 +27,8 @@ public struct AssemblyContext {
     public let generatedAt: Int64?
     /// The window had not ended when the bundle was made (`--allow-open-window`).
     public var provisional = false
+    /// The seal will add an RFC 3161 token (`--tsa-url`).
+    public var timestamped = false
 }
 
 /// The assemble stage: every file of the bundle but its seal — the population and findings as JSON and CSV, the
@@ -74,7 +76,7 @@ public enum BundleAssembly {
         let info = ReportInfo(repository: identity.name, remoteURL: identity.remoteURL == identity.name ? nil : identity.remoteURL,
                               branch: branch.reference, head: branch.tip?.hex,
                               window: window, keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue, generatedAt: generatedAt,
-                              provisional: context.provisional, completeness: correlated.completeness,
+                              provisional: context.provisional, timestamped: context.timestamped, completeness: correlated.completeness,
                               diagnostics: correlated.diagnostics + context.diagnostics)
         let report = context.templates.render(ReportContext.make(evaluated, records: records, info: info, controls: context.templates.controls,
                                                                  verifyText: instructions))

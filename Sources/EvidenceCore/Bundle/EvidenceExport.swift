@@ -108,9 +108,10 @@ public enum EvidenceExport {
         let previous = try request.previous.map { try previousLink($0, window: window, diagnostics: &notes) }
         let identity = try RepositoryIdentity(repository: repository, given: request.repositoryName, path: request.repository)
         if let diagnostic = identity.diagnostic { notes.append(diagnostic) }
-        let context = AssemblyContext(repository: repository, identity: identity, signer: try signer.identity(provenance: provenance), templates: templates,
+        var context = AssemblyContext(repository: repository, identity: identity, signer: try signer.identity(provenance: provenance), templates: templates,
                                       previous: previous, diagnostics: notes, generatedAt: request.asOf, provisional: provisional)
         let timestamper = request.tsaURLs.isEmpty ? nil : try RFC3161Timestamper(urls: request.tsaURLs)
+        context.timestamped = timestamper != nil
         let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer, timestamper: timestamper)
         let output = try EvidencePipeline.store(sealed, at: FolderDestination(target: request.output, replacing: request.force,
                                                                              archive: request.archive, archiveTime: bounds.end,

@@ -12,6 +12,8 @@ public struct ReportInfo: Sendable {
     public let generatedAt: String?
     /// The window had not ended when the bundle was made.
     public var provisional = false
+    /// The signature is to be timestamped by an RFC 3161 authority (`--tsa-url`), else its time is only claimed.
+    public var timestamped = false
     public var completeness: ReviewCompleteness?
     /// Everything noticed on the way, as the manifest lists it.
     public var diagnostics: [Diagnostic] = []
@@ -98,6 +100,9 @@ enum ReportContext {
         ]
         if let remote = info.remoteURL { context["remote"] = remote }  // absent, not empty: a section on "" would still show
         if info.provisional { context["provisional"] = true }
+        context["signing_time"] = info.timestamped
+            ? "proven by the RFC 3161 token SHA256SUMS.sig.tsr (verify --tsa-roots prints its time)"
+            : "only claimed: no RFC 3161 timestamp was asked for"
         if let completeness = info.completeness {
             context["completeness"] = [
                 "held": completeness.held, "merged_in_window": completeness.mergedInWindow, "correlated": completeness.correlated,
