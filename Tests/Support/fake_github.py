@@ -23,7 +23,6 @@ import base64
 import hashlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+import loopback
 
 STATE = {"tokens": set(), "apps": {}, "expiry": {}, "issued": 0, "cap": 100, "data": {}, "faults": {}, "requests": [], "request_id": 0}
 LOCK = threading.Lock()
@@ -282,22 +283,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, body, headers)
 
 
-def exit_with_parent():
-    """Stops the server once the test process that started it is gone, however it ended."""
-    parent = os.getppid()
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
-
-
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    # The test process may hand SIGTERM down ignored or blocked; its stop request must work.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    threading.Thread(target=exit_with_parent, daemon=True).start()
-    print("PORT %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    loopback.serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
 
 
 if __name__ == "__main__":

@@ -13,9 +13,7 @@ line {"port", "access_key_id", "secret_access_key", "keys": {alias: arn}} once l
 import base64
 import json
 import os
-import signal
 import sys
-import threading
 import time
 
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"  # every request is authenticated, from the first
@@ -29,6 +27,8 @@ from moto.iam.models import iam_backends  # noqa: E402
 from moto.kms import responses  # noqa: E402
 from moto.kms.models import kms_backends  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
+
+import loopback  # noqa: E402
 
 REGION = "us-east-1"
 
@@ -57,13 +57,6 @@ def sign(self):
 responses.KmsResponse.sign = sign
 
 
-def exit_with_parent():
-    parent = os.getppid()
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
-
-
 def main():
     iam = iam_backends[DEFAULT_ACCOUNT_ID]["global"]
     iam.create_user(REGION, "evidence-signer")
@@ -78,9 +71,7 @@ def main():
         keys[alias] = key.arn
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    threading.Thread(target=exit_with_parent, daemon=True).start()
+    loopback.stop_with_parent()
     print(json.dumps({"port": server.get_host_and_port()[1], "access_key_id": access.access_key_id,
                       "secret_access_key": access.secret_access_key, "keys": keys}), flush=True)
     while True:

@@ -7,14 +7,14 @@ and future tokens; POST /NAME/replay answers with the first reply it ever gave (
 imprint). Prints "PORT <n>" once listening.
 """
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import loopback
 
 ROOT = sys.argv[1]
 LOCK = threading.Lock()
@@ -60,22 +60,8 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(200, reply)
 
 
-def exit_with_parent():
-    """Stops the server once the test process that started it is gone, however it ended."""
-    parent = os.getppid()
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
-
-
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    # The test process may hand SIGTERM down ignored or blocked; its stop request must work.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    threading.Thread(target=exit_with_parent, daemon=True).start()
-    print("PORT %d" % server.server_address[1], flush=True)
-    server.serve_forever()
+    loopback.serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
 
 
 if __name__ == "__main__":
