@@ -51,7 +51,11 @@ public struct HTTPTransport: Sendable {
         var failed = [CURLcode]()
         func set(_ code: CURLcode) { if code != CURLE_OK { failed.append(code) } }
         set(git_evidence_curl_string(handle, CURLOPT_URL, url))
-        set(git_evidence_curl_string(handle, CURLOPT_CUSTOMREQUEST, method))
+        if method == "HEAD" {
+            set(git_evidence_curl_long(handle, CURLOPT_NOBODY, 1))  // a HEAD answer names a length it does not send
+        } else {
+            set(git_evidence_curl_string(handle, CURLOPT_CUSTOMREQUEST, method))
+        }
         set(git_evidence_curl_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
         set(git_evidence_curl_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "https"))
         set(git_evidence_curl_long(handle, CURLOPT_FOLLOWLOCATION, 1))

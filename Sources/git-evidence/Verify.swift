@@ -9,7 +9,7 @@ struct Verify: ParsableCommand {
         discussion: "Exit 0 verified, 1 not verified (each failed check is named), 2 unusable input."
     )
 
-    @Argument(help: "The bundle folder.")
+    @Argument(help: "The bundle folder, or s3://BUCKET/PREFIX/NAME where `archive` put it.")
     var bundle: String
 
     @Option(help: "The signer's trusted public key (PEM).")
@@ -23,6 +23,11 @@ struct Verify: ParsableCommand {
 
     @Option(help: "The repository: re-derive the population and findings from it and the bundle's inputs, and compare.")
     var repo: String?
+
+    @OptionGroup var s3: S3Options
+
+    @Flag(help: "With s3://: also fail unless every object is locked in COMPLIANCE mode until the manifest's retain_until.")
+    var checkRetention = false
 
     @Option(help: "The TSA root certificates (PEM) an RFC 3161 token must chain to; the key is then judged at the token's time.")
     var tsaRoots: String?
@@ -50,7 +55,21 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? TrustStore.load(folder: trustedKeys!)
-        var request = VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo, recollect: try live.request())
+        // A bundle in a bucket is read into a private folder and checked as a folder is.
+        var folder = bundle
+        var retention: (S3Location, [String], S3Client)?
+        if S3Location.isURI(bundle) {
+            let location = try S3Location(bundle, flag: "BUNDLE")
+            let client = try s3.client()
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("git-evidence-verify-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            folder = scratch.appendingPathComponent(URL(fileURLWithPath: location.prefix).lastPathComponent).path
+            retention = (location, try BundleArchive.download(location, client: client, into: folder), client)
+        } else if checkRetention {
+            throw ValidationError("--check-retention is for a bundle in a bucket (s3://...)")
+        }
+        defer { if retention != nil { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) } }
+        var request = VerificationRequest(bundle: folder, trusted: trusted, previous: previous, repository: repo, recollect: try live.request())
         request.tsaRoots = try tsaRoots.map { path in
             guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
             guard String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
@@ -59,7 +78,17 @@ struct Verify: ParsableCommand {
             return [UInt8](bytes)
         }
         request.requireTimestamp = requireTimestamp
-        let report = try BundleVerifier.verify(request)
+        var report = try BundleVerifier.verify(request)
+        if let (location, keys, client) = retention {
+            report = report.naming(bundle)
+            if checkRetention {
+                let retainUntil = (try? BundleReader.manifest(from: [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json"))), file: "manifest.json"))?.retainUntil ?? ""
+                let problems = try BundleArchive.retentionProblems(location, keys: keys, retainUntil: retainUntil, client: client)
+                report = report.adding(VerificationCheck(name: "retention", passed: problems.isEmpty && !retainUntil.isEmpty,
+                                                         detail: problems.isEmpty ? "\(keys.count) objects locked in COMPLIANCE mode until \(retainUntil) or later"
+                                                             : "not locked in COMPLIANCE mode until \(retainUntil): " + problems.joined(separator: ", ")))
+            }
+        }
         if json {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(report), as: UTF8.self))
         } else {

@@ -42,3 +42,16 @@ public final class AWSKMS: Sendable {
         return environment
     }
 }
+
+extension AWSKMS {
+    /// Runs `code` (Python) with boto3 against this endpoint, as another S3 client would: `s3` is the client.
+    public func boto3(_ code: String) throws -> Command.Result {
+        let python = ProcessInfo.processInfo.environment["SSLIB_PYTHON"] ?? "python3"
+        let script = """
+            import boto3, sys
+            s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:\(port)", region_name="us-east-1",
+                              aws_access_key_id="\(accessKeyID)", aws_secret_access_key="\(secretAccessKey)")
+            """ + "\n" + code
+        return try Command.run("/usr/bin/env", [python, "-c", script])
+    }
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""AWS KMS on loopback for the tests: moto_server, with requests authenticated (SigV4 checked against IAM access
+"""AWS KMS and S3 on loopback for the tests: moto_server, with requests authenticated (SigV4 checked against IAM access
 keys) and moto's Sign corrected where it differs from AWS.
 
 moto 5.2 hashes a `MessageType=DIGEST` message a second time and uses the largest PSS salt; AWS signs a DIGEST as
@@ -7,7 +7,8 @@ the digest it is, with a salt as long as the digest. moto's Sign response is rep
 nothing else of moto is touched.
 
 Before listening it makes, in moto's own backends: an IAM user with an access key allowed everything, a key
-ECC_NIST_P256 with alias `alias/evidence-ec` and a key RSA_2048 with alias `alias/evidence-rsa`. Prints one JSON
+ECC_NIST_P256 with alias `alias/evidence-ec`, a key RSA_2048 with alias `alias/evidence-rsa`, an S3 bucket
+`evidence-locked` (versioned, Object Lock enabled) and one without Object Lock, `evidence-plain`. Prints one JSON
 line {"port", "access_key_id", "secret_access_key", "keys": {alias: arn}} once listening.
 """
 import base64
@@ -26,11 +27,13 @@ from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.iam.models import iam_backends  # noqa: E402
 from moto.kms import responses  # noqa: E402
 from moto.kms.models import kms_backends  # noqa: E402
+from moto.s3.models import s3_backends  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
 import loopback  # noqa: E402
 
 REGION = "us-east-1"
+PARTITION = "aws"
 
 
 def sign(self):
@@ -69,6 +72,11 @@ def main():
         key = kms.create_key(policy=None, key_usage="SIGN_VERIFY", key_spec=spec, description=alias, tags=None)
         kms.create_alias(key.id, alias)
         keys[alias] = key.arn
+    s3 = s3_backends[DEFAULT_ACCOUNT_ID][PARTITION]
+    s3.create_bucket("evidence-locked", REGION)
+    s3.put_bucket_versioning("evidence-locked", "Enabled")
+    s3.put_object_lock_configuration("evidence-locked", True)
+    s3.create_bucket("evidence-plain", REGION)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     loopback.stop_with_parent()

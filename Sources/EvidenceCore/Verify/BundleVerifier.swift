@@ -7,6 +7,12 @@ public struct VerificationCheck: Codable, Sendable, Equatable {
     public let name: String
     public let passed: Bool
     public let detail: String
+
+    public init(name: String, passed: Bool, detail: String) {
+        self.name = name
+        self.passed = passed
+        self.detail = detail
+    }
 }
 
 /// The outcome of verifying a bundle: verified only when every check passed.
@@ -16,6 +22,17 @@ public struct VerificationReport: Encodable, Sendable {
     public var verified: Bool { checks.allSatisfy(\.passed) }
 
     enum CodingKeys: String, CodingKey { case bundle, checks, verified }
+
+    public init(bundle: String, checks: [VerificationCheck]) {
+        self.bundle = bundle
+        self.checks = checks
+    }
+
+    /// The same report for a bundle named otherwise (a bucket's URI rather than the folder it was read into).
+    public func naming(_ name: String) -> VerificationReport { VerificationReport(bundle: name, checks: checks) }
+
+    /// The same report with one more check.
+    public func adding(_ check: VerificationCheck) -> VerificationReport { VerificationReport(bundle: bundle, checks: checks + [check]) }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -1,0 +1,162 @@
+import EvidenceCrypto
+import Foundation
+import HTTPKit
+
+/// `archive` (SPEC §11): a bundle's files into an S3 Object Lock bucket, each locked until the manifest's
+/// `retain_until` in COMPLIANCE (or GOVERNANCE) mode with its SHA-256 checksum, the seal last; then every object
+/// read back with HeadObject and a receipt written beside the bundle.
+public enum BundleArchive {
+    public struct Receipt: Codable, Sendable {
+        public struct Object: Codable, Sendable {
+            public let key: String
+            public let versionID: String?
+            public let etag: String?
+            public let sha256: String
+            public let mode: String
+            public let retainUntil: String
+
+            enum CodingKeys: String, CodingKey {
+                case key, etag, sha256, mode
+                case versionID = "version_id"
+                case retainUntil = "retain_until"
+            }
+        }
+
+        public let bucket: String
+        public let endpoint: String
+        public let bundle: String
+        public let mode: String
+        public let retainUntil: String
+        public let archivedAt: String
+        public let objects: [Object]
+
+        enum CodingKeys: String, CodingKey {
+            case bucket, endpoint, bundle, mode, objects
+            case retainUntil = "retain_until"
+            case archivedAt = "archived_at"
+        }
+    }
+
+    /// The files last uploaded: an interrupted archive never holds a signed list of files.
+    static let sealFiles = [BundleLayout.attestation, BundleLayout.timestampChain, BundleLayout.timestampToken, BundleLayout.signature, BundleLayout.sums]
+
+    /// Uploads `bundle` (a folder) to `location`; returns the receipt, also written as `BUNDLE.archive-receipt.json`.
+    public static func run(bundle: String, to location: S3Location, client: S3Client, mode: String) throws -> Receipt {
+        let folder = bundle.hasSuffix("/") ? String(bundle.dropLast()) : bundle
+        let name = URL(fileURLWithPath: folder).lastPathComponent
+        guard let sums = FileManager.default.contents(atPath: folder + "/" + BundleLayout.sums),
+              let manifestBytes = FileManager.default.contents(atPath: folder + "/" + BundleLayout.manifest) else {
+            throw EvidenceError.unreadable(file: folder, reason: "not a bundle (no SHA256SUMS or manifest.json)")
+        }
+        let manifest = try BundleReader.manifest(from: [UInt8](manifestBytes), file: folder + "/manifest.json")
+        let listing = SumsListing([UInt8](sums))
+        guard listing.problems.isEmpty else { throw EvidenceError.malformed(file: folder + "/SHA256SUMS", location: "listing", reason: listing.problems[0]) }
+        // Only what verifies as listed is archived: every listed file is present and matches.
+        var files = [(path: String, bytes: [UInt8], sha256: [UInt8])]()
+        for entry in listing.entries {
+            guard let bytes = FileManager.default.contents(atPath: folder + "/" + entry.path).map({ [UInt8]($0) }) else {
+                throw EvidenceError.unreadable(file: folder + "/" + entry.path, reason: "listed in SHA256SUMS and missing")
+            }
+            let digest = try SHA256.hash(bytes)
+            guard digest.hex == entry.digest else {
+                throw EvidenceError.malformed(file: folder + "/" + entry.path, location: "contents", reason: "does not match SHA256SUMS; the bundle is not archived")
+            }
+            files.append((entry.path, bytes, digest.bytes))
+        }
+        for path in sealFiles {
+            guard let bytes = FileManager.default.contents(atPath: folder + "/" + path).map({ [UInt8]($0) }) else { continue }
+            files.append((path, bytes, try SHA256.hash(bytes).bytes))
+        }
+        var order = files.filter { !sealFiles.contains($0.path) }.sorted { $0.path < $1.path }.map { (key: location.key(name + "/" + $0.path), $0.bytes, $0.sha256) }
+        // The .tar.gz beside the bundle, when export wrote one, goes up before the seal too.
+        if let archive = FileManager.default.contents(atPath: folder + ".tar.gz").map({ [UInt8]($0) }) {
+            order.append((location.key(name + ".tar.gz"), archive, try SHA256.hash(archive).bytes))
+        }
+        order += sealFiles.compactMap { seal in files.first { $0.path == seal } }.map { (key: location.key(name + "/" + $0.path), $0.bytes, $0.sha256) }
+
+        guard try client.objectLockEnabled(location.bucket) else {
+            throw EvidenceError.invalidArgument(flag: "--to", value: "s3://\(location.bucket)", reason: "the bucket does not have Object Lock enabled; nothing was uploaded")
+        }
+        var objects = [Receipt.Object]()
+        for (key, bytes, sha256) in order {
+            let checksum = Data(sha256).base64EncodedString()
+            var head = try client.send("HEAD", bucket: location.bucket, key: key, headers: [("x-amz-checksum-mode", "ENABLED")])
+            // A re-run skips what an interrupted one already stored, locked, with the right checksum.
+            if !(head.status == 200 && head.header("x-amz-checksum-sha256") == checksum && head.header("x-amz-object-lock-mode") == mode) {
+                let put = try client.send("PUT", bucket: location.bucket, key: key, headers: [
+                    ("x-amz-object-lock-mode", mode), ("x-amz-object-lock-retain-until-date", manifest.retainUntil),
+                    ("x-amz-checksum-sha256", checksum), ("x-amz-sdk-checksum-algorithm", "SHA256"), ("Content-Type", "application/octet-stream"),
+                ], body: bytes)
+                try S3Client.rejectCredentials(put, bucket: location.bucket)
+                guard put.status == 200 else {
+                    throw S3Error.failed(object: "s3://\(location.bucket)/\(key)", operation: "PutObject", status: put.status, code: S3Client.code(put))
+                }
+                head = try client.send("HEAD", bucket: location.bucket, key: key, headers: [("x-amz-checksum-mode", "ENABLED")])
+            }
+            // The receipt says what S3 says it holds, checked against what was asked.
+            let object = "s3://\(location.bucket)/\(key)"
+            guard head.status == 200 else { throw S3Error.failed(object: object, operation: "HeadObject", status: head.status, code: nil) }
+            guard head.header("x-amz-object-lock-mode") == mode else {
+                throw S3Error.notLocked(object: object, reason: "stored without \(mode) Object Lock (mode: \(head.header("x-amz-object-lock-mode") ?? "none"))")
+            }
+            guard let until = head.header("x-amz-object-lock-retain-until-date"), let seconds = Timestamp.parse(until),
+                  let wanted = Timestamp.parse(manifest.retainUntil), seconds >= wanted else {
+                throw S3Error.notLocked(object: object, reason: "retained until \(head.header("x-amz-object-lock-retain-until-date") ?? "nothing"), not \(manifest.retainUntil)")
+            }
+            if let stored = head.header("x-amz-checksum-sha256"), stored != checksum {
+                throw S3Error.notLocked(object: object, reason: "its stored SHA-256 is not the file's")
+            }
+            objects.append(.init(key: key, versionID: head.header("x-amz-version-id"), etag: head.header("etag"), sha256: sha256.map { String(format: "%02x", $0) }.joined(),
+                                 mode: mode, retainUntil: until))
+        }
+        let receipt = Receipt(bucket: location.bucket, endpoint: client.endpointDescription, bundle: name, mode: mode, retainUntil: manifest.retainUntil,
+                              archivedAt: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), objects: objects)
+        let bytes = [UInt8](try BundleLayout.jsonEncoder.encode(receipt)) + [0x0a]
+        let path = folder + ".archive-receipt.json"
+        let temporary = path + ".partial"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)), rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw EvidenceError.unwritable(path: path, reason: "the bundle is archived, its receipt could not be written")
+        }
+        return receipt
+    }
+
+    /// Downloads the latest version of every object of the bundle at `location` (`s3://BUCKET/PREFIX/NAME`) into
+    /// `folder`, for `verify` to check as it checks a folder; with `retention`, also whether each is locked in
+    /// COMPLIANCE mode until at least `retain_until` (the failures, named).
+    public static func download(_ location: S3Location, client: S3Client, into folder: String) throws -> [String] {
+        let keys = try client.keys(location.bucket, prefix: location.prefix + "/")
+        guard !keys.isEmpty else { throw EvidenceError.unreadable(file: "s3://\(location.bucket)/\(location.prefix)", reason: "no objects there") }
+        for key in keys {
+            let relative = String(key.dropFirst(location.prefix.count + 1))
+            let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+            guard !relative.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
+                throw EvidenceError.malformed(file: "s3://\(location.bucket)/\(key)", location: "key", reason: "not a safe path inside the bundle")
+            }
+            let response = try client.send("GET", bucket: location.bucket, key: key)
+            guard response.status == 200 else {
+                throw S3Error.failed(object: "s3://\(location.bucket)/\(key)", operation: "GetObject", status: response.status, code: S3Client.code(response))
+            }
+            let path = folder + "/" + relative
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: path, contents: Data(response.body)) else {
+                throw EvidenceError.unwritable(path: path, reason: "cannot write the downloaded object")
+            }
+        }
+        return keys
+    }
+
+    /// Which objects are not locked in COMPLIANCE mode until `retainUntil` (HeadObject), named.
+    public static func retentionProblems(_ location: S3Location, keys: [String], retainUntil: String, client: S3Client) throws -> [String] {
+        var problems = [String]()
+        for key in keys {
+            let head = try client.send("HEAD", bucket: location.bucket, key: key)
+            let mode = head.header("x-amz-object-lock-mode")
+            let until = head.header("x-amz-object-lock-retain-until-date").flatMap(Timestamp.parse)
+            if mode != "COMPLIANCE" || until == nil || until! < (Timestamp.parse(retainUntil) ?? .max) {
+                problems.append("\(key) (\(mode ?? "no lock")" + (until.map { ", until \(Timestamp.iso8601UTC($0))" } ?? "") + ")")
+            }
+        }
+        return problems
+    }
+}

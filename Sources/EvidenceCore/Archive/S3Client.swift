@@ -1,0 +1,178 @@
+import AWSSigV4
+import EvidenceCrypto
+import EvidenceErrors
+import Foundation
+import HTTPKit
+
+/// `s3://BUCKET/PREFIX` as `archive --to` and `verify` take it.
+public struct S3Location: Sendable, Equatable {
+    public let bucket: String
+    /// Without leading or trailing slashes; may be empty.
+    public let prefix: String
+
+    public static func isURI(_ text: String) -> Bool { text.hasPrefix("s3://") }
+
+    public init(_ text: String, flag: String) throws(EvidenceError) {
+        guard Self.isURI(text) else { throw EvidenceError.invalidArgument(flag: flag, value: text, reason: "expected s3://BUCKET/PREFIX") }
+        let rest = text.dropFirst("s3://".count)
+        let bucket = String(rest.prefix { $0 != "/" })
+        guard bucket.count >= 3, bucket.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." }) else {
+            throw EvidenceError.invalidArgument(flag: flag, value: text, reason: "'\(bucket)' is not an S3 bucket name")
+        }
+        self.bucket = bucket
+        prefix = rest.dropFirst(bucket.count).split(separator: "/").joined(separator: "/")
+    }
+
+    /// The key of `path` under the prefix.
+    public func key(_ path: String) -> String { prefix.isEmpty ? path : prefix + "/" + path }
+}
+
+/// The few S3 REST calls the archive needs, SigV4-signed by `AWSSigV4` (service `s3`: no path normalisation, the
+/// key encoded once, `x-amz-content-sha256` on every request). Path-style addressing on an `--endpoint-url`
+/// (MinIO, moto, a VPC endpoint), virtual-hosted on AWS. 5xx, `SlowDown` and dropped connections are retried with
+/// backoff, four tries in all. Credentials are never written or shown.
+public final class S3Client {
+    public let endpoint: String?
+    public let region: String
+    private let credentials: SigV4.Credentials
+    private let transport = HTTPTransport(timeout: 120)
+    /// The waits between tries (tests shorten them through `GIT_EVIDENCE_S3_WAIT_SCALE`).
+    private let waitScale: Double
+
+    public init(endpoint: String?, region: String?, environment: [String: String]) throws(EvidenceError) {
+        let aws = AWSEnvironment(environment)
+        guard let region = region ?? aws.region ?? (endpoint != nil ? "us-east-1" : nil) else {
+            throw EvidenceError.invalidArgument(flag: "--region", value: "", reason: "no AWS region: give --region or set AWS_REGION")
+        }
+        guard let credentials = aws.credentials else {
+            throw EvidenceError.invalidArgument(flag: "--to", value: "", reason: "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials")
+        }
+        if let endpoint {
+            guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw EvidenceError.invalidArgument(flag: "--endpoint-url", value: endpoint, reason: "expected an http(s) URL")
+            }
+        }
+        self.endpoint = endpoint.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.region = region
+        self.credentials = credentials
+        waitScale = environment["GIT_EVIDENCE_S3_WAIT_SCALE"].flatMap(Double.init) ?? 1
+    }
+
+    /// Where the requests go, for receipts.
+    public var endpointDescription: String { endpoint ?? "https://s3.\(region).amazonaws.com" }
+
+    /// One request; `key` nil addresses the bucket. Retried as the class says; the last answer is returned.
+    public func send(_ method: String, bucket: String, key: String? = nil, query: String = "", headers extra: [(String, String)] = [],
+                     body: [UInt8] = []) throws -> HTTPResponse {
+        let base: String
+        var path: String
+        if let endpoint {
+            base = endpoint
+            path = "/" + bucket + (key.map { "/" + $0 } ?? "")
+        } else {
+            base = "https://\(bucket).s3.\(region).amazonaws.com"
+            path = "/" + (key ?? "")
+        }
+        if path.isEmpty { path = "/" }
+        let url = URL(string: base)!
+        let host = url.host! + (url.port.map { ":\($0)" } ?? "")
+        let encodedPath = path.split(separator: "/", omittingEmptySubsequences: false).map { SigV4.encode(String($0)) }.joined(separator: "/")
+        var attempt = 0
+        while true {
+            attempt += 1
+            let signed = try SigV4.sign(SigV4.Request(method: method, path: path, query: query, headers: [("Host", host)] + extra.map { ($0.0, $0.1) }, body: body),
+                                        credentials: credentials, region: region, service: "s3", time: Int64(Date().timeIntervalSince1970),
+                                        normalize: false, signBody: true)
+            var headers = [String: String]()
+            for (name, value) in signed.headers where name != "Host" { headers[name] = value }
+            do {
+                let response = try transport.send(method: method, url: base + encodedPath + (query.isEmpty ? "" : "?" + query), headers: headers,
+                                                  body: method == "PUT" || method == "POST" ? body : nil)
+                let slowDown = response.status == 503 || String(decoding: response.body.prefix(512), as: UTF8.self).contains("<Code>SlowDown</Code>")
+                if (response.status >= 500 || slowDown), attempt < 4 {
+                    Thread.sleep(forTimeInterval: 0.5 * pow(2, Double(attempt - 1)) * waitScale)
+                    continue
+                }
+                return response
+            } catch {
+                guard attempt < 4 else { throw S3Error.unreachable(object: "s3://\(bucket)/\(key ?? "")", reason: error.reason) }
+                Thread.sleep(forTimeInterval: 0.5 * pow(2, Double(attempt - 1)) * waitScale)
+            }
+        }
+    }
+
+    /// The error code of an S3 XML error body (`AccessDenied`, `NoSuchKey`, ...).
+    public static func code(_ response: HTTPResponse) -> String? {
+        let text = String(decoding: response.body.prefix(4000), as: UTF8.self)
+        guard let start = text.range(of: "<Code>"), let end = text.range(of: "</Code>", range: start.upperBound..<text.endIndex) else { return nil }
+        return String(text[start.upperBound..<end.lowerBound])
+    }
+
+    /// Whether the bucket has Object Lock enabled (`GetObjectLockConfiguration`).
+    public func objectLockEnabled(_ bucket: String) throws -> Bool {
+        let response = try send("GET", bucket: bucket, query: "object-lock=")
+        try Self.rejectCredentials(response, bucket: bucket)
+        if response.status == 200 { return String(decoding: response.body, as: UTF8.self).contains("<ObjectLockEnabled>Enabled</ObjectLockEnabled>") }
+        if Self.code(response) == "ObjectLockConfigurationNotFoundError" { return false }
+        throw S3Error.failed(object: "s3://\(bucket)", operation: "GetObjectLockConfiguration", status: response.status, code: Self.code(response))
+    }
+
+    /// Every key under `prefix` (ListObjectsV2, followed through its continuation tokens).
+    public func keys(_ bucket: String, prefix: String) throws -> [String] {
+        var keys = [String]()
+        var token: String?
+        repeat {
+            var query = "list-type=2&prefix=" + SigV4.encode(prefix)
+            if let token { query = "continuation-token=" + SigV4.encode(token) + "&" + query }
+            let response = try send("GET", bucket: bucket, query: query)
+            try Self.rejectCredentials(response, bucket: bucket)
+            guard response.status == 200 else {
+                throw S3Error.failed(object: "s3://\(bucket)/\(prefix)", operation: "ListObjectsV2", status: response.status, code: Self.code(response))
+            }
+            let text = String(decoding: response.body, as: UTF8.self)
+            keys += Self.values("Key", in: text).map(Self.unescape)
+            token = text.contains("<IsTruncated>true</IsTruncated>") ? Self.values("NextContinuationToken", in: text).first : nil
+        } while token != nil
+        return keys
+    }
+
+    /// A 403 for bad credentials is unusable input: exit 2, naming the bucket, never the credentials.
+    static func rejectCredentials(_ response: HTTPResponse, bucket: String) throws {
+        let code = Self.code(response) ?? ""
+        if ["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken"].contains(code) {
+            throw EvidenceError.invalidArgument(flag: "--to", value: "s3://\(bucket)", reason: "S3 rejected the credentials: \(code)")
+        }
+    }
+
+    static func values(_ element: String, in text: String) -> [String] {
+        var found = [String]()
+        var rest = text[...]
+        while let start = rest.range(of: "<\(element)>"), let end = rest.range(of: "</\(element)>", range: start.upperBound..<rest.endIndex) {
+            found.append(String(rest[start.upperBound..<end.lowerBound]))
+            rest = rest[end.upperBound...]
+        }
+        return found
+    }
+
+    static func unescape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
+
+/// What an archive operation can end in beyond unusable input: exit 1, naming the object.
+public enum S3Error: ReportableError, Equatable {
+    case unreachable(object: String, reason: String)
+    case failed(object: String, operation: String, status: Int, code: String?)
+    case notLocked(object: String, reason: String)
+
+    public var exitCode: Int32 { 1 }
+
+    public var description: String {
+        switch self {
+        case .unreachable(let object, let reason): "\(object): S3 could not be reached after retries: \(reason)"
+        case .failed(let object, let operation, let status, let code): "\(object): \(operation) failed: HTTP \(status)" + (code.map { " \($0)" } ?? "")
+        case .notLocked(let object, let reason): "\(object): \(reason)"
+        }
+    }
+}
