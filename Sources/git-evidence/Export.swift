@@ -41,6 +41,11 @@ struct Export: ParsableCommand {
     @Flag(help: "Also write OUT.tar.gz, a deterministic archive of the bundle.")
     var archive = false
 
+    @Option(help: "Then archive the bundle to this S3 Object Lock bucket (s3://BUCKET/PREFIX), as `git-evidence archive` does.")
+    var archiveTo: String?
+
+    @OptionGroup var s3: S3Options
+
     @Flag(help: "Replace an existing output folder.")
     var force = false
 
@@ -88,6 +93,12 @@ struct Export: ParsableCommand {
         request.live = try live.request()
         request.live?.progress = progress.line
         defer { progress.finish() }
+        // The bucket is checked before any work, so a wrong one never leaves a bundle half-kept.
+        let bucket = try archiveTo.map { try S3Location($0, flag: "--archive-to") }
+        let client = try bucket.map { _ in try s3.client() }
+        if let bucket, let client, try !client.objectLockEnabled(bucket.bucket) {
+            throw EvidenceError.invalidArgument(flag: "--archive-to", value: "s3://\(bucket.bucket)", reason: "the bucket does not have Object Lock enabled; nothing was written")
+        }
         let summary = try EvidenceExport.run(request)
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
@@ -96,6 +107,10 @@ struct Export: ParsableCommand {
         let byControl = Dictionary(grouping: failures, by: \.control).map { "\($0.key) \($0.value.count)" }.sorted()
         print("wrote \(summary.output): \(summary.changes) changes, \(summary.findings.count) findings, \(failures.count) failing"
               + (byControl.isEmpty ? "" : " (\(byControl.joined(separator: ", ")))"))
+        if let bucket, let client {
+            let receipt = try BundleArchive.run(bundle: summary.output, to: bucket, client: client, mode: "COMPLIANCE")
+            print("archived \(receipt.objects.count) objects to s3://\(bucket.bucket)/\(bucket.key(receipt.bundle))/, COMPLIANCE until \(receipt.retainUntil)")
+        }
         if !summary.notCollected.isEmpty {
             FileHandle.standardError.write(Data(("git-evidence: the live collection is INCOMPLETE: GitHub did not answer \(summary.notCollected.count == 1 ? "1 request" : "\(summary.notCollected.count) requests"); "
                                                  + "the manifest (completeness.not_collected) and the report name them\n").utf8))

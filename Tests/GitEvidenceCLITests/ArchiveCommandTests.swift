@@ -109,3 +109,65 @@ import Testing
         #expect(refused.stderr.contains("report.md") && refused.stderr.contains("does not match SHA256SUMS"), "\(refused.stderr)")
     }
 }
+
+extension ArchiveCommandTests {
+    /// S3 failing one PutObject past every retry: exit 1 naming the object, no receipt, no SHA256SUMS in the bucket
+    /// (the seal goes last); once S3 recovers, a re-run completes and uploads only what was missing.
+    @Test func anInterruptedArchiveIsResumedByARerun() throws {
+        let folder = try bundle("evidence-q3-f")
+        let failing = "acme/evidence-q3-f/report.md"
+        try Data((failing + "\n").utf8).write(to: URL(fileURLWithPath: aws.faults))
+        defer { try? FileManager.default.removeItem(atPath: aws.faults) }
+        let interrupted = try run(["archive", folder, "--to", "s3://evidence-locked/acme", "--endpoint-url", endpoint])
+        #expect(interrupted.status == 1)
+        #expect(interrupted.stderr == "git-evidence: error: s3://evidence-locked/\(failing): PutObject failed: HTTP 500 InternalError\n", "\(interrupted.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + ".archive-receipt.json"))
+        let listing = """
+            import json
+            versions = s3.list_object_versions(Bucket="evidence-locked", Prefix="acme/evidence-q3-f/").get("Versions", [])
+            print(json.dumps(sorted([v["Key"] for v in versions])))
+            """
+        let before = try #require(try JSONSerialization.jsonObject(with: Data(aws.boto3(listing).stdout.utf8)) as? [String])
+        #expect(!before.isEmpty && !before.contains("acme/evidence-q3-f/SHA256SUMS") && !before.contains(failing), "\(before)")
+
+        try FileManager.default.removeItem(atPath: aws.faults)
+        let resumed = try run(["archive", folder, "--to", "s3://evidence-locked/acme", "--endpoint-url", endpoint])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(aws.boto3(listing).stdout.utf8)) as? [String])
+        #expect(Set(after) == Set(try BundleFixture.files(folder).map { "acme/evidence-q3-f/" + $0 }))
+        #expect(after.count == Set(after).count, "one version per object: what the first run stored was not uploaded again")
+    }
+
+    /// `export --archive-to` archives the new bundle in the same step; `--previous` records the earlier bundle's
+    /// receipt digest, and verify --previous checks it.
+    @Test func exportArchivesInOneStepAndChainsToTheReceipt() throws {
+        let parent = try TemporaryFolder.make("archive-chain")
+        let scenario = try ReviewScenario.shared.get()
+        func export(_ window: String, _ name: String, _ extra: [String]) throws -> Command.Result {
+            try run(["export", "--repo", scenario.repository.path, "--window", window, "--github", scenario.github.folder, "--key", keys.privateKey,
+                     "--out", parent + "/" + name, "--archive-to", "s3://evidence-locked/chain", "--endpoint-url", endpoint] + extra)
+        }
+        let q2 = try export("2026-Q2", "evidence-2026-Q2", [])
+        #expect(q2.status == 0, "\(q2.stderr)")
+        #expect(q2.stdout.contains("archived "))
+        #expect(FileManager.default.fileExists(atPath: parent + "/evidence-2026-Q2.archive-receipt.json"))
+        let q3 = try export("2026-Q3", "evidence-2026-Q3", ["--previous", parent + "/evidence-2026-Q2"])
+        #expect(q3.status == 0, "\(q3.stderr)")
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parent + "/evidence-2026-Q3/manifest.json"))) as? [String: Any])
+        let recorded = (manifest["previous"] as? [String: Any])?["receipt_sha256"] as? String
+        let digest = try Command.run("/usr/bin/env", ["sha256sum", parent + "/evidence-2026-Q2.archive-receipt.json"]).stdout.prefix(64)
+        #expect(recorded == String(digest))
+        let chained = try run(["verify", parent + "/evidence-2026-Q3", "--key", keys.publicKey, "--previous", parent + "/evidence-2026-Q2"])
+        #expect(chained.status == 0, "\(chained.stdout)")
+        #expect(chained.stdout.contains("its archive receipt as recorded"))
+        try Data("{}\n".utf8).write(to: URL(fileURLWithPath: parent + "/evidence-2026-Q2.archive-receipt.json"))
+        let altered = try run(["verify", parent + "/evidence-2026-Q3", "--key", keys.publicKey, "--previous", parent + "/evidence-2026-Q2"])
+        #expect(altered.status == 1)
+        #expect(altered.stdout.contains("FAIL  chain: the previous bundle's archive receipt is"), "\(altered.stdout)")
+
+        let plain = try run(["export", "--repo", scenario.repository.path, "--window", "2026-Q3", "--github", scenario.github.folder, "--key", keys.privateKey,
+                             "--out", parent + "/never", "--archive-to", "s3://evidence-plain/x", "--endpoint-url", endpoint])
+        #expect(plain.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: parent + "/never"), "a bucket without Object Lock is refused before anything is written")
+    }
+}

@@ -15,12 +15,13 @@ enum LoopbackServer {
         return port
     }
 
-    /// Starts `script` with `python` (default: the system's) and returns the first line it prints.
-    static func firstLine(_ script: String, _ arguments: [String] = [], python: String = "python3", name: String) throws -> String {
+    /// Starts `script` with `python` (default: the system's), `settings` (NAME=VALUE) added to its environment, and
+    /// returns the first line it prints.
+    static func firstLine(_ script: String, _ arguments: [String] = [], python: String = "python3", settings: [String] = [], name: String) throws -> String {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(script).path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, path] + arguments
+        process.arguments = settings + [python, path] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -27,6 +27,7 @@ from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.iam.models import iam_backends  # noqa: E402
 from moto.kms import responses  # noqa: E402
 from moto.kms.models import kms_backends  # noqa: E402
+from moto.s3 import responses as s3_responses  # noqa: E402
 from moto.s3.models import s3_backends  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
@@ -58,6 +59,22 @@ def sign(self):
 
 
 responses.KmsResponse.sign = sign
+
+# A fault the tests inject: while the file FAULTS names a key (one per line), PutObject of that key answers 500,
+# as S3 does in an outage, so an interrupted archive and its resumption can be tested.
+FAULTS = os.environ.get("MOTO_S3_FAULTS", "")
+_put_object = s3_responses.S3Response.put_object
+
+
+def put_object(self):
+    if FAULTS and os.path.exists(FAULTS):
+        with open(FAULTS) as handle:
+            if self.parse_key_name() in handle.read().split():
+                return 500, {}, "<Error><Code>InternalError</Code><Message>injected by the test</Message></Error>"
+    return _put_object(self)
+
+
+s3_responses.S3Response.put_object = put_object
 
 
 def main():

@@ -121,6 +121,13 @@ public enum BundleArchive {
         return receipt
     }
 
+    /// The receipt `archive` wrote beside `bundle`, if any: its SHA-256, lowercase hex.
+    public static func receiptDigest(beside bundle: String) throws -> String? {
+        let path = (bundle.hasSuffix("/") ? String(bundle.dropLast()) : bundle) + ".archive-receipt.json"
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try SHA256.hash(fileAt: path).hex
+    }
+
     /// Downloads the latest version of every object of the bundle at `location` (`s3://BUCKET/PREFIX/NAME`) into
     /// `folder`, for `verify` to check as it checks a folder; with `retention`, also whether each is locked in
     /// COMPLIANCE mode until at least `retain_until` (the failures, named).

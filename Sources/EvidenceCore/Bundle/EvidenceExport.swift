@@ -127,6 +127,8 @@ public enum EvidenceExport {
         if let kind = manifest.window.discontinuity(before: window) {
             diagnostics.append(Diagnostic(subject: "previous bundle", message: "\(kind) between windows: the previous bundle ends \(manifest.window.end), this one starts \(window.start)"))
         }
-        return Manifest.Previous(sha256sums: digest, window: manifest.window)
+        var link = Manifest.Previous(sha256sums: digest, window: manifest.window)
+        link.receiptSHA256 = try BundleArchive.receiptDigest(beside: folder)
+        return link
     }
 }

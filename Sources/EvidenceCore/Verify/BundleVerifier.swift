@@ -367,7 +367,19 @@ public enum BundleVerifier {
             return VerificationCheck(name: "chain", passed: false,
                                      detail: "\(kind) between windows: previous ends \(recorded.window.end), this starts \(manifest.window.start)")
         }
-        return VerificationCheck(name: "chain", passed: true, detail: "follows the previous bundle (SHA256SUMS \(digest.prefix(16))), windows contiguous")
+        // The previous bundle's archive receipt, recorded when it lay beside it at export, must be the one beside it now.
+        var receipt = ""
+        if let recordedReceipt = recorded.receiptSHA256 {
+            guard let found = try BundleArchive.receiptDigest(beside: previous) else {
+                return VerificationCheck(name: "chain", passed: false, detail: "the manifest records the previous bundle's archive receipt, and none lies beside it")
+            }
+            guard found == recordedReceipt else {
+                return VerificationCheck(name: "chain", passed: false,
+                                         detail: "the previous bundle's archive receipt is \(found.prefix(16)), the manifest records \(recordedReceipt.prefix(16))")
+            }
+            receipt = ", its archive receipt as recorded"
+        }
+        return VerificationCheck(name: "chain", passed: true, detail: "follows the previous bundle (SHA256SUMS \(digest.prefix(16))\(receipt)), windows contiguous")
     }
 }
 

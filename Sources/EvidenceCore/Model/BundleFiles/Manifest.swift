@@ -180,6 +180,13 @@ public struct Manifest: Codable, Sendable, Equatable {
         /// SHA-256 of the previous bundle's SHA256SUMS.
         public let sha256sums: String
         public let window: WindowInfo
+        /// SHA-256 (lowercase hex) of the previous bundle's archive receipt, when one lies beside it (SPEC §11).
+        public var receiptSHA256: String? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case sha256sums, window
+            case receiptSHA256 = "receipt_sha256"
+        }
     }
 
     public let schema: String
