@@ -29,6 +29,9 @@ struct Verify: ParsableCommand {
     @Flag(help: "With s3://: also fail unless every object is locked in COMPLIANCE mode until the manifest's retain_until.")
     var checkRetention = false
 
+    @Option(help: "With s3://: read exactly the object versions this archive receipt names (BUNDLE.archive-receipt.json).")
+    var receipt: String?
+
     @Option(help: "The TSA root certificates (PEM) an RFC 3161 token must chain to; the key is then judged at the token's time.")
     var tsaRoots: String?
 
@@ -57,16 +60,22 @@ struct Verify: ParsableCommand {
         let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? TrustStore.load(folder: trustedKeys!)
         // A bundle in a bucket is read into a private folder and checked as a folder is.
         var folder = bundle
-        var retention: (S3Location, [String], S3Client)?
+        var retention: (S3Location, [String], S3Client, BundleArchive.Receipt?)?
         if S3Location.isURI(bundle) {
             let location = try S3Location(bundle, flag: "BUNDLE")
             let client = try s3.client()
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("git-evidence-verify-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             folder = scratch.appendingPathComponent(URL(fileURLWithPath: location.prefix).lastPathComponent).path
-            retention = (location, try BundleArchive.download(location, client: client, into: folder), client)
-        } else if checkRetention {
-            throw ValidationError("--check-retention is for a bundle in a bucket (s3://...)")
+            let pinned = try receipt.map { path -> BundleArchive.Receipt in
+                guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
+                do { return try JSONDecoder().decode(BundleArchive.Receipt.self, from: bytes) } catch {
+                    throw EvidenceError.malformed(file: path, location: "top", reason: "not an archive receipt")
+                }
+            }
+            retention = (location, try BundleArchive.download(location, client: client, into: folder, receipt: pinned), client, pinned)
+        } else if checkRetention || receipt != nil {
+            throw ValidationError("--check-retention and --receipt are for a bundle in a bucket (s3://...)")
         }
         defer { if retention != nil { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) } }
         var request = VerificationRequest(bundle: folder, trusted: trusted, previous: previous, repository: repo, recollect: try live.request())
@@ -79,11 +88,11 @@ struct Verify: ParsableCommand {
         }
         request.requireTimestamp = requireTimestamp
         var report = try BundleVerifier.verify(request)
-        if let (location, keys, client) = retention {
+        if let (location, keys, client, pinned) = retention {
             report = report.naming(bundle)
             if checkRetention {
                 let retainUntil = (try? BundleReader.manifest(from: [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json"))), file: "manifest.json"))?.retainUntil ?? ""
-                let problems = try BundleArchive.retentionProblems(location, keys: keys, retainUntil: retainUntil, client: client)
+                let problems = try BundleArchive.retentionProblems(location, keys: keys, retainUntil: retainUntil, client: client, receipt: pinned)
                 report = report.adding(VerificationCheck(name: "retention", passed: problems.isEmpty && !retainUntil.isEmpty,
                                                          detail: problems.isEmpty ? "\(keys.count) objects locked in COMPLIANCE mode until \(retainUntil) or later"
                                                              : "not locked in COMPLIANCE mode until \(retainUntil): " + problems.joined(separator: ", ")))

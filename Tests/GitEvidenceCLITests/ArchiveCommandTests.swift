@@ -80,6 +80,10 @@ import Testing
         #expect(verified.status == 1)
         #expect(verified.stdout.contains("FAIL  files: do not match SHA256SUMS: report.md"), "\(verified.stdout)")
         #expect(verified.stdout.contains("FAIL  retention: not locked in COMPLIANCE mode"), "the new version is not locked: \(verified.stdout)")
+        // Pinned to the receipt's versions, the archived (locked) bundle is what is read, and it verifies.
+        let pinned = try run(["verify", "s3://evidence-locked/acme/evidence-q3-b", "--endpoint-url", endpoint, "--key", keys.publicKey, "--check-retention",
+                              "--receipt", folder + ".archive-receipt.json"])
+        #expect(pinned.status == 0, "\(pinned.stdout)\(pinned.stderr)")
     }
 
     @Test func aBucketWithoutObjectLockIsRefusedBeforeAnyUpload() throws {

@@ -131,16 +131,22 @@ public enum BundleArchive {
     /// Downloads the latest version of every object of the bundle at `location` (`s3://BUCKET/PREFIX/NAME`) into
     /// `folder`, for `verify` to check as it checks a folder; with `retention`, also whether each is locked in
     /// COMPLIANCE mode until at least `retain_until` (the failures, named).
-    public static func download(_ location: S3Location, client: S3Client, into folder: String) throws -> [String] {
-        let keys = try client.keys(location.bucket, prefix: location.prefix + "/")
-        guard !keys.isEmpty else { throw EvidenceError.unreadable(file: "s3://\(location.bucket)/\(location.prefix)", reason: "no objects there") }
+    /// With `receipt`, exactly the object versions it names under `location` are read, nothing else.
+    public static func download(_ location: S3Location, client: S3Client, into folder: String, receipt: Receipt? = nil) throws -> [String] {
+        var versions = [String: String]()
+        for object in receipt?.objects ?? [] where object.key.hasPrefix(location.prefix + "/") { versions[object.key] = object.versionID ?? "" }
+        let keys = receipt == nil ? try client.keys(location.bucket, prefix: location.prefix + "/") : versions.keys.sorted()
+        guard !keys.isEmpty else {
+            throw EvidenceError.unreadable(file: "s3://\(location.bucket)/\(location.prefix)", reason: receipt == nil ? "no objects there" : "the receipt names no object there")
+        }
         for key in keys {
             let relative = String(key.dropFirst(location.prefix.count + 1))
             let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
             guard !relative.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
                 throw EvidenceError.malformed(file: "s3://\(location.bucket)/\(key)", location: "key", reason: "not a safe path inside the bundle")
             }
-            let response = try client.send("GET", bucket: location.bucket, key: key)
+            let version = versions[key].flatMap { $0.isEmpty ? nil : "versionId=" + $0 } ?? ""
+            let response = try client.send("GET", bucket: location.bucket, key: key, query: version)
             guard response.status == 200 else {
                 throw S3Error.failed(object: "s3://\(location.bucket)/\(key)", operation: "GetObject", status: response.status, code: S3Client.code(response))
             }
@@ -154,10 +160,12 @@ public enum BundleArchive {
     }
 
     /// Which objects are not locked in COMPLIANCE mode until `retainUntil` (HeadObject), named.
-    public static func retentionProblems(_ location: S3Location, keys: [String], retainUntil: String, client: S3Client) throws -> [String] {
+    /// With `receipt`, the versions it names are the ones judged.
+    public static func retentionProblems(_ location: S3Location, keys: [String], retainUntil: String, client: S3Client, receipt: Receipt? = nil) throws -> [String] {
         var problems = [String]()
+        let versions = Dictionary((receipt?.objects ?? []).compactMap { object in object.versionID.map { (object.key, $0) } }, uniquingKeysWith: { first, _ in first })
         for key in keys {
-            let head = try client.send("HEAD", bucket: location.bucket, key: key)
+            let head = try client.send("HEAD", bucket: location.bucket, key: key, query: versions[key].map { "versionId=" + $0 } ?? "")
             let mode = head.header("x-amz-object-lock-mode")
             let until = head.header("x-amz-object-lock-retain-until-date").flatMap(Timestamp.parse)
             if mode != "COMPLIANCE" || until == nil || until! < (Timestamp.parse(retainUntil) ?? .max) {
