@@ -176,9 +176,7 @@ public final class GitHubClient {
             attempt += 1
             guard let response = try send("POST", url, headers, attempt: attempt) else { continue }
             // The body holds the token: it is read here and never recorded, cached or kept.
-            exchanges.append(Exchange(method: "POST", url: url.absoluteString, status: response.status,
-                                      time: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), requestID: response.header("x-github-request-id"),
-                                      etag: nil, apiVersion: response.header("x-github-api-version-selected"), fromCache: false))
+            record(url, response, fromCache: false, method: "POST")
             if (500..<600).contains(response.status), attempt < settings.attempts {
                 backOff(attempt, because: "GitHub answered \(response.status)")
                 continue
@@ -247,8 +245,8 @@ public final class GitHubClient {
         sleep(seconds)
     }
 
-    private func record(_ url: URL, _ response: HTTPResponse, fromCache: Bool) {
-        exchanges.append(Exchange(method: "GET", url: url.absoluteString, status: response.status,
+    private func record(_ url: URL, _ response: HTTPResponse, fromCache: Bool, method: String = "GET") {
+        exchanges.append(Exchange(method: method, url: url.absoluteString, status: response.status,
                                   time: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), requestID: response.header("x-github-request-id"),
                                   etag: response.header("etag"), apiVersion: response.header("x-github-api-version-selected"), fromCache: fromCache))
     }

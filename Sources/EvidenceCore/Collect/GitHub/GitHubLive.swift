@@ -11,20 +11,17 @@ public struct GitHubLive: PullRequestSource {
     public let since: Int64?
     private let client: GitHubClient
     /// The files collected, by path in the export layout, once `collect` has run.
-    public private(set) var files = [String: [UInt8]]()
+    private var files = [String: [UInt8]]()
     /// What could not be collected (URL and status), in the order met: the collection is incomplete.
-    public private(set) var problems = [Diagnostic]()
+    private var problems = [Diagnostic]()
     /// What is worth telling and leaves the collection complete (classic protection unreadable without admin).
-    public private(set) var notes = [Diagnostic]()
+    private var notes = [Diagnostic]()
 
     public init(repository: String, client: GitHubClient, since: Int64?) {
         self.repository = repository
         self.client = client
         self.since = since
     }
-
-    /// True when every request needed was answered.
-    public var isComplete: Bool { problems.isEmpty }
 
     public mutating func collect(for changes: [Change], branch: String) throws -> ReviewEvidence {
         do {
@@ -34,10 +31,9 @@ public struct GitHubLive: PullRequestSource {
         }
         var export = try GitHubExport.collected(files, origin: "github:\(repository)")
         let review = try export.collect(for: changes, branch: branch)
-        // Every collected body goes into the bundle, read by the export or not (collection.json, associations).
-        var all = review.files
-        for (name, bytes) in files where all[name] == nil { all[name] = bytes }
-        return ReviewEvidence(changes: review.changes, protection: review.protection, files: all, origin: review.origin,
+        // Every collected body goes into the bundle, read by the export or not (collection.json, rulesets); what the
+        // export read is among them, byte for byte.
+        return ReviewEvidence(changes: review.changes, protection: review.protection, files: files, origin: review.origin,
                               diagnostics: notes + problems + review.diagnostics, held: review.held, uncollected: problems)
     }
 
