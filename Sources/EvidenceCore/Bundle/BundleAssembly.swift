@@ -6,8 +6,8 @@ public struct SignerIdentity: Sendable {
     public let keyID: String
     public let algorithm: SignatureAlgorithm
     public let publicKeyPEM: String
-    /// Where the key lives when not in a file (a PKCS #11 token).
-    public var provenance: Manifest.Signer.Provenance? = nil
+    /// What kind of key it is and where it lives.
+    public let provenance: Manifest.Signer.Provenance
 }
 
 /// What the assemble stage needs besides the evaluated evidence.

@@ -11,11 +11,13 @@ public protocol BundleSigner {
     var keyID: String { get }
     /// A signature over `message` (raw bytes: the signer hashes as its algorithm requires).
     func sign(_ message: [UInt8]) throws -> [UInt8]
+    /// What kind of key it is and where it lives, for the manifest; nothing secret.
+    var provenance: Manifest.Signer.Provenance { get }
 }
 
 extension BundleSigner {
     /// How the bundle's files name this signer.
-    public func identity(provenance: Manifest.Signer.Provenance? = nil) throws -> SignerIdentity {
+    public func identity() throws -> SignerIdentity {
         SignerIdentity(keyID: keyID, algorithm: algorithm, publicKeyPEM: try publicKey.pem(), provenance: provenance)
     }
 }
@@ -48,6 +50,8 @@ public struct PEMFileSigner: BundleSigner {
     }
 
     public func sign(_ message: [UInt8]) throws -> [UInt8] { try key.sign(message) }
+
+    public var provenance: Manifest.Signer.Provenance { .init(kind: "pem-file") }
 }
 
 /// An RFC 3161 time-stamping authority: a token over the SHA-256 of `SHA256SUMS.sig` (SPEC §10). No conforming type

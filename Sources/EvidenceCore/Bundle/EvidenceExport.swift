@@ -88,7 +88,6 @@ public enum EvidenceExport {
         } else {
             try PEMFileSigner(path: request.keyPath)
         }
-        let provenance = (signer as? PKCS11Signer)?.provenance ?? (signer as? KMSSigner)?.provenance ?? .init(kind: "pem-file")
         let templates = try ReportTemplates.load(folder: request.templates)
         let repository = try Repository(path: request.repository)
         let branch = try repository.auditedBranch(request.branch)
@@ -108,7 +107,7 @@ public enum EvidenceExport {
         let previous = try request.previous.map { try previousLink($0, window: window, diagnostics: &notes) }
         let identity = try RepositoryIdentity(repository: repository, given: request.repositoryName, path: request.repository)
         if let diagnostic = identity.diagnostic { notes.append(diagnostic) }
-        var context = AssemblyContext(repository: repository, identity: identity, signer: try signer.identity(provenance: provenance), templates: templates,
+        var context = AssemblyContext(repository: repository, identity: identity, signer: try signer.identity(), templates: templates,
                                       previous: previous, diagnostics: notes, generatedAt: request.asOf, provisional: provisional)
         let timestamper = request.tsaURLs.isEmpty ? nil : try RFC3161Timestamper(urls: request.tsaURLs)
         context.timestamped = timestamper != nil
