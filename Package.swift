@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "HTTPKit", dependencies: ["CCurl"]),
         .target(name: "PKCS11Kit", dependencies: ["CPKCS11", "EvidenceErrors"]),
         // AWS Signature Version 4, for KMS and S3.
-        .target(name: "AWSSigV4", dependencies: ["EvidenceCrypto"]),
+        .target(name: "AWSSigV4", dependencies: ["EvidenceCrypto", "HTTPKit"]),
 
         // The pipeline: a folder per stage (Sources/EvidenceCore/Pipeline.swift names them). Imports no C module.
         .target(

@@ -34,7 +34,7 @@ struct Archive: ParsableCommand {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(receipt), as: UTF8.self))
         } else {
             print("archived \(receipt.objects.count) objects to s3://\(location.bucket)/\(location.key(receipt.bundle))/, \(receipt.mode) until \(receipt.retainUntil); "
-                  + "receipt: \(bundle.hasSuffix("/") ? String(bundle.dropLast()) : bundle).archive-receipt.json")
+                  + "receipt: \(BundleArchive.receiptPath(beside: bundle))")
         }
     }
 }

@@ -58,27 +58,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? TrustStore.load(folder: trustedKeys!)
-        // A bundle in a bucket is read into a private folder and checked as a folder is.
-        var folder = bundle
-        var retention: (S3Location, [String], S3Client, BundleArchive.Receipt?)?
-        if S3Location.isURI(bundle) {
-            let location = try S3Location(bundle, flag: "BUNDLE")
-            let client = try s3.client()
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("git-evidence-verify-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            folder = scratch.appendingPathComponent(URL(fileURLWithPath: location.prefix).lastPathComponent).path
-            let pinned = try receipt.map { path -> BundleArchive.Receipt in
-                guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
-                do { return try JSONDecoder().decode(BundleArchive.Receipt.self, from: bytes) } catch {
-                    throw EvidenceError.malformed(file: path, location: "top", reason: "not an archive receipt")
-                }
-            }
-            retention = (location, try BundleArchive.download(location, client: client, into: folder, receipt: pinned), client, pinned)
-        } else if checkRetention || receipt != nil {
-            throw ValidationError("--check-retention and --receipt are for a bundle in a bucket (s3://...)")
-        }
-        defer { if retention != nil { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) } }
-        var request = VerificationRequest(bundle: folder, trusted: trusted, previous: previous, repository: repo, recollect: try live.request())
+        var request = VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo, recollect: try live.request())
         request.tsaRoots = try tsaRoots.map { path in
             guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
             guard String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
@@ -87,16 +67,13 @@ struct Verify: ParsableCommand {
             return [UInt8](bytes)
         }
         request.requireTimestamp = requireTimestamp
-        var report = try BundleVerifier.verify(request)
-        if let (location, keys, client, pinned) = retention {
-            report = report.naming(bundle)
-            if checkRetention {
-                let retainUntil = (try? BundleReader.manifest(from: [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json"))), file: "manifest.json"))?.retainUntil ?? ""
-                let problems = try BundleArchive.retentionProblems(location, keys: keys, retainUntil: retainUntil, client: client, receipt: pinned)
-                report = report.adding(VerificationCheck(name: "retention", passed: problems.isEmpty && !retainUntil.isEmpty,
-                                                         detail: problems.isEmpty ? "\(keys.count) objects locked in COMPLIANCE mode until \(retainUntil) or later"
-                                                             : "not locked in COMPLIANCE mode until \(retainUntil): " + problems.joined(separator: ", ")))
-            }
+        let report: VerificationReport
+        if S3Location.isURI(bundle) {
+            report = try BundleArchive.verify(try S3Location(bundle, flag: "BUNDLE"), client: try s3.client(), request: request,
+                                              receipt: receipt, checkRetention: checkRetention)
+        } else {
+            if checkRetention || receipt != nil { throw ValidationError("--check-retention and --receipt are for a bundle in a bucket (s3://...)") }
+            report = try BundleVerifier.verify(request)
         }
         if json {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(report), as: UTF8.self))

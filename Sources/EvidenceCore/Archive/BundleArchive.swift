@@ -1,3 +1,4 @@
+import AWSSigV4
 import EvidenceCrypto
 import Foundation
 import HTTPKit
@@ -89,7 +90,7 @@ public enum BundleArchive {
                 ], body: bytes)
                 try S3Client.rejectCredentials(put, bucket: location.bucket)
                 guard put.status == 200 else {
-                    throw S3Error.failed(object: "s3://\(location.bucket)/\(key)", operation: "PutObject", status: put.status, code: S3Client.code(put))
+                    throw S3Error.failed(object: "s3://\(location.bucket)/\(key)", operation: "PutObject", status: put.status, code: AWSRequester.errorCode(put))
                 }
                 head = try client.send("HEAD", bucket: location.bucket, key: key, headers: [("x-amz-checksum-mode", "ENABLED")])
             }
@@ -106,13 +107,13 @@ public enum BundleArchive {
             if let stored = head.header("x-amz-checksum-sha256"), stored != checksum {
                 throw S3Error.notLocked(object: object, reason: "its stored SHA-256 is not the file's")
             }
-            objects.append(.init(key: key, versionID: head.header("x-amz-version-id"), etag: head.header("etag"), sha256: sha256.map { String(format: "%02x", $0) }.joined(),
+            objects.append(.init(key: key, versionID: head.header("x-amz-version-id"), etag: head.header("etag"), sha256: Digest(bytes: sha256).hex,
                                  mode: mode, retainUntil: until))
         }
         let receipt = Receipt(bucket: location.bucket, endpoint: client.endpointDescription, bundle: name, mode: mode, retainUntil: manifest.retainUntil,
                               archivedAt: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), objects: objects)
         let bytes = [UInt8](try BundleLayout.jsonEncoder.encode(receipt)) + [0x0a]
-        let path = folder + ".archive-receipt.json"
+        let path = receiptPath(beside: folder)
         let temporary = path + ".partial"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)), rename(temporary, path) == 0 else {
             unlink(temporary)
@@ -121,18 +122,50 @@ public enum BundleArchive {
         return receipt
     }
 
+    /// Where `archive` writes the receipt of `bundle`: `BUNDLE.archive-receipt.json` beside it.
+    public static func receiptPath(beside bundle: String) -> String {
+        (bundle.hasSuffix("/") ? String(bundle.dropLast()) : bundle) + ".archive-receipt.json"
+    }
+
     /// The receipt `archive` wrote beside `bundle`, if any: its SHA-256, lowercase hex.
     public static func receiptDigest(beside bundle: String) throws -> String? {
-        let path = (bundle.hasSuffix("/") ? String(bundle.dropLast()) : bundle) + ".archive-receipt.json"
+        let path = receiptPath(beside: bundle)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try SHA256.hash(fileAt: path).hex
     }
 
+    /// `verify s3://BUCKET/PREFIX/NAME`: the bundle read into a private folder (exactly the versions `receiptPath`
+    /// names, when given) and checked as a folder is, reported under its s3:// name; with `checkRetention`, a
+    /// `retention` check on each object's lock.
+    public static func verify(_ location: S3Location, client: S3Client, request: VerificationRequest, receipt receiptPath: String?,
+                              checkRetention: Bool) throws -> VerificationReport {
+        let receipt = try receiptPath.map { path -> Receipt in
+            guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
+            do { return try JSONDecoder().decode(Receipt.self, from: bytes) } catch {
+                throw EvidenceError.malformed(file: path, location: "top", reason: "not an archive receipt")
+            }
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("git-evidence-verify-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let folder = scratch.appendingPathComponent(URL(fileURLWithPath: location.prefix).lastPathComponent).path
+        let keys = try download(location, client: client, into: folder, receipt: receipt)
+        var local = request
+        local.bundle = folder
+        var report = try BundleVerifier.verify(local).naming("s3://\(location.bucket)/\(location.prefix)")
+        if checkRetention {
+            let retainUntil = (try? BundleReader(folder: folder).manifest())?.retainUntil ?? ""
+            let problems = try retentionProblems(location, keys: keys, retainUntil: retainUntil, client: client, receipt: receipt)
+            report = report.adding(VerificationCheck(name: "retention", passed: problems.isEmpty && !retainUntil.isEmpty,
+                                                     detail: problems.isEmpty ? "\(keys.count) objects locked in COMPLIANCE mode until \(retainUntil) or later"
+                                                         : "not locked in COMPLIANCE mode until \(retainUntil): " + problems.joined(separator: ", ")))
+        }
+        return report
+    }
+
     /// Downloads the latest version of every object of the bundle at `location` (`s3://BUCKET/PREFIX/NAME`) into
-    /// `folder`, for `verify` to check as it checks a folder; with `retention`, also whether each is locked in
-    /// COMPLIANCE mode until at least `retain_until` (the failures, named).
-    /// With `receipt`, exactly the object versions it names under `location` are read, nothing else.
-    public static func download(_ location: S3Location, client: S3Client, into folder: String, receipt: Receipt? = nil) throws -> [String] {
+    /// `folder`; with `receipt`, exactly the object versions it names there, nothing else. Returns the keys read.
+    static func download(_ location: S3Location, client: S3Client, into folder: String, receipt: Receipt? = nil) throws -> [String] {
         var versions = [String: String]()
         for object in receipt?.objects ?? [] where object.key.hasPrefix(location.prefix + "/") { versions[object.key] = object.versionID ?? "" }
         let keys = receipt == nil ? try client.keys(location.bucket, prefix: location.prefix + "/") : versions.keys.sorted()
@@ -148,7 +181,7 @@ public enum BundleArchive {
             let version = versions[key].flatMap { $0.isEmpty ? nil : "versionId=" + $0 } ?? ""
             let response = try client.send("GET", bucket: location.bucket, key: key, query: version)
             guard response.status == 200 else {
-                throw S3Error.failed(object: "s3://\(location.bucket)/\(key)", operation: "GetObject", status: response.status, code: S3Client.code(response))
+                throw S3Error.failed(object: "s3://\(location.bucket)/\(key)", operation: "GetObject", status: response.status, code: AWSRequester.errorCode(response))
             }
             let path = folder + "/" + relative
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -161,7 +194,7 @@ public enum BundleArchive {
 
     /// Which objects are not locked in COMPLIANCE mode until `retainUntil` (HeadObject), named.
     /// With `receipt`, the versions it names are the ones judged.
-    public static func retentionProblems(_ location: S3Location, keys: [String], retainUntil: String, client: S3Client, receipt: Receipt? = nil) throws -> [String] {
+    static func retentionProblems(_ location: S3Location, keys: [String], retainUntil: String, client: S3Client, receipt: Receipt? = nil) throws -> [String] {
         var problems = [String]()
         let versions = Dictionary((receipt?.objects ?? []).compactMap { object in object.versionID.map { (object.key, $0) } }, uniquingKeysWith: { first, _ in first })
         for key in keys {

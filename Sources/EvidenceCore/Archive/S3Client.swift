@@ -34,10 +34,7 @@ public struct S3Location: Sendable, Equatable {
 public final class S3Client {
     public let endpoint: String?
     public let region: String
-    private let credentials: SigV4.Credentials
-    private let transport = HTTPTransport(timeout: 120)
-    /// The waits between tries (tests shorten them through `GIT_EVIDENCE_S3_WAIT_SCALE`).
-    private let waitScale: Double
+    private let requester: AWSRequester
 
     public init(endpoint: String?, region: String?, environment: [String: String]) throws(EvidenceError) {
         let aws = AWSEnvironment(environment)
@@ -54,8 +51,10 @@ public final class S3Client {
         }
         self.endpoint = endpoint.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.region = region
-        self.credentials = credentials
-        waitScale = environment["GIT_EVIDENCE_S3_WAIT_SCALE"].flatMap(Double.init) ?? 1
+        // The waits between tries; tests shorten them through GIT_EVIDENCE_S3_WAIT_SCALE.
+        let scale = environment["GIT_EVIDENCE_S3_WAIT_SCALE"].flatMap(Double.init) ?? 1
+        requester = AWSRequester(credentials: credentials, region: region, service: "s3", timeout: 120, attempts: 4,
+                                 wait: { 0.5 * pow(2, Double($0 - 1)) * scale })
     }
 
     /// Where the requests go, for receipts.
@@ -65,7 +64,7 @@ public final class S3Client {
     public func send(_ method: String, bucket: String, key: String? = nil, query: String = "", headers extra: [(String, String)] = [],
                      body: [UInt8] = []) throws -> HTTPResponse {
         let base: String
-        var path: String
+        let path: String
         if let endpoint {
             base = endpoint
             path = "/" + bucket + (key.map { "/" + $0 } ?? "")
@@ -73,39 +72,13 @@ public final class S3Client {
             base = "https://\(bucket).s3.\(region).amazonaws.com"
             path = "/" + (key ?? "")
         }
-        if path.isEmpty { path = "/" }
-        let url = URL(string: base)!
-        let host = url.host! + (url.port.map { ":\($0)" } ?? "")
-        let encodedPath = path.split(separator: "/", omittingEmptySubsequences: false).map { SigV4.encode(String($0)) }.joined(separator: "/")
-        var attempt = 0
-        while true {
-            attempt += 1
-            let signed = try SigV4.sign(SigV4.Request(method: method, path: path, query: query, headers: [("Host", host)] + extra.map { ($0.0, $0.1) }, body: body),
-                                        credentials: credentials, region: region, service: "s3", time: Int64(Date().timeIntervalSince1970),
-                                        normalize: false, signBody: true)
-            var headers = [String: String]()
-            for (name, value) in signed.headers where name != "Host" { headers[name] = value }
-            do {
-                let response = try transport.send(method: method, url: base + encodedPath + (query.isEmpty ? "" : "?" + query), headers: headers,
-                                                  body: method == "PUT" || method == "POST" ? body : nil)
-                let slowDown = response.status == 503 || String(decoding: response.body.prefix(512), as: UTF8.self).contains("<Code>SlowDown</Code>")
-                if (response.status >= 500 || slowDown), attempt < 4 {
-                    Thread.sleep(forTimeInterval: 0.5 * pow(2, Double(attempt - 1)) * waitScale)
-                    continue
-                }
-                return response
-            } catch {
-                guard attempt < 4 else { throw S3Error.unreachable(object: "s3://\(bucket)/\(key ?? "")", reason: error.reason) }
-                Thread.sleep(forTimeInterval: 0.5 * pow(2, Double(attempt - 1)) * waitScale)
+        do {
+            return try requester.send(method, base: URL(string: base)!, path: path, query: query, headers: extra, body: body, normalize: false, signBody: true) {
+                $0.status >= 500 || AWSRequester.errorCode($0) == "SlowDown"
             }
+        } catch let error as HTTPTransportError {
+            throw S3Error.unreachable(object: "s3://\(bucket)/\(key ?? "")", reason: error.reason)
         }
-    }
-
-    /// The error code of an S3 XML error body (`AccessDenied`, `NoSuchKey`, ...).
-    public static func code(_ response: HTTPResponse) -> String? {
-        let text = String(decoding: response.body.prefix(4000), as: UTF8.self)
-        guard let start = text.range(of: "<Code>"), let end = text.range(of: "</Code>", range: start.upperBound..<text.endIndex) else { return nil }
-        return String(text[start.upperBound..<end.lowerBound])
     }
 
     /// Whether the bucket has Object Lock enabled (`GetObjectLockConfiguration`).
@@ -113,8 +86,8 @@ public final class S3Client {
         let response = try send("GET", bucket: bucket, query: "object-lock=")
         try Self.rejectCredentials(response, bucket: bucket)
         if response.status == 200 { return String(decoding: response.body, as: UTF8.self).contains("<ObjectLockEnabled>Enabled</ObjectLockEnabled>") }
-        if Self.code(response) == "ObjectLockConfigurationNotFoundError" { return false }
-        throw S3Error.failed(object: "s3://\(bucket)", operation: "GetObjectLockConfiguration", status: response.status, code: Self.code(response))
+        if AWSRequester.errorCode(response) == "ObjectLockConfigurationNotFoundError" { return false }
+        throw S3Error.failed(object: "s3://\(bucket)", operation: "GetObjectLockConfiguration", status: response.status, code: AWSRequester.errorCode(response))
     }
 
     /// Every key under `prefix` (ListObjectsV2, followed through its continuation tokens).
@@ -127,7 +100,7 @@ public final class S3Client {
             let response = try send("GET", bucket: bucket, query: query)
             try Self.rejectCredentials(response, bucket: bucket)
             guard response.status == 200 else {
-                throw S3Error.failed(object: "s3://\(bucket)/\(prefix)", operation: "ListObjectsV2", status: response.status, code: Self.code(response))
+                throw S3Error.failed(object: "s3://\(bucket)/\(prefix)", operation: "ListObjectsV2", status: response.status, code: AWSRequester.errorCode(response))
             }
             let text = String(decoding: response.body, as: UTF8.self)
             keys += Self.values("Key", in: text).map(Self.unescape)
@@ -138,7 +111,7 @@ public final class S3Client {
 
     /// A 403 for bad credentials is unusable input: exit 2, naming the bucket, never the credentials.
     static func rejectCredentials(_ response: HTTPResponse, bucket: String) throws {
-        let code = Self.code(response) ?? ""
+        let code = AWSRequester.errorCode(response) ?? ""
         if ["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken"].contains(code) {
             throw EvidenceError.invalidArgument(flag: "--to", value: "s3://\(bucket)", reason: "S3 rejected the credentials: \(code)")
         }

@@ -39,45 +39,6 @@ public struct KMSKeyURI: Sendable, Equatable {
     }
 }
 
-/// Region and credentials as the AWS tools find them: `AWS_REGION`/`AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID`,
-/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`; else the profile (`AWS_PROFILE`, or `default`) of
-/// `~/.aws/credentials` and `~/.aws/config` (or `AWS_SHARED_CREDENTIALS_FILE`, `AWS_CONFIG_FILE`). Never written.
-struct AWSEnvironment {
-    let region: String?
-    let credentials: SigV4.Credentials?
-
-    init(_ environment: [String: String]) {
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let profile = environment["AWS_PROFILE"] ?? "default"
-        let credentialsFile = Self.ini(environment["AWS_SHARED_CREDENTIALS_FILE"] ?? home + "/.aws/credentials")[profile] ?? [:]
-        let config = Self.ini(environment["AWS_CONFIG_FILE"] ?? home + "/.aws/config")
-        let configProfile = config[profile == "default" ? "default" : "profile " + profile] ?? [:]
-        region = [environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"], configProfile["region"]].compactMap { $0 }.first { !$0.isEmpty }
-        if let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !id.isEmpty, !secret.isEmpty {
-            credentials = SigV4.Credentials(accessKeyID: id, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
-        } else if let id = credentialsFile["aws_access_key_id"], let secret = credentialsFile["aws_secret_access_key"] {
-            credentials = SigV4.Credentials(accessKeyID: id, secretAccessKey: secret, sessionToken: credentialsFile["aws_session_token"])
-        } else {
-            credentials = nil
-        }
-    }
-
-    /// `[section]` → key → value of an AWS INI file; empty when it does not exist.
-    static func ini(_ path: String) -> [String: [String: String]] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
-        var sections = [String: [String: String]]()
-        var current = ""
-        for raw in text.split(whereSeparator: \.isNewline) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-            if line.hasPrefix("["), line.hasSuffix("]") { current = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces); continue }
-            let pair = line.split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { sections[current, default: [:]][pair[0].trimmingCharacters(in: .whitespaces)] = pair[1].trimmingCharacters(in: .whitespaces) }
-        }
-        return sections
-    }
-}
-
 /// A signer whose key stays in AWS KMS: `GetPublicKey` once, then `Sign` with `MessageType=DIGEST` over the
 /// SHA-256 of the signed bytes (KMS takes at most 4096 bytes as RAW, and SHA256SUMS is larger): ECDSA P-256
 /// (`ECDSA_SHA_256`, DER as openssl expects) or RSA-PSS (`RSASSA_PSS_SHA_256`, salt as long as the digest). Every
@@ -90,9 +51,7 @@ public final class KMSSigner: BundleSigner {
     /// The key's ARN, as KMS returned it.
     public let keyARN: String
     private let endpoint: URL
-    private let region: String
-    private let credentials: SigV4.Credentials
-    private let transport = HTTPTransport(timeout: 30)
+    private let requester: AWSRequester
 
     public init(uri: KMSKeyURI, environment: [String: String]) throws {
         self.uri = uri
@@ -104,11 +63,9 @@ public final class KMSSigner: BundleSigner {
             throw EvidenceError.invalidArgument(flag: "--key", value: "awskms:///\(uri.keyID)",
                                                 reason: "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials")
         }
-        self.region = region
-        self.credentials = credentials
         endpoint = URL(string: uri.endpoint ?? "https://kms.\(region).amazonaws.com")!
-        let answer = try Self.call(endpoint: endpoint, region: region, credentials: credentials, transport: transport, uri: uri,
-                                   action: "GetPublicKey", ["KeyId": uri.keyID])
+        requester = AWSRequester(credentials: credentials, region: region, service: "kms", timeout: 30, attempts: 3, wait: { Double($0) })
+        let answer = try Self.call(requester, endpoint: endpoint, uri: uri, action: "GetPublicKey", ["KeyId": uri.keyID])
         guard let der = (answer["PublicKey"] as? String).flatMap({ Data(base64Encoded: $0) }) else {
             throw EvidenceError.unusableKey(file: uri.described, reason: "GetPublicKey answered without a public key")
         }
@@ -123,14 +80,13 @@ public final class KMSSigner: BundleSigner {
         publicKey = try PublicKey(der: [UInt8](der), source: uri.described)
         keyID = try publicKey.keyID()
         // A first signature before any work: the credentials may sign with this key, and Sign names its ARN.
-        let (_, arn) = try Self.signDigest(Array("git-evidence key check".utf8), endpoint: endpoint, region: region, credentials: credentials,
-                                           transport: transport, uri: uri, algorithm: algorithm, publicKey: publicKey)
+        let (_, arn) = try Self.signDigest(Array("git-evidence key check".utf8), requester, endpoint: endpoint, uri: uri, algorithm: algorithm,
+                                           publicKey: publicKey)
         keyARN = arn
     }
 
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
-        let (signature, arn) = try Self.signDigest(message, endpoint: endpoint, region: region, credentials: credentials, transport: transport,
-                                                   uri: uri, algorithm: algorithm, publicKey: publicKey)
+        let (signature, arn) = try Self.signDigest(message, requester, endpoint: endpoint, uri: uri, algorithm: algorithm, publicKey: publicKey)
         guard arn == keyARN else {
             throw EvidenceError.unusableKey(file: uri.described, reason: "Sign used \(arn), not the key it used before (\(keyARN))")
         }
@@ -138,10 +94,10 @@ public final class KMSSigner: BundleSigner {
     }
 
     /// `Sign` over the SHA-256 of `message`, checked against the public key; the signature and the key ARN.
-    private static func signDigest(_ message: [UInt8], endpoint: URL, region: String, credentials: SigV4.Credentials, transport: HTTPTransport,
-                                   uri: KMSKeyURI, algorithm: SignatureAlgorithm, publicKey: PublicKey) throws -> ([UInt8], String) {
+    private static func signDigest(_ message: [UInt8], _ requester: AWSRequester, endpoint: URL, uri: KMSKeyURI, algorithm: SignatureAlgorithm,
+                                   publicKey: PublicKey) throws -> ([UInt8], String) {
         let digest = try SHA256.hash(message).bytes
-        let answer = try call(endpoint: endpoint, region: region, credentials: credentials, transport: transport, uri: uri, action: "Sign", [
+        let answer = try call(requester, endpoint: endpoint, uri: uri, action: "Sign", [
             "KeyId": uri.keyID, "Message": Data(digest).base64EncodedString(), "MessageType": "DIGEST",
             "SigningAlgorithm": algorithm == .ecdsaP256 ? "ECDSA_SHA_256" : "RSASSA_PSS_SHA_256",
         ])
@@ -162,46 +118,28 @@ public final class KMSSigner: BundleSigner {
 
     /// One KMS JSON 1.1 call, SigV4-signed; retried on 5xx and dropped connections. A rejected credential or
     /// signature is exit 2 naming the key, never the credentials.
-    private static func call(endpoint: URL, region: String, credentials: SigV4.Credentials, transport: HTTPTransport, uri: KMSKeyURI,
-                             action: String, _ fields: [String: String]) throws -> [String: Any] {
+    private static func call(_ requester: AWSRequester, endpoint: URL, uri: KMSKeyURI, action: String, _ fields: [String: String]) throws -> [String: Any] {
         let body = [UInt8](try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]))
-        let host = endpoint.host! + (endpoint.port.map { ":\($0)" } ?? "")
-        var attempt = 0
-        while true {
-            attempt += 1
-            let request = SigV4.Request(method: "POST", path: "/", headers: [
-                ("Host", host), ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "TrentService.\(action)"),
-            ], body: body)
-            let signed = try SigV4.sign(request, credentials: credentials, region: region, service: "kms", time: Int64(Date().timeIntervalSince1970))
-            var headers = [String: String]()
-            for (name, value) in signed.headers where name != "Host" { headers[name] = value }
-            let response: HTTPResponse
-            do {
-                response = try transport.send(method: "POST", url: endpoint.absoluteString + "/", headers: headers, body: body)
-            } catch {
-                guard attempt < 3 else { throw EvidenceError.unusableKey(file: uri.described, reason: "AWS KMS at \(endpoint.absoluteString) could not be reached: \(error.reason)") }
-                Thread.sleep(forTimeInterval: Double(attempt))
-                continue
-            }
-            if response.status >= 500, attempt < 3 {
-                Thread.sleep(forTimeInterval: Double(attempt))
-                continue
-            }
-            let answer = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-            guard response.status == 200 else {
-                // JSON errors name their __type; an authentication failure may come as an XML ErrorResponse.
-                let text = String(decoding: response.body.prefix(4000), as: UTF8.self)
-                let xmlCode = text.range(of: "<Code>").flatMap { start in text.range(of: "</Code>").map { String(text[start.upperBound..<$0.lowerBound]) } }
-                let type = (answer["__type"] as? String ?? xmlCode ?? "").split(separator: "#").last.map(String.init) ?? ""
-                let message = answer["message"] as? String ?? answer["Message"] as? String ?? ""
-                let credentialsRejected = response.status == 403 || ["UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException",
-                                                                     "IncompleteSignature", "InvalidClientTokenId", "ExpiredTokenException",
-                                                                     "SignatureDoesNotMatch"].contains(type)
-                throw EvidenceError.unusableKey(file: uri.described, reason: (credentialsRejected ? "AWS KMS rejected the credentials: " : "KMS \(action) failed: ")
-                                                + "\(type.isEmpty ? "HTTP \(response.status)" : type)" + (message.isEmpty ? "" : " (\(message))"))
-            }
-            return answer
+        let response: HTTPResponse
+        do {
+            response = try requester.send("POST", base: endpoint, path: "/", headers: [
+                ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "TrentService.\(action)"),
+            ], body: body, normalize: true, signBody: false)
+        } catch let error as HTTPTransportError {
+            throw EvidenceError.unusableKey(file: uri.described, reason: "AWS KMS at \(endpoint.absoluteString) could not be reached: \(error.reason)")
         }
+        let answer = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        guard response.status == 200 else {
+            // JSON errors name their __type; an authentication failure may come as an XML ErrorResponse.
+            let type = (answer["__type"] as? String ?? AWSRequester.errorCode(response) ?? "").split(separator: "#").last.map(String.init) ?? ""
+            let message = answer["message"] as? String ?? answer["Message"] as? String ?? ""
+            let credentialsRejected = response.status == 403 || ["UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException",
+                                                                 "IncompleteSignature", "InvalidClientTokenId", "ExpiredTokenException",
+                                                                 "SignatureDoesNotMatch"].contains(type)
+            throw EvidenceError.unusableKey(file: uri.described, reason: (credentialsRejected ? "AWS KMS rejected the credentials: " : "KMS \(action) failed: ")
+                                            + "\(type.isEmpty ? "HTTP \(response.status)" : type)" + (message.isEmpty ? "" : " (\(message))"))
+        }
+        return answer
     }
 }
 
