@@ -120,8 +120,9 @@ extension ArchiveCommandTests {
     @Test func anInterruptedArchiveIsResumedByARerun() throws {
         let folder = try bundle("evidence-q3-f")
         let failing = "acme/evidence-q3-f/report.md"
-        try Data((failing + "\n").utf8).write(to: URL(fileURLWithPath: aws.faults))
-        defer { try? FileManager.default.removeItem(atPath: aws.faults) }
+        let fault = aws.faults + "/evidence-q3-f"
+        try Data((failing + "\n").utf8).write(to: URL(fileURLWithPath: fault))
+        defer { try? FileManager.default.removeItem(atPath: fault) }
         let interrupted = try run(["archive", folder, "--to", "s3://evidence-locked/acme", "--endpoint-url", endpoint])
         #expect(interrupted.status == 1)
         #expect(interrupted.stderr == "git-evidence: error: s3://evidence-locked/\(failing): PutObject failed: HTTP 500 InternalError\n", "\(interrupted.stderr)")
@@ -134,12 +135,55 @@ extension ArchiveCommandTests {
         let before = try #require(try JSONSerialization.jsonObject(with: Data(aws.boto3(listing).stdout.utf8)) as? [String])
         #expect(!before.isEmpty && !before.contains("acme/evidence-q3-f/SHA256SUMS") && !before.contains(failing), "\(before)")
 
-        try FileManager.default.removeItem(atPath: aws.faults)
+        try FileManager.default.removeItem(atPath: fault)
         let resumed = try run(["archive", folder, "--to", "s3://evidence-locked/acme", "--endpoint-url", endpoint])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let after = try #require(try JSONSerialization.jsonObject(with: Data(aws.boto3(listing).stdout.utf8)) as? [String])
         #expect(Set(after) == Set(try BundleFixture.files(folder).map { "acme/evidence-q3-f/" + $0 }))
         #expect(after.count == Set(after).count, "one version per object: what the first run stored was not uploaded again")
+    }
+
+    /// A file over 64 MiB (here the `.tar.gz` beside the bundle) goes up as a multipart upload of 16 MiB parts,
+    /// each with its SHA-256, locked like the rest; a part that fails aborts the upload, leaving no parts behind,
+    /// and a re-run completes it.
+    @Test func aLargeFileGoesUpInLockedPartsAndAFailedPartIsAbortedThenResumed() throws {
+        let folder = try bundle("evidence-q3-m")
+        let size = 70 << 20
+        var bytes = [UInt8](repeating: 0, count: size)
+        for index in stride(from: 0, to: size, by: 4096) { bytes[index] = UInt8(truncatingIfNeeded: index >> 12) }
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + ".tar.gz"))
+        let key = "big/evidence-q3-m.tar.gz"
+        let fault = aws.faults + "/evidence-q3-m"
+        try Data((key + "#part3\n").utf8).write(to: URL(fileURLWithPath: fault))
+        defer { try? FileManager.default.removeItem(atPath: fault) }
+        let interrupted = try run(["archive", folder, "--to", "s3://evidence-locked/big", "--endpoint-url", endpoint])
+        #expect(interrupted.status == 1)
+        #expect(interrupted.stderr == "git-evidence: error: s3://evidence-locked/\(key): UploadPart 3 failed: HTTP 500 InternalError\n", "\(interrupted.stderr)")
+        let pending = try aws.boto3("""
+            print(len(s3.list_multipart_uploads(Bucket="evidence-locked", Prefix="big/").get("Uploads", [])))
+            """)
+        #expect(pending.stdout == "0\n", "the failed upload was aborted: \(pending.stdout)\(pending.stderr)")
+
+        try FileManager.default.removeItem(atPath: fault)
+        let resumed = try run(["archive", folder, "--to", "s3://evidence-locked/big", "--endpoint-url", endpoint])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let object = try #require((try receipt(folder)["objects"] as? [[String: Any]])?.first { $0["key"] as? String == key })
+        let digest = String(try Command.run("/usr/bin/env", ["sha256sum", folder + ".tar.gz"]).stdout.prefix(64))
+        #expect(object["sha256"] as? String == digest)
+        #expect(object["parts"] as? Int == 5, "70 MiB in 16 MiB parts")
+        #expect(object["mode"] as? String == "COMPLIANCE")
+        let stored = try aws.boto3("""
+            import hashlib
+            head = s3.head_object(Bucket="evidence-locked", Key="\(key)")
+            body = s3.get_object(Bucket="evidence-locked", Key="\(key)")["Body"].read()
+            print(head["ObjectLockMode"], head["ObjectLockRetainUntilDate"].strftime("%Y-%m-%dT%H:%M:%SZ"), hashlib.sha256(body).hexdigest())
+            """)
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json"))) as? [String: Any])
+        #expect(stored.stdout == "COMPLIANCE \(manifest["retain_until"] as? String ?? "") \(digest)\n", "\(stored.stdout)\(stored.stderr)")
+        // Stored whole with its composite checksum, the re-run uploads nothing again.
+        let again = try run(["archive", folder, "--to", "s3://evidence-locked/big", "--endpoint-url", endpoint])
+        #expect(again.status == 0)
+        #expect((try receipt(folder)["objects"] as? [[String: Any]])?.first { $0["key"] as? String == key }?["version_id"] as? String == object["version_id"] as? String)
     }
 
     /// `export --archive-to` archives the new bundle in the same step; `--previous` records the earlier bundle's

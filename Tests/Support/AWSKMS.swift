@@ -8,7 +8,8 @@ public final class AWSKMS: Sendable {
     public let secretAccessKey: String
     /// Alias → key ARN: `alias/evidence-ec` (ECC_NIST_P256), `alias/evidence-rsa` (RSA_2048).
     public let keys: [String: String]
-    /// Keys listed here (one per line) fail every PutObject with a 500 until removed.
+    /// A folder of fault files: a key listed in one (one per line) fails every PutObject with a 500, and `KEY#partN`
+    /// fails UploadPart N of it, until the file is removed. Each test writes its own file.
     public let faults: String
 
     public static let shared = Result { try AWSKMS() }
@@ -17,7 +18,7 @@ public final class AWSKMS: Sendable {
         guard let python = ProcessInfo.processInfo.environment["SSLIB_PYTHON"] else {
             throw FixtureError.commandFailed("SSLIB_PYTHON is not set: run the tests with `make test`, which prepares moto in .build/interop-venv")
         }
-        faults = try TemporaryFolder.make("moto-faults") + "/faults"
+        faults = try TemporaryFolder.make("moto-faults")
         let line = try LoopbackServer.firstLine("moto_kms.py", python: python, settings: ["MOTO_S3_FAULTS=\(faults)"], name: "moto_server (AWS KMS and S3)")
         guard let fields = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let port = fields["port"] as? Int,
               let id = fields["access_key_id"] as? String, let secret = fields["secret_access_key"] as? String,

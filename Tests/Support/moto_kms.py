@@ -3,8 +3,9 @@
 keys) and moto's Sign corrected where it differs from AWS.
 
 moto 5.2 hashes a `MessageType=DIGEST` message a second time and uses the largest PSS salt; AWS signs a DIGEST as
-the digest it is, with a salt as long as the digest. moto's Sign response is replaced here by those few lines;
-nothing else of moto is touched.
+the digest it is, with a salt as long as the digest. moto's Sign response is replaced here by those few lines.
+S3's CreateMultipartUpload applies its Object Lock headers to the finished object, which moto drops; that is
+mended below too. The only other change is a fault the tests inject (MOTO_S3_FAULTS).
 
 Before listening it makes, in moto's own backends: an IAM user with an access key allowed everything, a key
 ECC_NIST_P256 with alias `alias/evidence-ec`, a key RSA_2048 with alias `alias/evidence-rsa`, an S3 bucket
@@ -14,6 +15,7 @@ line {"port", "access_key_id", "secret_access_key", "keys": {alias: arn}} once l
 import base64
 import json
 import os
+import re
 import sys
 import time
 
@@ -27,6 +29,7 @@ from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.iam.models import iam_backends  # noqa: E402
 from moto.kms import responses  # noqa: E402
 from moto.kms.models import kms_backends  # noqa: E402
+from moto.s3 import models as s3_models  # noqa: E402
 from moto.s3 import responses as s3_responses  # noqa: E402
 from moto.s3.models import s3_backends  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
@@ -60,21 +63,58 @@ def sign(self):
 
 responses.KmsResponse.sign = sign
 
-# A fault the tests inject: while the file FAULTS names a key (one per line), PutObject of that key answers 500,
-# as S3 does in an outage, so an interrupted archive and its resumption can be tested.
+# A fault the tests inject: while a file in the folder FAULTS names a key (one per line), PutObject of that key
+# answers 500, as S3 does in an outage, and `KEY#partN` fails UploadPart N of it; so an interrupted archive and its
+# resumption can be tested. Each test writes its own file, so tests running at once do not undo each other's.
 FAULTS = os.environ.get("MOTO_S3_FAULTS", "")
-_put_object = s3_responses.S3Response.put_object
 
 
-def put_object(self):
-    if FAULTS and os.path.exists(FAULTS):
-        with open(FAULTS) as handle:
-            if self.parse_key_name() in handle.read().split():
-                return 500, {}, "<Error><Code>InternalError</Code><Message>injected by the test</Message></Error>"
-    return _put_object(self)
+def injected(answer):
+    def answering(self):
+        faults = []
+        for name in os.listdir(FAULTS) if FAULTS and os.path.isdir(FAULTS) else []:
+            try:
+                with open(os.path.join(FAULTS, name)) as handle:
+                    faults += handle.read().split()
+            except FileNotFoundError:  # removed by its test meanwhile
+                pass
+        key = self.parse_key_name()
+        part = self.querystring.get("partNumber", [None])[0]
+        if key in faults or (part and f"{key}#part{part}" in faults):
+            return 500, {}, "<Error><Code>InternalError</Code><Message>injected by the test</Message></Error>"
+        return answer(self)
+    return answering
 
 
-s3_responses.S3Response.put_object = put_object
+s3_responses.S3Response.put_object = injected(s3_responses.S3Response.put_object)
+s3_responses.S3Response.upload_part = injected(s3_responses.S3Response.upload_part)
+
+# S3 applies the Object Lock headers of CreateMultipartUpload to the object CompleteMultipartUpload makes
+# (CreateMultipartUpload's documented x-amz-object-lock-mode and -retain-until-date); moto 5.2.5 drops them.
+_create_multipart = s3_responses.S3Response._key_response_post
+_complete_multipart = s3_models.S3Backend.complete_multipart_upload
+
+
+def key_response_post(self, request, body, bucket_name, query, key_name):
+    status, headers, answer = _create_multipart(self, request, body, bucket_name, query, key_name)
+    mode = request.headers.get("x-amz-object-lock-mode")
+    if body == b"" and "uploads" in query and status == 200 and mode:
+        upload = re.search(r"<UploadId>([^<]+)</UploadId>", answer if isinstance(answer, str) else answer.decode()).group(1)
+        multipart = self.backend.get_bucket(bucket_name).multiparts[upload]
+        multipart.lock = (mode, request.headers.get("x-amz-object-lock-retain-until-date"))
+    return status, headers, answer
+
+
+def complete_multipart_upload(self, bucket_name, multipart_id, body):
+    lock = getattr(self.get_bucket(bucket_name).multiparts.get(multipart_id), "lock", None)
+    key = _complete_multipart(self, bucket_name, multipart_id, body)
+    if key is not None and lock:
+        key.lock_mode, key.lock_until = lock
+    return key
+
+
+s3_responses.S3Response._key_response_post = key_response_post
+s3_models.S3Backend.complete_multipart_upload = complete_multipart_upload
 
 
 def main():

@@ -13,11 +13,13 @@ public enum BundleArchive {
             public let versionID: String?
             public let etag: String?
             public let sha256: String
+            /// How many parts a multipart upload sent it in; absent for one PutObject.
+            public let parts: Int?
             public let mode: String
             public let retainUntil: String
 
             enum CodingKeys: String, CodingKey {
-                case key, etag, sha256, mode
+                case key, etag, sha256, parts, mode
                 case versionID = "version_id"
                 case retainUntil = "retain_until"
             }
@@ -53,45 +55,36 @@ public enum BundleArchive {
         let listing = SumsListing([UInt8](sums))
         guard listing.problems.isEmpty else { throw EvidenceError.malformed(file: folder + "/SHA256SUMS", location: "listing", reason: listing.problems[0]) }
         // Only what verifies as listed is archived: every listed file is present and matches.
-        var files = [(path: String, bytes: [UInt8], sha256: [UInt8])]()
+        var files = [(path: String, upload: S3Upload)]()
         for entry in listing.entries {
-            guard let bytes = FileManager.default.contents(atPath: folder + "/" + entry.path).map({ [UInt8]($0) }) else {
-                throw EvidenceError.unreadable(file: folder + "/" + entry.path, reason: "listed in SHA256SUMS and missing")
+            let path = folder + "/" + entry.path
+            guard FileManager.default.fileExists(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "listed in SHA256SUMS and missing") }
+            let upload = try S3Upload(path: path)
+            guard Digest(bytes: upload.sha256).hex == entry.digest else {
+                throw EvidenceError.malformed(file: path, location: "contents", reason: "does not match SHA256SUMS; the bundle is not archived")
             }
-            let digest = try SHA256.hash(bytes)
-            guard digest.hex == entry.digest else {
-                throw EvidenceError.malformed(file: folder + "/" + entry.path, location: "contents", reason: "does not match SHA256SUMS; the bundle is not archived")
-            }
-            files.append((entry.path, bytes, digest.bytes))
+            files.append((entry.path, upload))
         }
-        for path in sealFiles {
-            guard let bytes = FileManager.default.contents(atPath: folder + "/" + path).map({ [UInt8]($0) }) else { continue }
-            files.append((path, bytes, try SHA256.hash(bytes).bytes))
+        for path in sealFiles where FileManager.default.fileExists(atPath: folder + "/" + path) {
+            files.append((path, try S3Upload(path: folder + "/" + path)))
         }
-        var order = files.filter { !sealFiles.contains($0.path) }.sorted { $0.path < $1.path }.map { (key: location.key(name + "/" + $0.path), $0.bytes, $0.sha256) }
+        var order = files.filter { !sealFiles.contains($0.path) }.sorted { $0.path < $1.path }.map { (key: location.key(name + "/" + $0.path), $0.upload) }
         // The .tar.gz beside the bundle, when export wrote one, goes up before the seal too.
-        if let archive = FileManager.default.contents(atPath: folder + ".tar.gz").map({ [UInt8]($0) }) {
-            order.append((location.key(name + ".tar.gz"), archive, try SHA256.hash(archive).bytes))
+        if FileManager.default.fileExists(atPath: folder + ".tar.gz") {
+            order.append((location.key(name + ".tar.gz"), try S3Upload(path: folder + ".tar.gz")))
         }
-        order += sealFiles.compactMap { seal in files.first { $0.path == seal } }.map { (key: location.key(name + "/" + $0.path), $0.bytes, $0.sha256) }
+        order += sealFiles.compactMap { seal in files.first { $0.path == seal } }.map { (key: location.key(name + "/" + $0.path), $0.upload) }
 
         guard try client.objectLockEnabled(location.bucket) else {
             throw EvidenceError.invalidArgument(flag: "--to", value: "s3://\(location.bucket)", reason: "the bucket does not have Object Lock enabled; nothing was uploaded")
         }
         var objects = [Receipt.Object]()
-        for (key, bytes, sha256) in order {
-            let checksum = Data(sha256).base64EncodedString()
+        for (key, upload) in order {
             var head = try client.send("HEAD", bucket: location.bucket, key: key, headers: [("x-amz-checksum-mode", "ENABLED")])
             // A re-run skips what an interrupted one already stored, locked, with the right checksum.
-            if !(head.status == 200 && head.header("x-amz-checksum-sha256") == checksum && head.header("x-amz-object-lock-mode") == mode) {
-                let put = try client.send("PUT", bucket: location.bucket, key: key, headers: [
-                    ("x-amz-object-lock-mode", mode), ("x-amz-object-lock-retain-until-date", manifest.retainUntil),
-                    ("x-amz-checksum-sha256", checksum), ("x-amz-sdk-checksum-algorithm", "SHA256"), ("Content-Type", "application/octet-stream"),
-                ], body: bytes)
-                try S3Client.rejectCredentials(put, bucket: location.bucket)
-                guard put.status == 200 else {
-                    throw S3Error.failed(object: "s3://\(location.bucket)/\(key)", operation: "PutObject", status: put.status, code: AWSRequester.errorCode(put))
-                }
+            if !(head.status == 200 && upload.isStored(as: head.header("x-amz-checksum-sha256")) && head.header("x-amz-object-lock-mode") == mode) {
+                try client.put(upload, bucket: location.bucket, key: key,
+                               headers: [("x-amz-object-lock-mode", mode), ("x-amz-object-lock-retain-until-date", manifest.retainUntil)])
                 head = try client.send("HEAD", bucket: location.bucket, key: key, headers: [("x-amz-checksum-mode", "ENABLED")])
             }
             // The receipt says what S3 says it holds, checked against what was asked.
@@ -104,11 +97,11 @@ public enum BundleArchive {
                   let wanted = Timestamp.parse(manifest.retainUntil), seconds >= wanted else {
                 throw S3Error.notLocked(object: object, reason: "retained until \(head.header("x-amz-object-lock-retain-until-date") ?? "nothing"), not \(manifest.retainUntil)")
             }
-            if let stored = head.header("x-amz-checksum-sha256"), stored != checksum {
+            if let stored = head.header("x-amz-checksum-sha256"), !upload.isStored(as: stored) {
                 throw S3Error.notLocked(object: object, reason: "its stored SHA-256 is not the file's")
             }
-            objects.append(.init(key: key, versionID: head.header("x-amz-version-id"), etag: head.header("etag"), sha256: Digest(bytes: sha256).hex,
-                                 mode: mode, retainUntil: until))
+            objects.append(.init(key: key, versionID: head.header("x-amz-version-id"), etag: head.header("etag"), sha256: Digest(bytes: upload.sha256).hex,
+                                 parts: upload.isMultipart ? upload.partDigests.count : nil, mode: mode, retainUntil: until))
         }
         let receipt = Receipt(bucket: location.bucket, endpoint: client.endpointDescription, bundle: name, mode: mode, retainUntil: manifest.retainUntil,
                               archivedAt: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), objects: objects)

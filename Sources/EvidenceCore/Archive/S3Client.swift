@@ -133,6 +133,128 @@ public final class S3Client {
     }
 }
 
+/// A local file as S3 will hold it. Up to `multipartThreshold` it goes up in one PutObject and S3's
+/// `x-amz-checksum-sha256` is the file's SHA-256; over it, a multipart upload of `partSize` parts, each sent with its
+/// own SHA-256, and S3 reports the composite checksum: the SHA-256 of the parts' SHA-256s, base64, then `-N`.
+/// Read once, in parts, so memory stays at one part whatever the file's size.
+public struct S3Upload: Sendable {
+    /// Files larger than this go up in parts.
+    public static let multipartThreshold = 64 << 20
+    /// 16 MiB, or larger when the file would need more than S3's 10,000 parts.
+    public static func partSize(for size: Int) -> Int {
+        let mebibyte = 1 << 20
+        let least = (size + 9_999) / 10_000
+        return max(16 * mebibyte, (least + mebibyte - 1) / mebibyte * mebibyte)
+    }
+
+    public let path: String
+    public let size: Int
+    public let sha256: [UInt8]
+    /// Each part's SHA-256, in order; empty for a single PutObject.
+    public let partDigests: [[UInt8]]
+    public var partSize: Int { Self.partSize(for: size) }
+    public var isMultipart: Bool { !partDigests.isEmpty }
+
+    public init(path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
+        defer { try? handle.close() }
+        let size = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        var whole = try SHA256()
+        var parts = [[UInt8]]()
+        var read = 0
+        while true {
+            let part = try Self.read(handle, count: size > Self.multipartThreshold ? Self.partSize(for: size) : max(size, 1), file: path)
+            if part.isEmpty { break }
+            try whole.update(part)
+            if size > Self.multipartThreshold { parts.append(try SHA256.hash(part).bytes) }
+            read += part.count
+        }
+        guard read == size else { throw EvidenceError.unreadable(file: path, reason: "changed while it was read") }
+        self.path = path
+        self.size = size
+        sha256 = try whole.finish().bytes
+        partDigests = parts
+    }
+
+    /// What S3 reports as the object's `x-amz-checksum-sha256`.
+    public var checksum: String {
+        guard isMultipart else { return Data(sha256).base64EncodedString() }
+        return (try? SHA256.hash(partDigests.flatMap { $0 }).bytes).map { Data($0).base64EncodedString() + "-\(partDigests.count)" } ?? ""
+    }
+
+    /// Whether `stored` (a HeadObject's checksum) is this file's. moto's HeadObject leaves off a composite's `-N`.
+    public func isStored(as stored: String?) -> Bool {
+        guard let stored else { return false }
+        return stored == checksum || (isMultipart && stored + "-\(partDigests.count)" == checksum)
+    }
+
+    /// Part `number` (from 1), or the whole file for a single PutObject.
+    func bytes(part number: Int = 1) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
+        defer { try? handle.close() }
+        let length = isMultipart ? partSize : size
+        try handle.seek(toOffset: UInt64((number - 1) * length))
+        return try Self.read(handle, count: length, file: path)
+    }
+
+    private static func read(_ handle: FileHandle, count: Int, file: String) throws -> [UInt8] {
+        do { return [UInt8](try handle.read(upToCount: count) ?? Data()) } catch {
+            throw EvidenceError.unreadable(file: file, reason: error.localizedDescription)
+        }
+    }
+}
+
+extension S3Client {
+    /// Stores `upload` at `key` with `headers` (the lock): one PutObject, or CreateMultipartUpload, an UploadPart
+    /// per part with its SHA-256, and CompleteMultipartUpload (whose 200 may carry an error), aborted on failure
+    /// so no parts are left behind. Throws `S3Error` naming the object and the call that failed.
+    public func put(_ upload: S3Upload, bucket: String, key: String, headers: [(String, String)]) throws {
+        let object = "s3://\(bucket)/\(key)"
+        guard upload.isMultipart else {
+            let put = try send("PUT", bucket: bucket, key: key, headers: headers + [
+                ("x-amz-checksum-sha256", upload.checksum), ("x-amz-sdk-checksum-algorithm", "SHA256"), ("Content-Type", "application/octet-stream"),
+            ], body: try upload.bytes())
+            try Self.rejectCredentials(put, bucket: bucket)
+            guard put.status == 200 else { throw S3Error.failed(object: object, operation: "PutObject", status: put.status, code: AWSRequester.errorCode(put)) }
+            return
+        }
+        let created = try send("POST", bucket: bucket, key: key, query: "uploads=", headers: headers + [
+            ("x-amz-checksum-algorithm", "SHA256"), ("Content-Type", "application/octet-stream"),
+        ])
+        try Self.rejectCredentials(created, bucket: bucket)
+        guard created.status == 200, let id = Self.values("UploadId", in: String(decoding: created.body, as: UTF8.self)).first else {
+            throw S3Error.failed(object: object, operation: "CreateMultipartUpload", status: created.status, code: AWSRequester.errorCode(created))
+        }
+        let uploadID = "uploadId=" + SigV4.encode(Self.unescape(id))
+        do {
+            var completion = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            for (index, digest) in upload.partDigests.enumerated() {
+                let number = index + 1
+                let checksum = Data(digest).base64EncodedString()
+                let part = try send("PUT", bucket: bucket, key: key, query: "partNumber=\(number)&" + uploadID,
+                                    headers: [("x-amz-checksum-sha256", checksum), ("x-amz-sdk-checksum-algorithm", "SHA256"), ("Content-Type", "application/octet-stream")],
+                                    body: try upload.bytes(part: number))
+                guard part.status == 200, let etag = part.header("etag") else {
+                    throw S3Error.failed(object: object, operation: "UploadPart \(number)", status: part.status, code: AWSRequester.errorCode(part))
+                }
+                completion += "<Part><ChecksumSHA256>\(checksum)</ChecksumSHA256><ETag>\(Self.escape(etag))</ETag><PartNumber>\(number)</PartNumber></Part>"
+            }
+            completion += "</CompleteMultipartUpload>"
+            let completed = try send("POST", bucket: bucket, key: key, query: uploadID, headers: [("Content-Type", "application/xml")], body: Array(completion.utf8))
+            guard completed.status == 200, !String(decoding: completed.body.prefix(200), as: UTF8.self).contains("<Error>") else {
+                throw S3Error.failed(object: object, operation: "CompleteMultipartUpload", status: completed.status, code: AWSRequester.errorCode(completed))
+            }
+        } catch {
+            _ = try? send("DELETE", bucket: bucket, key: key, query: uploadID)
+            throw error
+        }
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
+
 /// What an archive operation can end in beyond unusable input: exit 1, naming the object.
 public enum S3Error: ReportableError, Equatable {
     case unreachable(object: String, reason: String)
