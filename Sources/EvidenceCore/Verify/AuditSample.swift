@@ -15,19 +15,36 @@ public struct SampledChange: Codable, Sendable {
 /// A reproducible random sample of a bundle's population for an auditor's tests of detail.
 ///
 /// Each change is ranked by the SHA-256 of `<seed>:<commit>` and the sample is the `size` smallest ranks, so
-/// anyone can re-draw it without git-evidence (`printf '%s:%s' SEED COMMIT | sha256sum` per change, sort, take
-/// the first N). The default seed is the SHA-256 of the bundle's SHA256SUMS — fixed by the bundle, not chosen by whoever
-/// draws — and the default size follows common SOC 2 practice for a change population: all of it up to 25, else 25.
+/// anyone can re-draw it without git-evidence (`commands` prints the `sha256sum`/`sort` pipeline). The seed is the
+/// auditor's, chosen after the bundle is made, so whoever made the bundle cannot steer which changes are drawn
+/// (a seed fixed by the bundle, such as its SHA256SUMS digest, changes with any harmless re-export option, and
+/// the exporter can re-export until the sample suits). The size follows common SOC 2 practice for a change
+/// population: all of it up to 25, else 25. Nothing is written to the bundle.
 public struct AuditSample: Codable, Sendable {
     public static let defaultSize = 25
 
+    /// Where the seed came from.
+    public enum Seed: Sendable {
+        /// The auditor's own (`--seed`).
+        case auditor(String)
+        /// The SHA-256 of the bundle's SHA256SUMS (`--seed-from-bundle`): fixed by the bundle, so steerable by
+        /// whoever made it; for demonstrations.
+        case fromBundle
+    }
+
     public let bundle: String
     public let seed: String
+    /// `auditor` or `bundle` (the SHA256SUMS digest).
+    public let seedSource: String
     public let populationSize: Int
+    public let method: String
+    /// A POSIX shell pipeline, run inside the bundle folder with coreutils only, that prints the sampled commits.
+    public let commands: String
     public let changes: [SampledChange]
 
     enum CodingKeys: String, CodingKey {
-        case bundle, seed
+        case bundle, seed, method, commands
+        case seedSource = "seed_source"
         case populationSize = "population"
         case changes = "sample"
     }
@@ -35,19 +52,39 @@ public struct AuditSample: Codable, Sendable {
     /// Draws from `bundle`, refusing one that does not verify: with `trusted` keys, the whole of `verify`; without
     /// them, SHA256SUMS must carry a signature by the bundle's own `signer.pub.pem` (which proves the listing was not
     /// edited after signing, not who signed: `selfChecked` says so). Either way the files read must match it.
-    public static func draw(bundle: String, size: Int?, seed: String?, trusted: [TrustedKey]?) throws -> (sample: AuditSample, selfChecked: Bool) {
+    public static func draw(bundle: String, size: Int?, seed: Seed, trusted: [TrustedKey]?) throws -> (sample: AuditSample, selfChecked: Bool) {
         if let size, size < 1 { throw EvidenceError.invalidArgument(flag: "--size", value: String(size), reason: "expected 1 or more") }
+        if case .auditor(let text) = seed, text.isEmpty || text.contains(where: { $0.isNewline }) {
+            throw EvidenceError.invalidArgument(flag: "--seed", value: text, reason: "expected one line of text")
+        }
         let listing = try signedListing(bundle, trusted: trusted)
-        let seed = try seed ?? SHA256.hash(listing.sums).hex
+        let value: String
+        switch seed {
+        case .auditor(let text): value = text
+        case .fromBundle: value = try SHA256.hash(listing.sums).hex
+        }
         let records = try BundleReader.changes(from: try listing.file(BundleLayout.changes), file: bundle + "/" + BundleLayout.changes)
         let all = try BundleReader.findings(from: try listing.file(BundleLayout.findings), file: bundle + "/" + BundleLayout.findings)
         let findings = Dictionary(grouping: all.filter { $0.change != nil }, by: { $0.change! })
         let ranked = try records.map { record -> SampledChange in
             let commit = record.change.commit
-            return SampledChange(rank: try SHA256.hash(Array("\(seed):\(commit)".utf8)).hex, change: record, findings: findings[commit] ?? [])
+            return SampledChange(rank: try SHA256.hash(Array("\(value):\(commit)".utf8)).hex, change: record, findings: findings[commit] ?? [])
         }.sorted { $0.rank < $1.rank }
         let count = min(size ?? defaultSize, ranked.count)
-        return (AuditSample(bundle: bundle, seed: seed, populationSize: ranked.count, changes: Array(ranked.prefix(count))), trusted == nil)
+        let method = "each of the \(ranked.count) changes is ranked by the SHA-256 of \"SEED:COMMIT\" (lowercase hex); the \(count) smallest ranks are drawn"
+        let sample = AuditSample(bundle: bundle, seed: value, seedSource: { if case .auditor = seed { "auditor" } else { "bundle" } }(),
+                                 populationSize: ranked.count, method: method, commands: commands(seed: value, count: count),
+                                 changes: Array(ranked.prefix(count)))
+        return (sample, trusted == nil)
+    }
+
+    /// The draw with coreutils alone, inside the bundle folder: the commits of changes.csv (its first column),
+    /// each ranked, sorted bytewise, the first `count` kept.
+    static func commands(seed: String, count: Int) -> String {
+        let quoted = "'" + seed.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return "grep -E '^[0-9a-f]{40,64},' changes.csv | cut -d, -f1 | while read -r c; do "
+            + "printf '%s %s\\n' \"$(printf '%s:%s' \(quoted) \"$c\" | sha256sum | cut -c1-64)\" \"$c\"; "
+            + "done | LC_ALL=C sort | head -n \(count) | cut -d' ' -f2"
     }
 
     /// SHA256SUMS of a bundle that verifies (see `draw`), to read files through. A sample of an altered or
