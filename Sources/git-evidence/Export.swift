@@ -29,7 +29,7 @@ struct Export: ParsableCommand {
     @Option(help: "Output folder; written beside it and renamed into place when complete.")
     var out: String
 
-    @Option(help: "Time to record as generated_at (ISO 8601). Default: SOURCE_DATE_EPOCH if set, else none (never the clock).")
+    @Option(help: "Time to record as generated_at (ISO 8601), for a byte-identical re-export. Default: SOURCE_DATE_EPOCH if set, else the time of the export.")
     var asOf: String?
 
     @Option(help: "The previous bundle: record its SHA256SUMS digest and window, so bundles form a chain.")
@@ -67,7 +67,7 @@ struct Export: ParsableCommand {
         }
     }
 
-    /// `--as-of`, else `SOURCE_DATE_EPOCH` (seconds), else nothing.
+    /// `--as-of`, else `SOURCE_DATE_EPOCH` (seconds), else nothing (the export records its own time).
     private func generatedAt() throws -> Int64? {
         if let asOf {
             guard let seconds = Timestamp.parse(asOf) else {

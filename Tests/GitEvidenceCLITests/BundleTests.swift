@@ -87,6 +87,26 @@ enum BundleFixture {
         #expect(lines.count + 1 == (manifest["counts"] as? [String: Any])?["files"] as? Int)
     }
 
+    /// Without --as-of or SOURCE_DATE_EPOCH, generated_at is when the export ran (the manifest and the report say
+    /// so), and verify --repo, which re-derives the population, does not compare it.
+    @Test func generatedAtIsTheTimeOfTheExportUnlessFixed() throws {
+        let (privateKey, publicKey) = try BundleFixture.keys("ed25519")
+        let before = Int64(Date().timeIntervalSince1970)
+        let (result, output) = try BundleFixture.export(key: privateKey)
+        let after = Int64(Date().timeIntervalSince1970)
+        #expect(result.status == 0, "\(result.stderr)")
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/manifest.json"))) as? [String: Any])
+        let recorded = try #require(manifest["generated_at"] as? String)
+        let formatter = ISO8601DateFormatter()
+        let seconds = try #require(formatter.date(from: recorded)).timeIntervalSince1970
+        #expect(Int64(seconds) >= before && Int64(seconds) <= after, "\(recorded)")
+        #expect(try String(contentsOfFile: output + "/report.md", encoding: .utf8).contains("| Generated | \(recorded) |"))
+        let scenario = try ReviewScenario.shared.get()
+        let verified = try Binary.run(["verify", output, "--key", publicKey, "--repo", scenario.repository.path])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("ok    population: re-derived 9 changes"))
+    }
+
     @Test(arguments: [
         ("ed25519", "openssl pkeyutl -verify -pubin -inkey \"$1\" -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig"),
         ("ecdsa-p256", "openssl dgst -sha256 -verify \"$1\" -signature SHA256SUMS.sig SHA256SUMS"),
@@ -136,10 +156,15 @@ enum BundleFixture {
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == String(listed + 2))  // + SHA256SUMS and its .sig
     }
 
-    @Test func twoExportsOfTheSameInputsAreByteIdentical() throws {
+    /// generated_at fixed (by --as-of or SOURCE_DATE_EPOCH), a re-export gives the same bytes.
+    @Test func twoExportsOfTheSameInputsAtTheSameTimeAreByteIdentical() throws {
         let (privateKey, _) = try BundleFixture.keys("ed25519")
-        let (_, first) = try BundleFixture.export(key: privateKey)
-        let (_, second) = try BundleFixture.export(key: privateKey)
+        let (_, first) = try BundleFixture.export(key: privateKey, extra: ["--as-of", "2026-10-02T09:00:00Z"])
+        let second = try TemporaryFolder.make("bundle") + "/evidence"
+        let scenario = try ReviewScenario.shared.get()
+        let again = try Command.run(Binary.path, ["export", "--repo", scenario.repository.path, "--window", "2026-Q3", "--github", scenario.github.folder,
+                                                  "--key", privateKey, "--out", second], environment: ProcessInfo.processInfo.environment.merging(["SOURCE_DATE_EPOCH": "1790931600"]) { $1 })
+        #expect(again.status == 0, "\(again.stderr)")
         let files = try BundleFixture.files(first)
         #expect(files == (try BundleFixture.files(second)))
         for file in files {

@@ -15,7 +15,8 @@ import Testing
     }
 
     private func export(_ urls: [String]) throws -> (Command.Result, String) {
-        try BundleFixture.export(key: keys.privateKey, extra: urls.flatMap { ["--tsa-url", $0] })
+        // generated_at, the time the bundle claims, is fixed just after the window's end.
+        try BundleFixture.export(key: keys.privateKey, extra: urls.flatMap { ["--tsa-url", $0] } + ["--as-of", "2026-10-02T00:00:00Z"])
     }
 
     private func verify(_ bundle: String, _ extra: [String]) throws -> Command.Result {
@@ -112,7 +113,7 @@ import Testing
 
     /// Rotation: a keyring key retired on 2026-11-01 vouches for a bundle whose token proves it was signed in
     /// October, and not for one whose token proves March 2027, whatever the bundle claims; without a token the
-    /// claimed time (the window's end) is all there is.
+    /// claimed time (generated_at, 2026-10-02) is all there is.
     @Test func theKeyIsJudgedAtTheTimeTheTokenProves() throws {
         let folder = try TemporaryFolder.make("timestamp-keyring")
         try FileManager.default.copyItem(atPath: keys.publicKey, toPath: folder + "/2026-signer.pem")

@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func aKeyIsTrustedOnlyWithinItsPeriodSoRotationKeepsOldBundlesValid() throws {
-        let output = try bundle()  // window 2026-Q3: the bundle's time is its end, 2026-10-01
+        let output = try bundle(["--as-of", "2026-10-01T00:00:00Z"])  // window 2026-Q3, made as it ended
         let folder = try TemporaryFolder.make("trusted")
         try FileManager.default.copyItem(atPath: keys.publicKey, toPath: folder + "/2026-signer.pem")
         let newer = try BundleFixture.keys("ecdsa-p256")

@@ -23,7 +23,7 @@ public struct AssemblyContext {
     /// What export noticed besides the pipeline: how the branch was chosen, the windows of this and the previous
     /// bundle, an open window.
     public let diagnostics: [Diagnostic]
-    /// `generated_at`, only from `--as-of` or `SOURCE_DATE_EPOCH`.
+    /// `generated_at`: the time of the export, or `--as-of` / `SOURCE_DATE_EPOCH`.
     public let generatedAt: Int64?
     /// The window had not ended when the bundle was made (`--allow-open-window`).
     public var provisional = false

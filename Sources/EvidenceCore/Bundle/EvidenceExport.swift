@@ -17,7 +17,7 @@ public struct ExportRequest: Sendable {
     public var archive: Bool
     /// The previous bundle of the chain, if any.
     public var previous: String?
-    /// The time to record as `generated_at` (from `--as-of` or `SOURCE_DATE_EPOCH`); nil records none.
+    /// The time to record as `generated_at` (from `--as-of` or `SOURCE_DATE_EPOCH`); nil records the time of the export.
     public var asOf: Int64?
     /// The report templates folder (`--templates`); nil finds the installed default.
     public var templates: String?
@@ -108,7 +108,7 @@ public enum EvidenceExport {
         let identity = try RepositoryIdentity(repository: repository, given: request.repositoryName, path: request.repository)
         if let diagnostic = identity.diagnostic { notes.append(diagnostic) }
         var context = AssemblyContext(repository: repository, identity: identity, signer: try signer.identity(), templates: templates,
-                                      previous: previous, diagnostics: notes, generatedAt: request.asOf, provisional: provisional)
+                                      previous: previous, diagnostics: notes, generatedAt: request.asOf ?? request.now, provisional: provisional)
         let timestamper = request.tsaURLs.isEmpty ? nil : try RFC3161Timestamper(urls: request.tsaURLs)
         context.timestamped = timestamper != nil
         let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer, timestamper: timestamper)

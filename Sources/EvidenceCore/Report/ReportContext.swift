@@ -89,7 +89,7 @@ enum ReportContext {
         var context: [String: Any] = [
             "repository": info.repository, "branch": info.branch, "head": info.head ?? "(empty branch)",
             "window_start": info.window.start, "window_end": info.window.end, "key_id": info.keyID, "algorithm": info.algorithm,
-            "generated_at": info.generatedAt ?? "not recorded (no --as-of or SOURCE_DATE_EPOCH)",
+            "generated_at": info.generatedAt ?? "not recorded",
             "changes": records.count, "findings": findings.count, "pass": statusCount(.pass), "fail": statusCount(.fail),
             "info": statusCount(.info), "not_applicable": statusCount(.notApplicable), "failing_changes": exceptions.count, "any_fail": statusCount(.fail) > 0,
             "controls": controls, "exceptions": exceptions, "ledger_exceptions": ledgerExceptions,

@@ -202,7 +202,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public internal(set) var merkleRoot: String
     /// Window end + 6 years (HIPAA 164.316(b)(2)(i)).
     public let retainUntil: String
-    /// Only from SOURCE_DATE_EPOCH or --as-of; never the wall clock, so the same inputs give the same bytes.
+    /// The time of the export, or SOURCE_DATE_EPOCH / --as-of when given, so a re-export can give the same bytes.
+    /// Absent only in bundles written before it was always recorded.
     public let generatedAt: String?
     public let diagnostics: [Diagnostic]
     /// The window had not ended when the bundle was made: later changes may be missing from it.
