@@ -58,6 +58,10 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? TrustStore.load(folder: trustedKeys!)
+        if let key, BundleVerifier.keyIsFromBundle(keyFile: key, bundle: bundle) {
+            FileHandle.standardError.write(Data(("warning: \(key) is inside the bundle: trusting the key a bundle carries proves only that it agrees "
+                + "with itself, not who signed it; give your own trusted copy of the signer's key\n").utf8))
+        }
         var request = VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo, recollect: try live.request())
         request.tsaRoots = try tsaRoots.map { path in
             guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }

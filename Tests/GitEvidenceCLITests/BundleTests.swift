@@ -119,13 +119,32 @@ enum BundleFixture {
         let signature = try Command.run("/bin/bash", ["-c", "cd \"$0\" && " + command, output, publicKey])
         #expect(signature.status == 0, "\(signature.stdout) \(signature.stderr)")
         #expect(try BundleFixture.shell("sha256sum --check --strict --quiet SHA256SUMS", in: output).status == 0)
-        let unlisted = try BundleFixture.shell(
-            "find . -type f ! -name SHA256SUMS ! -name SHA256SUMS.sig ! -name attestation.intoto.json | sed 's|^\\./||' | LC_ALL=C sort | diff - <(cut -c67- SHA256SUMS)",
-            in: output)
-        #expect(unlisted.status == 0 && unlisted.stdout.isEmpty, "\(unlisted.stdout)")
-        // VERIFY.txt gives this very command.
+        // VERIFY.txt gives this very command, and runs literally under dash with OpenSSL and coreutils.
         let instructions = try String(contentsOfFile: output + "/VERIFY.txt", encoding: .utf8)
-        #expect(instructions.contains(command.replacingOccurrences(of: "\"$1\"", with: "TRUSTED.pub.pem")))
+        #expect(instructions.contains(command.replacingOccurrences(of: "\"$1\"", with: "\"$TRUSTED\"")))
+        let dash = { () throws -> Command.Result in
+            try Command.run("/bin/sh", ["-c", "cd \"$0\" && TRUSTED=\"$1\" dash VERIFY.txt", output, publicKey])
+        }
+        let literal = try dash()
+        #expect(literal.status == 0, "\(literal.stdout)\(literal.stderr)")
+        #expect(literal.stdout.hasSuffix("verified: SHA256SUMS is signed by the key in \(publicKey) and lists exactly the files here, unchanged\n"))
+        let keyID = try #require(instructions.split(separator: "\n").first { $0.hasPrefix("# Signed with") }?.split(separator: " ").last)
+        #expect(literal.stdout.hasPrefix(keyID + "\n"), "step 1 prints the key id VERIFY.txt names")
+        // Each failure stops it with exit 1: an added file, then an altered one, then another key.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: output + "/diffs/extra.patch"))
+        let added = try dash()
+        #expect(added.status == 1 && added.stderr.contains("not listed in SHA256SUMS: diffs/extra.patch"), "\(added.stderr)")
+        try FileManager.default.removeItem(atPath: output + "/diffs/extra.patch")
+        let original = try #require(FileManager.default.contents(atPath: output + "/report.md"))
+        try (original + Data("x".utf8)).write(to: URL(fileURLWithPath: output + "/report.md"))
+        let altered = try dash()
+        #expect(altered.status == 1 && altered.stdout.contains("report.md: FAILED"), "\(altered.stdout)")
+        try original.write(to: URL(fileURLWithPath: output + "/report.md"))
+        let other = try BundleFixture.keys(algorithm)
+        let wrongKey = try Command.run("/bin/sh", ["-c", "cd \"$0\" && TRUSTED=\"$1\" dash VERIFY.txt", output, other.publicKey])
+        #expect(wrongKey.status == 1 && !wrongKey.stdout.contains("verified:"))
+        let unset = try Command.run("/bin/sh", ["-c", "cd \"$0\" && dash VERIFY.txt", output])
+        #expect(unset.status != 0 && unset.stderr.contains("set TRUSTED to your own trusted copy"))
     }
 
     @Test(arguments: ["ed25519", "ecdsa-p256", "rsa"])

@@ -43,6 +43,8 @@ import Testing
         #expect(try String(contentsOfFile: bundle + "/report.md", encoding: .utf8).contains("| Signing time | proven by the RFC 3161 token"))
         let instructions = try String(contentsOfFile: bundle + "/VERIFY.txt", encoding: .utf8)
         #expect(instructions.contains("openssl ts -verify -in SHA256SUMS.sig.tsr -data SHA256SUMS.sig"))
+        let literal = try Command.run("/bin/sh", ["-c", "cd \"$0\" && TRUSTED=\"$1\" TSA_ROOTS=\"$2\" dash VERIFY.txt", bundle, keys.publicKey, tsa.roots])
+        #expect(literal.status == 0 && literal.stdout.contains("Verification: OK") && literal.stdout.contains("Time stamp: "), "\(literal.stdout)\(literal.stderr)")
 
         // Without roots the token is not taken on trust: the time stays claimed, and --require-timestamp fails.
         let unchecked = try verify(bundle, [])

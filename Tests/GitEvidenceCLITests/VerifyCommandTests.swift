@@ -85,7 +85,20 @@ import Testing
         let other = try BundleFixture.keys("ed25519")
         let result = try Binary.run(["verify", output, "--key", other.publicKey])
         expectRefused(result, check: "signature", "SHA256SUMS.sig does not verify with any trusted key")
+        // The auditor learns whose key did sign: the bundle's own signer.pub.pem, named by its key id.
+        let signedBy = try BundleFixture.shell("openssl pkey -pubin -in signer.pub.pem -outform DER | sha256sum | cut -c1-64", in: output).stdout
+        expectRefused(result, check: "signature", "; it was signed by key \(signedBy.trimmingCharacters(in: .whitespacesAndNewlines)) (the bundle's signer.pub.pem)")
         expectRefused(result, check: "attestation", "not checked: no trusted key verified the bundle")
+    }
+
+    /// Trusting the key the bundle carries proves nothing about who signed: verify says so (and still checks).
+    @Test func theBundlesOwnKeyAsTrustedKeyIsWarnedAbout() throws {
+        let output = try bundle()
+        let own = try Binary.run(["verify", output, "--key", output + "/signer.pub.pem"])
+        #expect(own.status == 0)
+        #expect(own.stderr.hasPrefix("warning: \(output)/signer.pub.pem is inside the bundle: trusting the key a bundle carries proves only"), "\(own.stderr)")
+        let trusted = try verify(output)
+        #expect(trusted.status == 0 && trusted.stderr.isEmpty, "your own copy of the same key is not warned about")
     }
 
     @Test func aKeyIsTrustedOnlyWithinItsPeriodSoRotationKeepsOldBundlesValid() throws {

@@ -69,6 +69,14 @@ public struct VerificationRequest: Sendable {
 /// valid at the bundle's time, the DSSE attestation and its subjects, the manifest's Merkle root and counts,
 /// and, when asked, the chain to the previous bundle and the population re-derived from the repository.
 public enum BundleVerifier {
+    /// Whether `keyFile` lies inside the folder `bundle`: trusting the key a bundle carries proves only that the
+    /// bundle agrees with itself, not who signed it.
+    public static func keyIsFromBundle(keyFile: String, bundle: String) -> Bool {
+        guard let key = realpath(keyFile, nil), let folder = realpath(bundle, nil) else { return false }
+        defer { free(key); free(folder) }
+        return String(cString: key).hasPrefix(String(cString: folder) + "/")
+    }
+
     public static func verify(_ request: VerificationRequest) throws -> VerificationReport {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: request.bundle, isDirectory: &isFolder), isFolder.boolValue else {
@@ -138,7 +146,11 @@ public enum BundleVerifier {
                            : "key \(signer.keyID) was not valid at \(Timestamp.iso8601UTC(bundleTime)) (valid \(signer.period))" + early)
                 }
             } else {
-                record("signature", false, "SHA256SUMS.sig does not verify with any trusted key (\(request.trusted.map(\.keyID).map { String($0.prefix(16)) }.joined(separator: ", ")))")
+                // Name the key that did sign, when the bundle's own signer.pub.pem is it: the auditor sees whose it is.
+                let bundled = tree.read(BundleLayout.publicKey).flatMap { try? PublicKey(pem: $0, source: BundleLayout.publicKey) }
+                let actual = bundled.flatMap { key in (try? key.verify(signature, over: sumsBytes)) == true ? try? key.keyID() : nil }
+                record("signature", false, "SHA256SUMS.sig does not verify with any trusted key (\(request.trusted.map(\.keyID).map { String($0.prefix(16)) }.joined(separator: ", ")))"
+                       + (actual.map { "; it was signed by key \($0) (the bundle's signer.pub.pem)" } ?? "; nor with the bundle's own signer.pub.pem"))
             }
         } else {
             record("signature", false, "SHA256SUMS.sig is missing")
