@@ -83,7 +83,7 @@ import Testing
             "inputs/ledgers/events/deploy-events.jsonl line 7": .fail,   // not in the repository
         ])
         let feature = try #require(evidence.findings.first { $0.control == "CC8.1-iac-applied-from-branch" && $0.detail.contains("line 6") })
-        #expect(feature.change == nil)
+        #expect(feature.change == scenario.commits["experiment"], "tied to the commit it ran, not to any change of the population")
         #expect(feature.detail.hasSuffix("from commit \(scenario.commits["experiment"]!), which is in the repository but was never a state of the audited branch."))
         let pass = try #require(evidence.findings.first { $0.control == "CC8.1-iac-applied-from-branch" && $0.detail.contains("line 4") })
         #expect(pass.change == scenario.commits["prod"])

@@ -16,7 +16,8 @@ import Testing
         #expect(result.stdout.contains("ok    population: re-derived 3 changes"))
         #expect(result.stdout.contains("CC8.1-traceable                10d30bbdfcf3  No merged pull request: pushed directly to the branch."))
         #expect(result.stdout.contains("CC8.1-applied-as-reviewed      -             inputs/ledgers/drizzle/drizzle_migrations.csv row 3 ran with checksum "))
-        #expect(result.stdout.contains("CC8.1-iac-applied-from-branch  -             inputs/ledgers/events/deploy-events.jsonl line 2 "))
+        #expect(result.stdout.contains("CC8.1-iac-applied-from-branch  b0396da313c0  inputs/ledgers/events/deploy-events.jsonl line 2 "),
+                "the apply is tied to the commit it ran (a pull request's head)")
         #expect(FileManager.default.fileExists(atPath: work + "/evidence-2026-Q3.tar.gz"))
         #expect(result.stdout.contains("the auditor's report: \(work)/evidence-2026-Q3/report.html (and report.md), signed with the bundle"))
         #expect(FileManager.default.fileExists(atPath: work + "/evidence-2026-Q3/report.html"))

@@ -47,7 +47,7 @@ import Testing
         let bundle = try Self.export(repository: scenario.repository.path, github: scenario.github.folder,
                                      ledgers: ["drizzle", "prisma", "flyway", "events"].map { scenario.ledgers[$0]! })
         let report = try String(contentsOfFile: bundle + "/report.md", encoding: .utf8)
-        let section = report.components(separatedBy: "## Ledger reconciliation")[1].components(separatedBy: "## Controls")[0]
+        let section = report.components(separatedBy: "## Ledger reconciliation")[1].components(separatedBy: "<a id=\"timeline\"></a>")[0]
         try Self.expectGolden(section, "ledger-scenario.reconciliation.md")
     }
 
@@ -56,19 +56,68 @@ import Testing
         let bundle = try Self.export(repository: scenario.repository.path, github: scenario.github.folder)
         let html = try String(contentsOfFile: bundle + "/report.html", encoding: .utf8)
         let headings = html.matches(of: #/<h2>([^<]+)</h2>/#).map { String($0.1) }
-        #expect(headings == ["Summary", "Completeness of the review evidence", "Changes per week", "Exceptions", "Population", "Ledger reconciliation", "Controls", "How to verify this bundle"])
+        #expect(headings == ["Contents", "Management assertion", "Completeness of the population and the review evidence", "Results per control", "Exceptions",
+                             "Branch protection", "Population", "Ledger reconciliation", "Changes per week", "Controls tested", "How to verify this bundle"])
         for forbidden in ["<script", "<link", "<img", "<iframe", "src=", "@import", "url("] {
             #expect(!html.contains(forbidden), "a self-contained report has no \(forbidden)")
         }
         #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(html.contains("@media print"))
-        #expect(html.matches(of: #/<div class="exception">/#).count == 8, "one block per change with a failing control")
-        #expect(html.contains("CC8.1-traceable</span> (Changes arrive through pull requests): No merged pull request"))
+        let findings = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/findings.json"))) as? [[String: Any]])
+        #expect(html.matches(of: #/<div class="exception" id="x-/#).count == findings.filter { $0["status"] as? String == "fail" }.count,
+                "one block per failing finding, grouped by control")
+        #expect(html.contains("<li><span class=\"fail\">Finding:</span> No merged pull request: pushed directly to the branch.</li>"))
+        #expect(html.contains("<strong>Auditor:</strong> A direct push bypasses review."), "the prompt fits the case")
         #expect(!html.contains("{{"), "every tag rendered")
         // The report is part of the signed bundle.
         let sums = try String(contentsOfFile: bundle + "/SHA256SUMS", encoding: .utf8)
         #expect(sums.contains("  report.html\n") && sums.contains("  report.md\n"))
         #expect(sums.contains("  inputs/templates/report.html.mustache\n"))
+    }
+
+    /// The report as an auditor opens and prints it: headless Chromium (Debian's, which `make test` installs)
+    /// prints report.html to PDF, whose text has every section, each on its own pages, and every change and
+    /// exception unclipped; and its DOM has a target for every in-page link and a bundle file for every diff link.
+    @Test func theHTMLReportPrintsToPDFWithItsSectionsAndLinks() throws {
+        let chromium = "/usr/bin/chromium"
+        guard FileManager.default.isExecutableFile(atPath: chromium) else {
+            Issue.record("\(chromium) is missing: `make test` installs Debian's chromium")
+            return
+        }
+        let scenario = try ReviewScenario.shared.get()
+        let bundle = try Self.export(repository: scenario.repository.path, github: scenario.github.folder)
+        let profile = try TemporaryFolder.make("chromium")
+        let page = "file://" + bundle + "/report.html"
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile]
+        let printed = try Command.run(chromium, flags + ["--no-pdf-header-footer", "--print-to-pdf=" + profile + "/report.pdf", page])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        let text = try Command.run("/usr/bin/pdftotext", [profile + "/report.pdf", "-"]).stdout
+        let sections = ["Management assertion", "Completeness of the population and the review evidence", "Results per control", "Exceptions",
+                        "Branch protection", "Population", "Ledger reconciliation", "Changes per week", "Controls tested", "How to verify this bundle"]
+        for section in sections { #expect(text.contains(section), "the PDF has \(section)") }
+        let pages = try Command.run("/usr/bin/pdfinfo", [profile + "/report.pdf"]).stdout
+        let count = Int(pages.split(separator: "\n").first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "") ?? 0
+        #expect(count >= sections.count, "each section starts a page: \(count) pages")
+        let findings = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/findings.json"))) as? [[String: Any]])
+        let changes = Set(findings.compactMap { $0["change"] as? String })
+        for commit in changes where FileManager.default.fileExists(atPath: bundle + "/diffs/\(commit).patch") {
+            #expect(text.contains(String(commit.prefix(12))), "change \(commit.prefix(12)) is printed, not clipped")
+        }
+        #expect(text.contains("CC8.1-migration-reversible") && text.contains("pushed directly"))
+
+        let dom = try Command.run(chromium, flags + ["--dump-dom", page])
+        #expect(dom.status == 0)
+        let ids = Set(dom.stdout.matches(of: #/ id="([^"]+)"/#).map { String($0.1) })
+        let local = dom.stdout.matches(of: #/href="#([^"]+)"/#).map { String($0.1) }
+        #expect(local.count > 20, "the contents and the exception links")
+        for target in local { #expect(ids.contains(target), "#\(target) has a target") }
+        for section in ["assertion", "completeness", "results", "exceptions", "branch-protection", "population", "ledgers", "timeline", "catalogue", "verify"] {
+            #expect(local.contains(section) && ids.contains(section), "the contents link to #\(section)")
+        }
+        let diffs = dom.stdout.matches(of: #/href="(diffs/[0-9a-f]+\.patch)"/#).map { String($0.1) }
+        #expect(!diffs.isEmpty)
+        for diff in diffs { #expect(FileManager.default.fileExists(atPath: bundle + "/" + diff), "\(diff) is in the bundle") }
+        #expect(dom.stdout.matches(of: #/class="exception" id="x-/#).count == findings.filter { $0["status"] as? String == "fail" }.count)
     }
 
     @Test func aWindowWithoutChangesSaysSo() throws {
@@ -85,7 +134,7 @@ import Testing
         let folder = try TemporaryFolder.make("templates")
         let defaults = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("evidence-templates").path
-        for name in ["controls.yml", "report.md.mustache"] { try FileManager.default.copyItem(atPath: defaults + "/" + name, toPath: folder + "/" + name) }
+        for name in ["assertion.mustache", "controls.yml", "report.md.mustache"] { try FileManager.default.copyItem(atPath: defaults + "/" + name, toPath: folder + "/" + name) }
         try Data("<h1>ACME Corp change evidence</h1><p>{{changes}} changes</p>\n".utf8).write(to: URL(fileURLWithPath: folder + "/report.html.mustache"))
         let key = try TemporaryFolder.make("templates-key") + "/k.pem"
         try Data(Self.fixedKey.utf8).write(to: URL(fileURLWithPath: key))
@@ -98,7 +147,7 @@ import Testing
         let broken = try Binary.run(["export", "--repo", scenario.repository.path, "--window", "2026-Q3", "--github", scenario.github.folder,
                                      "--key", key, "--out", folder + "/other", "--templates", folder + "/missing"])
         #expect(broken.status == 2)
-        #expect(broken.stderr == "git-evidence: error: \(folder)/missing/controls.yml: cannot read: no such file\n")
+        #expect(broken.stderr == "git-evidence: error: \(folder)/missing/assertion.mustache: cannot read: no such file\n")
     }
 
     @Test func anInstalledBinaryRunFromPATHFindsItsTemplates() throws {

@@ -29,6 +29,8 @@ public struct AssemblyContext {
     public var provisional = false
     /// The seal will add an RFC 3161 token (`--tsa-url`).
     public var timestamped = false
+    /// `--prepared-by`, for the report's header.
+    public var preparedBy: String?
 }
 
 /// The assemble stage: every file of the bundle but its seal — the population and findings as JSON and CSV, the
@@ -77,7 +79,8 @@ public enum BundleAssembly {
                               branch: branch.reference, head: branch.tip?.hex,
                               window: window, keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue, generatedAt: generatedAt,
                               provisional: context.provisional, timestamped: context.timestamped, completeness: correlated.completeness,
-                              diagnostics: correlated.diagnostics + context.diagnostics)
+                              diagnostics: correlated.diagnostics + context.diagnostics, preparedBy: context.preparedBy,
+                              signerKind: context.signer.provenance.kind)
         let report = context.templates.render(ReportContext.make(evaluated, records: records, info: info, controls: context.templates.controls,
                                                                  verifyText: instructions))
         files[BundleLayout.reportHTML] = report.html

@@ -31,6 +31,8 @@ public struct ExportRequest: Sendable {
     public var repositoryName: String?
     /// Export a window that has not ended (`--allow-open-window`): the bundle is marked provisional.
     public var allowOpenWindow = false
+    /// Who prepared the evidence, as the report's header names them (`--prepared-by`).
+    public var preparedBy: String?
     /// The time now, which an open window is judged against (the clock; tests may set it).
     public var now = Int64(Date().timeIntervalSince1970)
 
@@ -111,6 +113,7 @@ public enum EvidenceExport {
                                       previous: previous, diagnostics: notes, generatedAt: request.asOf ?? request.now, provisional: provisional)
         let timestamper = request.tsaURLs.isEmpty ? nil : try RFC3161Timestamper(urls: request.tsaURLs)
         context.timestamped = timestamper != nil
+        context.preparedBy = request.preparedBy
         let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer, timestamper: timestamper)
         let output = try EvidencePipeline.store(sealed, at: FolderDestination(target: request.output, replacing: request.force,
                                                                              archive: request.archive, archiveTime: bounds.end,

@@ -12,13 +12,13 @@ public struct IacAppliedFromBranch: LedgerControl {
         switch reconciled.placement ?? .unknown {
         case .onBranch(let full, let since):
             if let time = record.appliedAt, time < since {
-                return Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(applied), which reached the branch only at "
+                return Finding(control: Self.id, status: .fail, on: reconciled, commit: full, detail: "\(applied), which reached the branch only at "
                     + "\(Timestamp.iso8601UTC(since)), after the apply.")
             }
             return Finding(control: Self.id, status: .pass, on: reconciled, commit: full, detail: "\(applied), a commit of the audited branch.")
         case .offBranch(let full):
             let named = full == commit ? "" : " (\(full))"
-            return Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(applied)\(named), which is in the repository "
+            return Finding(control: Self.id, status: .fail, on: reconciled, commit: full, detail: "\(applied)\(named), which is in the repository "
                 + "but was never a state of the audited branch.")
         case .unknown:
             return Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(applied), which is not in the repository.")

@@ -11,7 +11,7 @@ public struct IndependentApproval: ChangeControl {
                 return Finding(control: Self.id, status: .fail, on: change, detail: missing.described + ", so its reviews are not shown.",
                                reason: Traceable.evidenceMissing)
             }
-            return Finding(control: Self.id, status: .fail, on: change, detail: "No merged pull request, so no review.")
+            return Finding(control: Self.id, status: .fail, on: change, detail: "No merged pull request, so no review.", reason: Traceable.directPush)
         }
         guard evidence.reviews != nil else {
             return Finding(control: Self.id, status: .fail, on: change,

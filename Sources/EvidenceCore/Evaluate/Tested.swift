@@ -1,6 +1,9 @@
 /// `CC8.1-tested`: the checks on the pull request's head (or, for a direct push, on the commit) all succeeded.
 public struct Tested: ChangeControl {
     public static let id = "CC8.1-tested"
+    /// Why a failure: no check recorded at all, or a check that did not succeed (or a required one missing).
+    public static let noChecks = "no-checks"
+    public static let checkFailed = "check-failed"
 
     /// Check-run conclusions that count as success.
     static let passingConclusions: Set<String> = ["success", "neutral", "skipped"]
@@ -13,12 +16,13 @@ public struct Tested: ChangeControl {
                 return Finding(control: Self.id, status: .fail, on: change, detail: missing.described
                                + ", so its checks are not shown; none are recorded on the commit.", reason: Traceable.evidenceMissing)
             }
-            return Finding(control: Self.id, status: .fail, on: change, detail: "No merged pull request and no checks recorded on the commit.")
+            return Finding(control: Self.id, status: .fail, on: change, detail: "No merged pull request and no checks recorded on the commit.",
+                           reason: Traceable.directPush)
         }
         let results = Self.latestResults(checks)
         let where_ = change.pullRequest == nil ? "commit" : "head"
         guard !results.isEmpty else {
-            return Finding(control: Self.id, status: .fail, on: change, detail: "No checks recorded on \(where_) \(checks.sha.prefix(12)).")
+            return Finding(control: Self.id, status: .fail, on: change, detail: "No checks recorded on \(where_) \(checks.sha.prefix(12)).", reason: Self.noChecks)
         }
         var considered = results
         var missing = [String]()
@@ -35,7 +39,7 @@ public struct Tested: ChangeControl {
         var problems = failed.map { "\($0.name) (\($0.outcome))" }
         problems += missing.map { "\($0) (required, not recorded)" }
         return Finding(control: Self.id, status: .fail, on: change,
-                       detail: "Not successful on \(where_) \(checks.sha.prefix(12)): " + problems.joined(separator: ", ") + ".")
+                       detail: "Not successful on \(where_) \(checks.sha.prefix(12)): " + problems.joined(separator: ", ") + ".", reason: Self.checkFailed)
     }
 
     /// Sort key for "which is newer": time, then GitHub's increasing id.

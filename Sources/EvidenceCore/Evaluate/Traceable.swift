@@ -3,6 +3,8 @@ public struct Traceable: ChangeControl {
     public static let id = "CC8.1-traceable"
     /// The reason of a failure for want of evidence rather than for a direct push.
     public static let evidenceMissing = "pull-request-evidence-missing"
+    /// The reason of a failure because the change was pushed straight to the branch.
+    public static let directPush = "direct-push"
 
     public init() {}
 
@@ -19,7 +21,7 @@ public struct Traceable: ChangeControl {
                                reason: Self.evidenceMissing)
             case nil:
                 return Finding(control: Self.id, status: .fail, on: change,
-                               detail: "No merged pull request: pushed directly to the branch." + note)
+                               detail: "No merged pull request: pushed directly to the branch." + note, reason: Self.directPush)
             }
         }
         let pull = evidence.pullRequest

@@ -75,9 +75,12 @@ public struct PullRequest: Codable, Sendable, Hashable {
     public let mergeCommitSHA: String?
     public let head: Ref?
     public let base: Ref?
+    /// Who merged it: in GitHub's single pull request answer, not in its list, so often absent.
+    public let mergedBy: GitHubAccount?
 
     enum CodingKeys: String, CodingKey {
         case number, title, body, user, state, head, base
+        case mergedBy = "merged_by"
         case htmlURL = "html_url"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
@@ -87,7 +90,7 @@ public struct PullRequest: Codable, Sendable, Hashable {
 
     public init(number: Int, title: String, body: String? = nil, htmlURL: String? = nil, user: GitHubAccount?, state: String? = "closed",
                 createdAt: GitHubTime? = nil, updatedAt: GitHubTime? = nil, mergedAt: GitHubTime?, mergeCommitSHA: String?, head: Ref?,
-                base: Ref? = nil) {
+                base: Ref? = nil, mergedBy: GitHubAccount? = nil) {
         self.number = number
         self.title = title
         self.body = body
@@ -100,6 +103,7 @@ public struct PullRequest: Codable, Sendable, Hashable {
         self.mergeCommitSHA = mergeCommitSHA
         self.head = head
         self.base = base
+        self.mergedBy = mergedBy
     }
 
     /// Merged, by GitHub's list shape: list items carry no `merged`, only `merged_at`.

@@ -17,60 +17,84 @@ public struct ReportInfo: Sendable {
     public var completeness: ReviewCompleteness?
     /// Everything noticed on the way, as the manifest lists it.
     public var diagnostics: [Diagnostic] = []
+    /// Who prepared the evidence (`--prepared-by`).
+    public var preparedBy: String?
+    /// The signer's provenance kind: `pem-file`, `pkcs11`, `awskms`.
+    public var signerKind: String?
 }
 
-/// The values the report templates render: summary, per-control results, timeline, exceptions first, the
-/// population, ledger reconciliation and how to verify. Everything is computed here; the templates only lay out.
+/// The values the report templates render: the header, management's assertion, completeness, results per control
+/// with a link to each exception, exceptions grouped by control then change (each with its pull request, diff,
+/// approval timeline and the auditor's question for its case), ledger exceptions with the change and pull request
+/// they concern, branch protection in full, the population, ledger reconciliation, the timeline, the catalogue and
+/// how to verify. Everything is computed here; the templates only lay out.
 enum ReportContext {
     static func make(_ evaluated: EvaluatedEvidence, records: [EvidenceRecord], info: ReportInfo, controls texts: [String: ControlText],
                      verifyText: String) -> [String: Any] {
         let findings = evaluated.findings
+        let correlated = evaluated.correlated
         let byChange = Dictionary(grouping: findings.filter { $0.change != nil }, by: { $0.change! })
         let population = Set(records.map(\.change.commit))
+        let changes = Dictionary(correlated.changes.map { ($0.change.commit, $0) }, uniquingKeysWith: { first, _ in first })
         func text(_ id: String) -> ControlText {
             texts[id] ?? ControlText(title: id, checks: "", soc2: "", hipaa: "", auditor: "")
         }
-        func failure(_ finding: Finding) -> [String: Any] {
-            ["control": finding.control, "title": text(finding.control).title, "detail": finding.detail, "auditor": text(finding.control).prompt(for: finding)]
+        let ordered = records.sorted { ($0.change.committedAt, $0.change.commit) < ($1.change.committedAt, $1.change.commit) }
+
+        // Exceptions: every failing finding, grouped by control (catalogue order), then by change (date order),
+        // then the findings about no change of the population (ledger rows), each with an anchor to link to.
+        var groups = [[String: Any]]()
+        var anchors = [String: [[String: Any]]]()  // commit -> the exceptions about it, for the population table
+        var controlLinks = [String: [[String: Any]]]()
+        for id in ControlCatalogue.ids + Set(findings.map(\.control)).subtracting(ControlCatalogue.ids).sorted() {
+            let failing = findings.filter { $0.control == id && $0.status == .fail }
+            guard !failing.isEmpty else { continue }
+            var items = [[String: Any]]()
+            for record in ordered {
+                for finding in failing where finding.change == record.change.commit {
+                    let anchor = "x-\(id)-\(record.change.commit.prefix(12))" + (items.contains { $0["anchor"] as? String == "x-\(id)-\(record.change.commit.prefix(12))" } ? "-\(items.count)" : "")
+                    var item = changeItem(record, change: changes[record.change.commit], byChange: byChange)
+                    item["anchor"] = anchor
+                    item["detail"] = finding.detail
+                    item["auditor"] = text(id).prompt(for: finding)
+                    items.append(item)
+                    anchors[record.change.commit, default: []].append(["anchor": anchor, "control": id])
+                }
+            }
+            for (index, finding) in failing.filter({ $0.change == nil || !population.contains($0.change!) }).enumerated() {
+                var item: [String: Any] = ["anchor": "x-\(id)-ledger-\(index + 1)", "detail": finding.detail, "auditor": text(id).prompt(for: finding),
+                                           "ledger": true, "short": "ledger row \(index + 1)",
+                                           "subject": "row \(index + 1)" + (finding.paths.isEmpty ? "" : " (" + finding.paths.joined(separator: ", ") + ")")]
+                item["concerns"] = concerns(finding, review: correlated.review)
+                items.append(item)
+            }
+            controlLinks[id] = items.map { ["anchor": $0["anchor"]!, "label": $0["short"]!] }
+            groups.append(["id": id, "title": text(id).title, "anchor": "control-\(id)", "count": items.count, "items": items])
         }
 
         let controls: [[String: Any]] = ControlCatalogue.ids.map { id in
             let mine = findings.filter { $0.control == id }
             let count = { (status: FindingStatus) in mine.filter { $0.status == status }.count }
             let entry = text(id)
-            return ["id": id, "title": entry.title, "checks": entry.checks, "soc2": entry.soc2, "hipaa": entry.hipaa, "auditor": entry.auditor,
-                    "pass": count(.pass), "fail": count(.fail), "info": count(.info), "not_applicable": count(.notApplicable),
-                    "failed": count(.fail) > 0, "verdict": count(.fail) > 0 ? "fail" : (mine.isEmpty ? "no findings" : "pass")]
+            var row: [String: Any] = ["id": id, "title": entry.title, "checks": entry.checks, "soc2": entry.soc2, "hipaa": entry.hipaa, "auditor": entry.auditor,
+                                      "pass": count(.pass), "fail": count(.fail), "info": count(.info), "not_applicable": count(.notApplicable),
+                                      "failed": count(.fail) > 0, "verdict": count(.fail) > 0 ? "fail" : (mine.isEmpty ? "no findings" : "pass"),
+                                      "anchor": "control-\(id)"]
+            if let links = controlLinks[id] { row["exceptions"] = links }
+            return row
         }
 
-        var exceptions = [[String: Any]]()
-        var rows = [[String: Any]]()
-        for record in records.sorted(by: { ($0.change.committedAt, $0.change.commit) < ($1.change.committedAt, $1.change.commit) }) {
-            let change = record.change
-            let failed = (byChange[change.commit] ?? []).filter { $0.status == .fail }
-            var row: [String: Any] = [
-                "commit": change.commit, "short": String(change.commit.prefix(12)), "date": String(change.committedAt.prefix(10)),
-                "subject": change.subject, "authors": change.authors.joined(separator: ", "),
-                "paths": change.paths.map(\.path).joined(separator: ", "), "failing": !failed.isEmpty, "failures_count": failed.count,
-                "approvers": record.pullRequest.map { $0.approvers.isEmpty ? "none that count" : $0.approvers.joined(separator: ", ") } ?? "no pull request",
-            ]
-            if let pull = record.pullRequest {
-                row["pr"] = ["number": pull.number, "title": pull.title, "url": pull.url ?? ""] as [String: Any]
-            } else if let missing = byChange[change.commit]?.first(where: { $0.reason == Traceable.evidenceMissing && $0.control == Traceable.id }) {
-                // Not "no pull request": the evidence of one is what is missing.
-                row["missing_pr"] = String(missing.detail.prefix { $0 != ":" })
-                row["approvers"] = "not shown"
-            }
-            rows.append(row)
-            if !failed.isEmpty {
-                row["failures"] = failed.map(failure)
-                exceptions.append(row)
-            }
+        let rows: [[String: Any]] = ordered.map { record in
+            var row = changeItem(record, change: changes[record.change.commit], byChange: byChange)
+            let failed = (byChange[record.change.commit] ?? []).filter { $0.status == .fail }
+            row["failing"] = !failed.isEmpty
+            row["failures_count"] = failed.count
+            if let links = anchors[record.change.commit] { row["exceptions"] = links }
+            return row
         }
-        let ledgerExceptions = findings.filter { $0.status == .fail && ($0.change == nil || !population.contains($0.change!)) }.map(failure)
 
-        let reconciliation = evaluated.correlated.reconciliation
-        let ledgers: [[String: Any]] = evaluated.correlated.ledgers.map { ledger in
+        let reconciliation = correlated.reconciliation
+        let ledgers: [[String: Any]] = correlated.ledgers.map { ledger in
             let judged = reconciliation.records.filter { $0.record.ledger == ledger.bundlePath }
             let migrations = judged.filter { $0.record.event == .migrationApplied }
             let unreviewed = migrations.filter { $0.version == nil && $0.record.checksum != nil }.count
@@ -85,15 +109,27 @@ enum ReportContext {
         }
 
         let statusCount = { (status: FindingStatus) in findings.filter { $0.status == status }.count }
-        let weeks = Timeline.weeks(records, failing: Set(exceptions.compactMap { $0["commit"] as? String }), window: info.window)
+        let failingChanges = Set(rows.filter { $0["failing"] as? Bool == true }.compactMap { $0["commit"] as? String })
+        let weeks = Timeline.weeks(records, failing: failingChanges, window: info.window)
+        let throughPR = records.filter { $0.pullRequest != nil }.count
+        let directPushes = findings.filter { $0.control == Traceable.id && $0.reason == Traceable.directPush }.count
+        let rules = correlated.config.classifier
         var context: [String: Any] = [
             "repository": info.repository, "branch": info.branch, "head": info.head ?? "(empty branch)",
             "window_start": info.window.start, "window_end": info.window.end, "key_id": info.keyID, "algorithm": info.algorithm,
-            "generated_at": info.generatedAt ?? "not recorded",
+            "signer_kind": info.signerKind.map(Self.signerKind) ?? "not recorded",
+            "generated_at": info.generatedAt ?? "not recorded", "prepared_by": info.preparedBy ?? "not stated (export --prepared-by)",
+            "status": info.provisional ? "PROVISIONAL: the window had not ended when this bundle was made; changes after that are not in it"
+                : "Final: the window had ended when this bundle was made",
             "changes": records.count, "findings": findings.count, "pass": statusCount(.pass), "fail": statusCount(.fail),
-            "info": statusCount(.info), "not_applicable": statusCount(.notApplicable), "failing_changes": exceptions.count, "any_fail": statusCount(.fail) > 0,
-            "controls": controls, "exceptions": exceptions, "ledger_exceptions": ledgerExceptions,
-            "has_exceptions": !exceptions.isEmpty || !ledgerExceptions.isEmpty, "population": rows,
+            "info": statusCount(.info), "not_applicable": statusCount(.notApplicable), "failing_changes": failingChanges.count, "any_fail": statusCount(.fail) > 0,
+            "controls": controls, "exception_groups": groups, "has_exceptions": !groups.isEmpty, "population": rows,
+            "population_definition": "every first-parent commit on \(info.branch) committed from \(info.window.start) up to, not including, "
+                + "\(info.window.end), whose change against its first parent touches a path of the migration or infrastructure rules below",
+            "migration_rules": rules.migrationRules.map(\.description).joined(separator: ", "),
+            "infrastructure_rules": rules.infrastructureRules.map(\.description).joined(separator: ", "),
+            "through_pr": throughPR, "direct_pushes": directPushes,
+            "pr_coverage": records.isEmpty ? "no changes" : "\(throughPR) of \(records.count) (\(throughPR * 100 / records.count)%)",
             "has_ledgers": !ledgers.isEmpty, "ledgers": ledgers, "not_deployed": notDeployed, "has_not_deployed": !notDeployed.isEmpty,
             "weeks": weeks.map { ["start": $0.start, "changes": $0.changes, "failing": $0.failing] as [String: Any] },
             "timeline_svg": Timeline.svg(weeks), "verify_text": verifyText,
@@ -103,6 +139,12 @@ enum ReportContext {
         context["signing_time"] = info.timestamped
             ? "proven by the RFC 3161 token SHA256SUMS.sig.tsr (verify --tsa-roots prints its time)"
             : "only claimed: no RFC 3161 timestamp was asked for"
+        if let protection = correlated.review.protection {
+            context["protection"] = BranchProtectionEvidence.settings(protection).map { ["name": $0.name, "value": $0.value] }
+            context["has_protection"] = true
+        } else {
+            context["no_protection"] = "No branch protection was exported for \(correlated.hostBranch) (branches/\(correlated.hostBranch)/protection.json)."
+        }
         if let completeness = info.completeness {
             context["completeness"] = [
                 "held": completeness.held, "merged_in_window": completeness.mergedInWindow, "correlated": completeness.correlated,
@@ -117,5 +159,87 @@ enum ReportContext {
         context["diagnostics"] = info.diagnostics.map { ["subject": $0.subject, "message": $0.message] }
         context["has_diagnostics"] = !info.diagnostics.isEmpty
         return context
+    }
+
+    /// What the report shows of one change: commit, subject, pull request (or why there is none), diff file,
+    /// authors, approvers, and the approval timeline.
+    static func changeItem(_ record: EvidenceRecord, change: CorrelatedChange?, byChange: [String: [Finding]]) -> [String: Any] {
+        let commit = record.change
+        var item: [String: Any] = [
+            "commit": commit.commit, "short": String(commit.commit.prefix(12)), "date": String(commit.committedAt.prefix(10)),
+            "subject": commit.subject, "authors": commit.authors.joined(separator: ", "), "diff": BundleLayout.diff(of: commit.commit),
+            "paths": commit.paths.map(\.path).joined(separator: ", "),
+            "approvers": record.pullRequest.map { $0.approvers.isEmpty ? "none that count" : $0.approvers.joined(separator: ", ") } ?? "no pull request",
+        ]
+        if let pull = record.pullRequest {
+            item["pr"] = ["number": pull.number, "title": pull.title, "url": pull.url ?? ""] as [String: Any]
+        } else if let missing = byChange[commit.commit]?.first(where: { $0.reason == Traceable.evidenceMissing && $0.control == Traceable.id }) {
+            // Not "no pull request": the evidence of one is what is missing.
+            item["missing_pr"] = String(missing.detail.prefix { $0 != ":" })
+            item["approvers"] = "not shown"
+        }
+        let events = timeline(record, change: change)
+        item["timeline"] = events
+        item["has_timeline"] = !events.isEmpty
+        return item
+    }
+
+    /// The approval timeline of a change, in time order: the pull request opened, each review, the merge, the
+    /// commit on the branch, each ledger apply. A direct push has only its commit and applies.
+    static func timeline(_ record: EvidenceRecord, change: CorrelatedChange?) -> [[String: Any]] {
+        var events = [(seconds: Int64, time: String, event: String)]()
+        func add(_ time: String?, _ event: String) {
+            guard let time, let seconds = Timestamp.parse(time) else { return }
+            events.append((seconds, Timestamp.iso8601UTC(seconds), event))
+        }
+        if let evidence = change?.pullRequest {
+            let pull = evidence.pullRequest
+            add(pull.createdAt?.text, "pull request #\(pull.number) opened by \(pull.user?.login ?? "a deleted account")")
+            for review in evidence.reviews ?? [] {
+                add(review.submittedAt?.text, "review by \(review.user?.login ?? "a deleted account"): \(review.state.rawValue)"
+                    + (review.commitID.map { " on \($0.prefix(12))" } ?? ""))
+            }
+            add(pull.mergedAt?.text, "merged" + (pull.mergedBy.map { " by \($0.login)" } ?? " (who merged is not in the export)"))
+        } else {
+            add(record.change.author.time, "authored by \(record.change.author.name) <\(record.change.author.email)>")
+        }
+        let pushed = record.pullRequest == nil && change?.missingEvidence == nil ? ", pushed directly" : ""
+        add(record.change.committedAt, "on \(record.change.commit.prefix(12)) in the branch" + pushed)
+        for migration in record.migrations {
+            for apply in migration.applies {
+                let what = "\(migration.path) \(apply.succeeded ? "applied" : "failed")" + (apply.environment.map { " in \($0)" } ?? "")
+                    + (apply.appliedBy.map { " by \($0)" } ?? "") + " (\(apply.ledger) row \(apply.row))"
+                if apply.appliedAt == nil { events.append((.max, "time not recorded", what)) } else { add(apply.appliedAt, what) }
+            }
+        }
+        return events.sorted { ($0.seconds, $0.event) < ($1.seconds, $1.event) }.map { ["time": $0.time, "event": $0.event] }
+    }
+
+    /// For a finding about no change of the population (a ledger row): which pull request or commit it concerns.
+    /// A Terraform apply from a pull request's head commit names that pull request.
+    static func concerns(_ finding: Finding, review: ReviewEvidence) -> String? {
+        if let commit = finding.change {
+            if let pull = review.held.first(where: { $0.head?.sha == commit }) {
+                return "commit \(commit.prefix(12)), the head of pull request #\(pull.number) \"\(pull.title)\""
+                    + (pull.mergedAt.map { ", merged \($0.text)" } ?? ", not merged") + (pull.htmlURL.map { " (\($0))" } ?? "")
+            }
+            if let pull = review.held.first(where: { $0.mergedAt != nil && $0.mergeCommitSHA == commit }) {
+                return "commit \(commit.prefix(12)), the merge of pull request #\(pull.number) \"\(pull.title)\"" + (pull.htmlURL.map { " (\($0))" } ?? "")
+            }
+            return "commit \(commit.prefix(12)), which is not a change of this population"
+        }
+        if let number = finding.pullRequest, let pull = review.held.first(where: { $0.number == number }) {
+            return "pull request #\(number) \"\(pull.title)\"" + (pull.htmlURL.map { " (\($0))" } ?? "")
+        }
+        return nil
+    }
+
+    static func signerKind(_ kind: String) -> String {
+        switch kind {
+        case "pem-file": "a PEM key file"
+        case "pkcs11": "a PKCS #11 token (HSM)"
+        case "awskms": "AWS KMS"
+        default: kind
+        }
     }
 }

@@ -22,7 +22,7 @@ public struct ControlText: Sendable, Hashable {
 /// `report.md.mustache` and `controls.yml`.
 public struct ReportTemplates: Sendable {
     public static let folderName = "evidence-templates"
-    public static let files = ["controls.yml", "report.html.mustache", "report.md.mustache"]
+    public static let files = ["assertion.mustache", "controls.yml", "report.html.mustache", "report.md.mustache"]
 
     /// Where they were read from.
     public let folder: String
@@ -30,6 +30,8 @@ public struct ReportTemplates: Sendable {
     public let sources: [String: [UInt8]]
     let html: MustacheTemplate
     let markdown: MustacheTemplate
+    /// Management's assertion, plain text with the report's values, paragraphs split by blank lines.
+    let assertion: MustacheTemplate
     public let controls: [String: ControlText]
 
     /// Reads `folder`, or finds the default: beside an installed binary (`../share/git-evidence/evidence-templates`),
@@ -44,7 +46,8 @@ public struct ReportTemplates: Sendable {
             }
         }
         return ReportTemplates(folder: folder, sources: sources, html: try template("report.html.mustache"),
-                               markdown: try template("report.md.mustache"), controls: try controlTexts(folder + "/controls.yml", sources["controls.yml"]!))
+                               markdown: try template("report.md.mustache"), assertion: try template("assertion.mustache"),
+                               controls: try controlTexts(folder + "/controls.yml", sources["controls.yml"]!))
     }
 
     /// The catalogue text, read as a node tree (aliases are not expanded, so an alias bomb costs nothing) and
@@ -106,8 +109,13 @@ public struct ReportTemplates: Sendable {
         return found
     }
 
-    /// `report.html` and `report.md` for `context`.
+    /// `report.html` and `report.md` for `context`, management's assertion rendered first into its paragraphs.
     func render(_ context: [String: Any]) -> (html: [UInt8], markdown: [UInt8]) {
-        (Array(html.render(context).utf8), Array(markdown.render(context).utf8))
+        var context = context
+        let text = assertion.render(context).replacingOccurrences(of: "\r\n", with: "\n")
+        context["assertion"] = text.components(separatedBy: "\n\n")
+            .map { $0.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") }
+            .filter { !$0.isEmpty }.map { ["text": $0] }
+        return (Array(html.render(context).utf8), Array(markdown.render(context).utf8))
     }
 }
