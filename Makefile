@@ -7,7 +7,7 @@ BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
 # System packages the build and the tests need on a fresh Debian machine: libpq-dev to read ledgers live, and
 # postgresql for the server the ledger tests start on loopback (initdb + pg_ctl in a temporary folder).
-APT_PACKAGES := libgit2-dev libssl-dev zlib1g-dev libpq-dev libcurl4-openssl-dev libp11-kit-dev softhsm2 opensc faketime pkg-config git openssl python3 postgresql dash coreutils
+APT_PACKAGES := libgit2-dev libssl-dev zlib1g-dev libarchive-dev libpq-dev libcurl4-openssl-dev libp11-kit-dev softhsm2 opensc faketime pkg-config git openssl python3 postgresql dash coreutils chromium poppler-utils
 
 # A Python with securesystemslib, for the DSSE interoperability test (PyPI is reachable from CI).
 INTEROP_VENV := .build/interop-venv

@@ -22,6 +22,7 @@ let package = Package(
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibarchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
         .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"])]),
         .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "EvidenceCrypto", dependencies: ["COpenSSL", "EvidenceErrors"]),
         .target(name: "PostgresKit", dependencies: ["CLibpq", "EvidenceErrors"]),
         .target(name: "ZlibKit", dependencies: ["CZlib"]),
+        .target(name: "ArchiveKit", dependencies: ["CLibarchive"]),
         .target(name: "HTTPKit", dependencies: ["CCurl"]),
         .target(name: "PKCS11Kit", dependencies: ["CPKCS11", "EvidenceErrors"]),
         // AWS Signature Version 4, for KMS and S3.
@@ -48,7 +50,7 @@ let package = Package(
         .target(
             name: "EvidenceCore",
             dependencies: [
-                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit", "HTTPKit", "PKCS11Kit", "AWSSigV4",
+                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit", "ArchiveKit", "HTTPKit", "PKCS11Kit", "AWSSigV4",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

@@ -9,6 +9,8 @@ public enum CryptoError: ReportableError, Equatable {
     case unreadable(path: String, reason: String)
     /// A PEM file held no key we can use.
     case invalidKey(source: String, reason: String)
+    /// The file is not a PEM key of the kind asked for (`private`, `public`).
+    case notPEM(source: String, kind: String)
     /// The key's algorithm is not Ed25519, ECDSA P-256 or RSA.
     case unsupportedKey(source: String, reason: String)
 
@@ -20,6 +22,8 @@ public enum CryptoError: ReportableError, Equatable {
             return "\(path): cannot read: \(reason)"
         case .invalidKey(let source, let reason):
             return "\(source): not a usable key: \(reason)"
+        case .notPEM(let source, let kind):
+            return "\(source): not a PEM \(kind) key"
         case .unsupportedKey(let source, let reason):
             return "\(source): unsupported key: \(reason)"
         }

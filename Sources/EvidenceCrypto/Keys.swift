@@ -124,8 +124,8 @@ func parsePEM(_ pem: [UInt8], source: String, kind: String, _ read: (OpaquePoint
         return read(bio)
     }
     guard let key else {
-        let errors = drainOpenSSLErrors()
-        throw CryptoError.invalidKey(source: source, reason: "no PEM \(kind) key" + (errors.last.map { " (\($0))" } ?? ""))
+        _ = drainOpenSSLErrors()  // OpenSSL's decoder strings say nothing a user can act on
+        throw CryptoError.notPEM(source: source, kind: kind)
     }
     return OwnedKey(adopting: key)
 }

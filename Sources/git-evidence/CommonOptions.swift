@@ -82,3 +82,15 @@ struct ProgressOptions: ParsableArguments {
         if reporter != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
+
+/// Green and red for pass and fail, only on a terminal: never into a pipe or a file, never with `NO_COLOR` set
+/// (no-color.org) or on a dumb terminal.
+enum Colour {
+    static let enabled: Bool = {
+        let environment = ProcessInfo.processInfo.environment
+        return isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }()
+
+    static func pass(_ text: String) -> String { enabled ? "\u{1B}[32m\(text)\u{1B}[0m" : text }
+    static func fail(_ text: String) -> String { enabled ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
+}

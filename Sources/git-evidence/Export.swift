@@ -35,7 +35,7 @@ struct Export: ParsableCommand {
     @Option(help: "The previous bundle: record its SHA256SUMS digest and window, so bundles form a chain.")
     var previous: String?
 
-    @Option(help: "Report templates folder (report.html.mustache, report.md.mustache, controls.yml). Default: the installed evidence-templates.")
+    @Option(help: "Report templates folder (report.html.mustache, report.md.mustache, assertion.mustache, controls.yml). Default: the installed evidence-templates.")
     var templates: String?
 
     @Flag(help: "Also write OUT.tar.gz, a deterministic archive of the bundle.")
@@ -55,8 +55,14 @@ struct Export: ParsableCommand {
     @Option(help: "What the bundle calls the repository. Default: its origin URL (without credentials), else its folder's name.")
     var repoName: String?
 
+    @Option(help: "Who prepared the evidence, as the report's header names them (a person or team).")
+    var preparedBy: String?
+
     @Flag(help: "Exit 1 when any control fails (for CI). Without it, failures are evidence and the exit is 0.")
     var failOnFindings = false
+
+    @Flag(help: "Write the outcome as JSON on stdout (notes stay on stderr).")
+    var json = false
 
     func validate() throws {
         if window.window == nil && (window.from == nil || window.to == nil) {
@@ -89,6 +95,7 @@ struct Export: ParsableCommand {
         request.progress = progress.reporter
         request.allowOpenWindow = allowOpenWindow
         request.repositoryName = repoName
+        request.preparedBy = preparedBy
         request.tsaURLs = tsaUrl
         request.live = try live.request()
         request.live?.progress = progress.line
@@ -100,16 +107,24 @@ struct Export: ParsableCommand {
             throw EvidenceError.invalidArgument(flag: "--archive-to", value: "s3://\(bucket.bucket)", reason: "the bucket does not have Object Lock enabled; nothing was written")
         }
         let summary = try EvidenceExport.run(request)
+        progress.finish()  // the notes below start on a line of their own
         for diagnostic in summary.diagnostics {
             FileHandle.standardError.write(Data("git-evidence: note: \(diagnostic)\n".utf8))
         }
         let failures = summary.failures
         let byControl = Dictionary(grouping: failures, by: \.control).map { "\($0.key) \($0.value.count)" }.sorted()
-        print("wrote \(summary.output): \(summary.changes) changes, \(summary.findings.count) findings, \(failures.count) failing"
-              + (byControl.isEmpty ? "" : " (\(byControl.joined(separator: ", ")))"))
-        if let bucket, let client {
-            let receipt = try BundleArchive.run(bundle: summary.output, to: bucket, client: client, mode: "COMPLIANCE")
+        if !json {
+            print("wrote \(summary.output): \(summary.changes) changes, \(summary.findings.count) findings, \(failures.count) failing"
+                  + (byControl.isEmpty ? "" : " (\(byControl.joined(separator: ", ")))"))
+        }
+        let receipt = try bucket.flatMap { bucket in try client.map { try BundleArchive.run(bundle: summary.output, to: bucket, client: $0, mode: "COMPLIANCE") } }
+        if let receipt, let bucket, !json {
             print("archived \(receipt.objects.count) objects to s3://\(bucket.bucket)/\(bucket.key(receipt.bundle))/, COMPLIANCE until \(receipt.retainUntil)")
+        }
+        if json {
+            let outcome = ExportOutcome(summary: summary, archive: request.archive ? summary.output + ".tar.gz" : nil,
+                                        receipt: receipt.map { _ in BundleArchive.receiptPath(beside: summary.output) })
+            print(String(decoding: try BundleLayout.jsonEncoder.encode(outcome), as: UTF8.self))
         }
         if !summary.notCollected.isEmpty {
             FileHandle.standardError.write(Data(("git-evidence: the live collection is INCOMPLETE: GitHub did not answer \(summary.notCollected.count == 1 ? "1 request" : "\(summary.notCollected.count) requests"); "
@@ -117,5 +132,33 @@ struct Export: ParsableCommand {
             throw ExitCode(1)
         }
         if failOnFindings && !failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// What `export --json` prints: where the bundle went and what it found.
+struct ExportOutcome: Encodable {
+    let output: String
+    let archive: String?
+    let receipt: String?
+    let changes: Int
+    let findings: [String: Int]
+    let failing: [String: Int]
+    let diagnostics: [Diagnostic]
+    let notCollected: [String]
+
+    init(summary: ExportSummary, archive: String?, receipt: String?) {
+        output = summary.output
+        self.archive = archive
+        self.receipt = receipt
+        changes = summary.changes
+        findings = Dictionary(grouping: summary.findings, by: \.status.rawValue).mapValues(\.count)
+        failing = Dictionary(grouping: summary.failures, by: \.control).mapValues(\.count)
+        diagnostics = summary.diagnostics
+        notCollected = summary.notCollected
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case output, archive, receipt, changes, findings, failing, diagnostics
+        case notCollected = "not_collected"
     }
 }

@@ -27,8 +27,17 @@ struct Keygen: ParsableCommand {
     @Option(help: "ed25519 (default), ecdsa-p256 or rsa (3072 bits, signs with PSS).")
     var algorithm: SignatureAlgorithm = .ed25519
 
+    @Flag(help: "Write the files and the key id as JSON.")
+    var json = false
+
     func run() throws {
         let keyID = try KeyFiles.generate(algorithm, in: out)
+        if json {
+            let written = ["private_key": out + "/" + KeyFiles.privateName, "public_key": out + "/" + KeyFiles.publicName,
+                           "key_id": keyID, "algorithm": algorithm.rawValue]
+            print(String(decoding: try BundleLayout.jsonEncoder.encode(written), as: UTF8.self))
+            return
+        }
         print("wrote \(out)/\(KeyFiles.privateName) (keep it secret) and \(out)/\(KeyFiles.publicName)")
         print("key id: \(keyID)")
     }

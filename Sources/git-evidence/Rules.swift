@@ -9,9 +9,21 @@ struct Rules: ParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
 
+    @Flag(help: "Write the rules as JSON.")
+    var json = false
+
     func run() throws {
         let (_, _, settings) = try repository.open()
         let classifier = settings.classifier
+        if json {
+            let rules: [String: [String]] = [
+                "settings": [settings.source], "migrations": classifier.migrationRules.map(\.description),
+                "never_migrations": PathClassifier.neverMigrations.map(\.description),
+                "infrastructure": classifier.infrastructureRules.map(\.description), "ignore": classifier.ignored.map(\.description),
+            ]
+            print(String(decoding: try BundleLayout.jsonEncoder.encode(rules), as: UTF8.self))
+            return
+        }
         print("settings: \(settings.source)")
         print("migrations:")
         classifier.migrationRules.forEach { print("  \($0)") }

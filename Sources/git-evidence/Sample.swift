@@ -77,7 +77,7 @@ struct Sample: ParsableCommand {
             let failing = sampled.findings.filter { $0.status == .fail }
             print("   diff: \(BundleLayout.diff(of: change.commit)); \(sampled.findings.count) findings, \(failing.count) failing")
             for finding in failing {
-                print("   FAIL \(finding.control): \(finding.detail)")
+                print("   \(Colour.fail("FAIL")) \(finding.control): \(finding.detail)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EvidenceCore
+import EvidenceErrors
 import Foundation
 
 /// `git-evidence verify`: check a bundle offline.
@@ -57,6 +58,15 @@ struct Verify: ParsableCommand {
     }
 
     func run() throws {
+        do { try verify() } catch let error as any ReportableError where json && error.exitCode == 2 {
+            // Unusable input still answers in JSON on stdout; the one-line error goes to stderr as always.
+            struct Unusable: Encodable { let bundle: String; let verified = false; let error: String; let exit_code: Int32 }
+            print(String(decoding: try BundleLayout.jsonEncoder.encode(Unusable(bundle: bundle, error: error.description, exit_code: error.exitCode)), as: UTF8.self))
+            throw error
+        }
+    }
+
+    private func verify() throws {
         let trusted = try key.map { try TrustStore.load(keyFile: $0) } ?? TrustStore.load(folder: trustedKeys!)
         if let key, BundleVerifier.keyIsFromBundle(keyFile: key, bundle: bundle) {
             FileHandle.standardError.write(Data(("warning: \(key) is inside the bundle: trusting the key a bundle carries proves only that it agrees "
@@ -77,14 +87,14 @@ struct Verify: ParsableCommand {
                                               receipt: receipt, checkRetention: checkRetention)
         } else {
             if checkRetention || receipt != nil { throw ValidationError("--check-retention and --receipt are for a bundle in a bucket (s3://...)") }
-            report = try BundleVerifier.verify(request)
+            report = BundleTarball.isTarball(bundle) ? try BundleTarball.verify(bundle, request: request) : try BundleVerifier.verify(request)
         }
         if json {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(report), as: UTF8.self))
         } else {
-            print(report.verified ? "verified: \(bundle)" : "NOT VERIFIED: \(bundle)")
+            print(report.verified ? Colour.pass("verified:") + " \(bundle)" : Colour.fail("NOT VERIFIED:") + " \(bundle)")
             for check in report.checks {
-                print("  \(check.passed ? "ok  " : "FAIL")  \(check.name): \(check.detail)")
+                print("  \(check.passed ? Colour.pass("ok  ") : Colour.fail("FAIL"))  \(check.name): \(check.detail)")
             }
         }
         if !report.verified { throw ExitCode(1) }

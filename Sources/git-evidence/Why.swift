@@ -6,7 +6,7 @@ import Foundation
 struct Why: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "When, why and by whom a migration or Terraform file changed, when it ran, and whether it can be reverted.",
-        discussion: "PATH:LINE narrows to the change that last touched that line (blame along the first-parent history)."
+        discussion: "PATH:LINE narrows to the change that last touched that line (blame along the first-parent history). Exit 1 when nothing is found."
     )
 
     @OptionGroup var repository: RepositoryOptions
@@ -48,8 +48,10 @@ struct Why: ParsableCommand {
         progress.finish()
         if json {
             print(String(decoding: try BundleLayout.jsonEncoder.encode(answer), as: UTF8.self))
-            return
+        } else {
+            print(answer.text(branch: branch.shortName))
         }
-        print(answer.text(branch: branch.shortName))
+        // Nothing found is an answer, and exit 1 says so to a script.
+        if answer.changes.isEmpty { throw ExitCode(1) }
     }
 }

@@ -130,7 +130,7 @@ private func openssl(_ arguments: [String]) throws -> Command.Result {
         do {
             _ = try SigningKey(pem: Array("not a key".utf8), source: "bad.pem")
         } catch {
-            #expect(String(describing: error).hasPrefix("bad.pem: not a usable key: no PEM private key"))
+            #expect(String(describing: error) == "bad.pem: not a PEM private key", "no OpenSSL decoder strings")
         }
         let folder = try TemporaryFolder.make("p384")
         _ = try openssl(["ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", folder + "/p384.pem"])

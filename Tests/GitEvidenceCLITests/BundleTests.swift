@@ -100,7 +100,7 @@ enum BundleFixture {
         let formatter = ISO8601DateFormatter()
         let seconds = try #require(formatter.date(from: recorded)).timeIntervalSince1970
         #expect(Int64(seconds) >= before && Int64(seconds) <= after, "\(recorded)")
-        #expect(try String(contentsOfFile: output + "/report.md", encoding: .utf8).contains("| Generated | \(recorded) |"))
+        #expect(try String(contentsOfFile: output + "/report.md", encoding: .utf8).contains("| Generated at | \(recorded) |"))
         let scenario = try ReviewScenario.shared.get()
         let verified = try Binary.run(["verify", output, "--key", publicKey, "--repo", scenario.repository.path])
         #expect(verified.status == 0, "\(verified.stdout)")
@@ -223,11 +223,13 @@ enum BundleFixture {
 @Suite struct ArchiveTests {
     @Test func theArchiveIsDeterministicAndExtractsToAVerifiableBundle() throws {
         let (privateKey, publicKey) = try BundleFixture.keys("ed25519")
-        let (first, output) = try BundleFixture.export(key: privateKey, extra: ["--archive"])
+        let (first, output) = try BundleFixture.export(key: privateKey, extra: ["--archive", "--as-of", "2026-10-02T00:00:00Z"])
         #expect(first.status == 0, "\(first.stderr)")
-        let (_, again) = try BundleFixture.export(key: privateKey, extra: ["--archive"])
+        Thread.sleep(forTimeInterval: 1.1)  // a gzip header with the time of writing would differ
+        let (_, again) = try BundleFixture.export(key: privateKey, extra: ["--archive", "--as-of", "2026-10-02T00:00:00Z"])
         let archive = try #require(FileManager.default.contents(atPath: output + ".tar.gz"))
         #expect(archive == FileManager.default.contents(atPath: again + ".tar.gz"))
+        #expect(Array(archive.prefix(10)) == [0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x02, 0x03], "gzip, no name, no time, maximum compression")
 
         // GNU tar reads it; what it extracts is the bundle, and verifies.
         let folder = try TemporaryFolder.make("extracted")
@@ -243,5 +245,77 @@ enum BundleFixture {
         #expect(lines.dropFirst().first?.hasSuffix(" evidence/SHA256SUMS") == true)
         let verified = try Binary.run(["verify", folder + "/evidence", "--key", publicKey])
         #expect(verified.status == 0, "\(verified.stdout)")
+    }
+
+    /// verify and sample take the .tar.gz export --archive writes, as they take the folder.
+    @Test func verifyAndSampleTakeTheArchive() throws {
+        let (privateKey, publicKey) = try BundleFixture.keys("ed25519")
+        let (result, output) = try BundleFixture.export(key: privateKey, extra: ["--archive"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let verified = try Binary.run(["verify", output + ".tar.gz", "--key", publicKey])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.hasPrefix("verified: \(output).tar.gz\n"))
+        let folder = try Binary.run(["sample", output, "--key", publicKey, "--seed", "auditor-2026", "--size", "4"])
+        let archived = try Binary.run(["sample", output + ".tar.gz", "--key", publicKey, "--seed", "auditor-2026", "--size", "4"])
+        #expect(archived.status == 0, "\(archived.stderr)")
+        #expect(archived.stdout == folder.stdout.replacingOccurrences(of: "changes in \(output)\n", with: "changes in \(output).tar.gz\n"))
+        // A file of the archive altered is caught like one of the folder.
+        let bytes = try #require(FileManager.default.contents(atPath: output + ".tar.gz"))
+        let unpacked = try TemporaryFolder.make("archive-edit")
+        #expect(try Command.run("/usr/bin/env", ["tar", "-xzf", output + ".tar.gz", "-C", unpacked]).status == 0)
+        try Data("altered\n".utf8).write(to: URL(fileURLWithPath: unpacked + "/evidence/report.md"))
+        #expect(try Command.run("/usr/bin/env", ["tar", "-czf", unpacked + "/altered.tar.gz", "-C", unpacked, "evidence"]).status == 0)
+        let altered = try Binary.run(["verify", unpacked + "/altered.tar.gz", "--key", publicKey])
+        #expect(altered.status == 1 && altered.stdout.contains("FAIL  files: do not match SHA256SUMS: report.md"), "\(altered.stdout)")
+        #expect(!bytes.isEmpty)
+    }
+
+    /// An archive whose entries could escape or confuse the unpacking is refused before anything is written:
+    /// links, `..`, absolute names, devices, a name twice, a second top folder. Each is exit 1 naming the entry.
+    @Test(arguments: [
+        ("symlink", "entry 'evidence/VERIFY.txt' is a symbolic link"),
+        ("hardlink", "entry 'evidence/VERIFY.txt' is a hard link"),
+        ("dotdot", "entry 'evidence/../outside.txt' is not a plain path inside the bundle"),
+        ("absolute", "entry '/tmp/absolute.txt' is an absolute path"),
+        ("fifo", "entry 'evidence/pipe' is a device, FIFO or socket"),
+        ("device", "entry 'evidence/null' is a device, FIFO or socket"),
+        ("duplicate", "entry 'evidence/report.md' appears twice"),
+        ("second-top", "entry 'other/report.md' is outside the archive's one top folder 'evidence'"),
+    ])
+    func aHostileArchiveIsRefused(kind: String, message: String) throws {
+        let (privateKey, publicKey) = try BundleFixture.keys("ed25519")
+        let (result, output) = try BundleFixture.export(key: privateKey)
+        #expect(result.status == 0)
+        let archive = try TemporaryFolder.make("hostile-archive") + "/evidence.tar.gz"
+        let script = """
+            import io, sys, tarfile
+            kind, bundle, out = sys.argv[1:4]
+            with tarfile.open(out, "w:gz", format=tarfile.USTAR_FORMAT) as tar:
+                tar.add(bundle, arcname="evidence")
+                def entry(name, type=tarfile.REGTYPE, data=b"x", **fields):
+                    info = tarfile.TarInfo(name); info.type = type; info.size = len(data) if type == tarfile.REGTYPE else 0
+                    for key, value in fields.items(): setattr(info, key, value)
+                    tar.addfile(info, io.BytesIO(data) if type == tarfile.REGTYPE else None)
+                if kind == "symlink": entry("evidence/VERIFY.txt", tarfile.SYMTYPE, linkname="/etc/passwd")
+                if kind == "hardlink": entry("evidence/VERIFY.txt", tarfile.LNKTYPE, linkname="evidence/report.md")
+                if kind == "dotdot": entry("evidence/../outside.txt")
+                if kind == "absolute": entry("/tmp/absolute.txt")
+                if kind == "fifo": entry("evidence/pipe", tarfile.FIFOTYPE)
+                if kind == "device": entry("evidence/null", tarfile.CHRTYPE, devmajor=1, devminor=3)
+                if kind == "duplicate": entry("evidence/report.md")
+                if kind == "second-top": entry("other/report.md")
+            """
+        let made = try Command.run("/usr/bin/env", ["python3", "-c", script, kind, output, archive])
+        #expect(made.status == 0, "\(made.stderr)")
+        let verified = try Binary.run(["verify", archive, "--key", publicKey])
+        #expect(verified.status == 1, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stderr == "git-evidence: error: \(archive): not verified: archive: \(message); run git-evidence verify\n", "\(verified.stderr)")
+        let sampled = try Binary.run(["sample", archive, "--key", publicKey, "--seed", "s"])
+        #expect(sampled.status == 1 && sampled.stderr.contains("archive: \(message)"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/absolute.txt") && !FileManager.default.fileExists(atPath: output + "/../outside.txt"))
+        let broken = (archive as NSString).deletingLastPathComponent + "/broken.tar.gz"
+        try Data("not gzip".utf8).write(to: URL(fileURLWithPath: broken))
+        let unreadable = try Binary.run(["verify", broken, "--key", publicKey])
+        #expect(unreadable.status == 2 && unreadable.stderr.hasPrefix("git-evidence: error: \(broken): "), "\(unreadable.stderr)")
     }
 }

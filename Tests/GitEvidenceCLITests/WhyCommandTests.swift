@@ -102,6 +102,6 @@ import Testing
         #expect(result.stdout.contains("  revert  down migration drizzle/0001_orders.down.sql\n"))
         #expect(result.stdout.contains("widen total\n  by      Dave Hoe <dave@example.com>\n  PR      none"))
         let nothing = try Binary.run(["why", "--repo", history.repository.path, "--grep", "no such text"])
-        #expect(nothing.status == 0 && nothing.stdout == "no migration or Terraform file on main ever gained \"no such text\"\n")
+        #expect(nothing.status == 1 && nothing.stdout == "no migration or Terraform file on main ever gained \"no such text\"\n", "nothing found is exit 1")
     }
 }

@@ -35,6 +35,12 @@ public struct PEMFileSigner: BundleSigner {
         guard stat(path, &info) == 0 else {
             throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased())
         }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw EvidenceError.unusableKey(file: path, reason: "not a regular file") }
+        // A public key given by mistake is named as such, not met with advice to chmod it.
+        if let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0.prefix(64 << 10), as: UTF8.self) }),
+           text.contains("-----BEGIN PUBLIC KEY-----"), !text.contains("PRIVATE KEY-----") {
+            throw EvidenceError.unusableKey(file: path, reason: "is a public key; export signs with the private key (keygen writes it as signing.key.pem)")
+        }
         if info.st_mode & 0o077 != 0 {
             throw EvidenceError.unusableKey(file: path, reason: String(format: "private key is readable by group or others (mode %03o); run chmod 600 %@",
                                                                      info.st_mode & 0o777, path))

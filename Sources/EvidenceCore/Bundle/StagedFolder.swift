@@ -71,6 +71,8 @@ public struct StagedFolder {
     /// Puts the finished folder in place: a plain rename when there is nothing there, else one exchange with the old
     /// bundle (checked again just before), which is then removed.
     public func commit(protecting: [String] = []) throws(EvidenceError) {
+        // Private while it is written (mkdtemp makes it 0700), readable like its files (0644) once in place.
+        chmod(staging, 0o755)
         var info = stat()
         guard lstat(target, &info) == 0 else {
             guard rename(staging, target) == 0 else { throw EvidenceError.unwritable(path: target, reason: String(cString: strerror(errno))) }

@@ -1,63 +1,115 @@
+import ArchiveKit
 import Foundation
-import ZlibKit
 
-/// A deterministic `.tar.gz` of a bundle: POSIX ustar entries in byte order of their paths, owner 0:0, modes
-/// 0644/0755, every time stamp the same given time, gzip header without time or name. The same bundle always
-/// gives the same bytes, so the archive's own SHA-256 can be recorded and compared.
+/// A deterministic `.tar.gz` of a bundle, written with libarchive: POSIX ustar entries in byte order of their
+/// paths, each folder before its first file, owner 0:0, modes 0644/0755, every time stamp the same given time,
+/// gzip header without time or name. The same bundle always gives the same bytes, so the archive's own SHA-256
+/// can be recorded and compared.
 public enum TarArchive {
     /// The archive bytes for `files` (relative path → contents) under a top folder named `folder`.
     public static func gzip(folder: String, files: [String: [UInt8]], time: Int64) throws -> [UInt8] {
-        var tar = [UInt8]()
-        var folders = Set<String>()
+        var order = [String]()
+        var folders = [String]()
+        var seen = Set<String>()
         for path in BundleLayout.sorted(files.keys) {
-            // Each folder once, before its first file.
             var prefix = folder
             for part in [""] + path.split(separator: "/").dropLast().map(String.init) {
                 if !part.isEmpty { prefix += "/" + part }
-                if folders.insert(prefix).inserted { tar += try header(name: prefix + "/", size: 0, mode: 0o755, type: "5", time: time) }
+                if seen.insert(prefix).inserted { folders.append(prefix + "/"); order.append(prefix + "/") }
             }
-            let bytes = files[path]!
-            tar += try header(name: folder + "/" + path, size: bytes.count, mode: 0o644, type: "0", time: time)
-            tar += bytes
-            tar += [UInt8](repeating: 0, count: (512 - bytes.count % 512) % 512)
+            order.append(folder + "/" + path)
         }
-        tar += [UInt8](repeating: 0, count: 1024)  // end of archive: two zero blocks
-        return try deflate(tar)
+        do {
+            return try TarGz.write(folders: folders, files: files.map { (folder + "/" + $0.key, $0.value) }, order: order, time: time)
+        } catch {
+            throw EvidenceError.unwritable(path: folder + ".tar.gz", reason: error.description)
+        }
+    }
+}
+
+/// A bundle's `.tar.gz` (as `export --archive` writes it), unpacked for `verify` and `sample` into a private
+/// folder, every entry checked first: only files and folders under one top folder, names as bytes with no
+/// absolute path, `.`, `..` or empty part, none twice. Anything else is refused as a bundle that does not verify.
+public struct BundleTarball {
+    /// The bundle folder inside the private folder.
+    public let folder: String
+    private let scratch: URL
+
+    /// The most an archive may expand to.
+    public static let limit = 2 << 30
+
+    public static func isTarball(_ path: String) -> Bool { path.hasSuffix(".tar.gz") || path.hasSuffix(".tgz") }
+
+    public init(unpacking path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno))) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw EvidenceError.unreadable(file: path, reason: "not a regular file") }
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
+        let entries: [TarGz.Entry]
+        do { entries = try TarGz.read([UInt8](bytes), limit: Self.limit) } catch {
+            throw EvidenceError.malformed(file: path, location: "archive", reason: "not a readable .tar.gz (\(error.description))")
+        }
+        let (top, files) = try Self.checked(entries, archive: path)
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("git-evidence-bundle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        folder = scratch.appendingPathComponent(top).path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for (name, contents) in files {
+                let target = folder + "/" + name
+                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                guard FileManager.default.createFile(atPath: target, contents: Data(contents), attributes: [.posixPermissions: 0o600]) else {
+                    throw EvidenceError.unwritable(path: target, reason: "cannot unpack the archive")
+                }
+            }
+        } catch {
+            remove()
+            throw error
+        }
     }
 
-    /// A ustar header block; names over 100 bytes are split into prefix and name at a slash.
-    private static func header(name: String, size: Int, mode: Int, type: Character, time: Int64) throws -> [UInt8] {
-        var block = [UInt8](repeating: 0, count: 512)
-        let bytes = Array(name.utf8)
-        var namePart = bytes, prefixPart = [UInt8]()
-        if bytes.count > 100 {
-            guard let split = bytes.indices.filter({ bytes[$0] == UInt8(ascii: "/") && $0 <= 155 && bytes.count - $0 - 1 <= 100 }).last else {
-                throw EvidenceError.unwritable(path: name, reason: "path too long for a tar archive")
-            }
-            prefixPart = Array(bytes[..<split])
-            namePart = Array(bytes[(split + 1)...])
-        }
-        func put(_ value: [UInt8], at offset: Int) { for (index, byte) in value.enumerated() { block[offset + index] = byte } }
-        func octal(_ value: Int, width: Int) -> [UInt8] { Array((String(repeating: "0", count: max(0, width - 1 - String(value, radix: 8).count)) + String(value, radix: 8)).utf8) + [0] }
-        put(namePart, at: 0)
-        put(octal(mode, width: 8), at: 100)
-        put(octal(0, width: 8), at: 108)          // uid
-        put(octal(0, width: 8), at: 116)          // gid
-        put(octal(size, width: 12), at: 124)
-        put(octal(Int(time), width: 12), at: 136)
-        put(Array("        ".utf8), at: 148)      // checksum counted as spaces
-        put(Array(String(type).utf8), at: 156)
-        put(Array("ustar\0".utf8), at: 257)
-        put(Array("00".utf8), at: 263)
-        put(prefixPart, at: 345)
-        let checksum = block.reduce(0) { $0 + Int($1) }
-        put(octal(checksum, width: 7) + [UInt8(ascii: " ")], at: 148)
-        return block
+    /// `verify` of a `.tar.gz`: unpacked, checked as a folder is, reported under the archive's name.
+    public static func verify(_ path: String, request: VerificationRequest) throws -> VerificationReport {
+        let unpacked = try BundleTarball(unpacking: path)
+        defer { unpacked.remove() }
+        var local = request
+        local.bundle = unpacked.folder
+        return try BundleVerifier.verify(local).naming(path)
     }
 
-    private static func deflate(_ input: [UInt8]) throws -> [UInt8] {
-        do { return try Gzip.compress(input) } catch {
-            throw EvidenceError.unwritable(path: "archive", reason: error.description)
+    /// Removes the private folder.
+    public func remove() { try? FileManager.default.removeItem(at: scratch) }
+
+    /// The top folder's name and each file (path inside it → contents), or the first entry refused.
+    static func checked(_ entries: [TarGz.Entry], archive: String) throws -> (String, [(String, [UInt8])]) {
+        func refuse(_ name: [UInt8], _ reason: String) -> EvidenceError {
+            EvidenceError.notVerified(bundle: archive, failed: "archive: entry '\(String(decoding: name, as: UTF8.self))' \(reason)")
         }
+        var top: String?
+        var names = Set<[UInt8]>()
+        var files = [(String, [UInt8])]()
+        for entry in entries {
+            var name = entry.name
+            if entry.kind == .directory, name.last == UInt8(ascii: "/") { name.removeLast() }
+            guard let text = String(validating: name, as: UTF8.self) else { throw refuse(entry.name, "is not a UTF-8 name") }
+            guard name.first != UInt8(ascii: "/") else { throw refuse(entry.name, "is an absolute path") }
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            guard !text.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { throw refuse(entry.name, "is not a plain path inside the bundle") }
+            switch entry.kind {
+            case .file, .directory: break
+            case .symlink: throw refuse(entry.name, "is a symbolic link")
+            case .hardlink: throw refuse(entry.name, "is a hard link")
+            case .other: throw refuse(entry.name, "is a device, FIFO or socket")
+            }
+            guard names.insert(name).inserted else { throw refuse(entry.name, "appears twice") }
+            if top == nil { top = String(parts[0]) }
+            guard String(parts[0]) == top else { throw refuse(entry.name, "is outside the archive's one top folder '\(top!)'") }
+            if entry.kind == .file {
+                guard parts.count > 1 else { throw refuse(entry.name, "is a file beside the bundle folder") }
+                files.append((parts.dropFirst().joined(separator: "/"), entry.bytes))
+            }
+        }
+        guard let top else { throw EvidenceError.notVerified(bundle: archive, failed: "archive: it holds no entries") }
+        return (top, files)
     }
 }

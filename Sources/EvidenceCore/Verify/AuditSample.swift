@@ -52,12 +52,20 @@ public struct AuditSample: Codable, Sendable {
     /// Draws from `bundle`, refusing one that does not verify: with `trusted` keys, the whole of `verify`; without
     /// them, SHA256SUMS must carry a signature by the bundle's own `signer.pub.pem` (which proves the listing was not
     /// edited after signing, not who signed: `selfChecked` says so). Either way the files read must match it.
+    /// A `.tar.gz` bundle (as `export --archive` writes it) is unpacked into a private folder first.
     public static func draw(bundle: String, size: Int?, seed: Seed, trusted: [TrustedKey]?) throws -> (sample: AuditSample, selfChecked: Bool) {
         if let size, size < 1 { throw EvidenceError.invalidArgument(flag: "--size", value: String(size), reason: "expected 1 or more") }
         if case .auditor(let text) = seed, text.isEmpty || text.contains(where: { $0.isNewline }) {
             throw EvidenceError.invalidArgument(flag: "--seed", value: text, reason: "expected one line of text")
         }
-        let listing = try signedListing(bundle, trusted: trusted)
+        guard BundleTarball.isTarball(bundle) else { return try draw(folder: bundle, shown: bundle, size: size, seed: seed, trusted: trusted) }
+        let unpacked = try BundleTarball(unpacking: bundle)
+        defer { unpacked.remove() }
+        return try draw(folder: unpacked.folder, shown: bundle, size: size, seed: seed, trusted: trusted)
+    }
+
+    private static func draw(folder: String, shown bundle: String, size: Int?, seed: Seed, trusted: [TrustedKey]?) throws -> (sample: AuditSample, selfChecked: Bool) {
+        let listing = try signedListing(folder, shown: bundle, trusted: trusted)
         let value: String
         switch seed {
         case .auditor(let text): value = text
@@ -89,15 +97,15 @@ public struct AuditSample: Codable, Sendable {
 
     /// SHA256SUMS of a bundle that verifies (see `draw`), to read files through. A sample of an altered or
     /// unsigned population is no evidence.
-    private static func signedListing(_ bundle: String, trusted: [TrustedKey]?) throws -> SignedListing {
+    private static func signedListing(_ folder: String, shown bundle: String, trusted: [TrustedKey]?) throws -> SignedListing {
         if let trusted {
-            let report = try BundleVerifier.verify(VerificationRequest(bundle: bundle, trusted: trusted))
+            let report = try BundleVerifier.verify(VerificationRequest(bundle: folder, trusted: trusted))
             let failed = report.checks.filter { !$0.passed }
             guard failed.isEmpty else {
                 throw EvidenceError.notVerified(bundle: bundle, failed: failed.map { "\($0.name): \($0.detail)" }.joined(separator: "; "))
             }
         }
-        let tree = BundleTree(root: bundle)
+        let tree = BundleTree(root: folder)
         guard let sums = tree.read(BundleLayout.sums) else { throw EvidenceError.notVerified(bundle: bundle, failed: "SHA256SUMS is missing") }
         if trusted == nil {
             guard let signature = tree.read(BundleLayout.signature) else {

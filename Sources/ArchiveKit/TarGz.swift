@@ -1,0 +1,155 @@
+import CLibarchive
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why an archive could not be written or read: libarchive's own message, for the caller to name the file.
+public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let function: String
+    public let message: String
+    public var description: String { message.isEmpty ? "\(function) failed" : message }
+}
+
+/// `.tar.gz` through libarchive (POSIX ustar in gzip). No libarchive type leaves this module.
+public enum TarGz {
+    /// What an entry is.
+    public enum Kind: Sendable, Equatable {
+        case file, directory, symlink, hardlink
+        /// A device, FIFO or socket: its file type bits.
+        case other(UInt32)
+    }
+
+    /// One entry as read: its name exactly as stored (bytes, not normalised), kind, and contents for a file.
+    public struct Entry: Sendable {
+        public let name: [UInt8]
+        public let kind: Kind
+        public let bytes: [UInt8]
+    }
+
+    /// Writes `files` (name → contents, written in the given order, with the folders given before them) as a
+    /// deterministic archive: owner 0:0 with no names, modes 0644 and 0755, every time `time`, and a gzip header
+    /// with neither time nor file name, so the same files always give the same bytes.
+    public static func write(folders: [String], files: [(name: String, bytes: [UInt8])], order: [String], time: Int64) throws(ArchiveError) -> [UInt8] {
+        let writer = try OwnedWriter()
+        let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { first, _ in first })
+        let folderSet = Set(folders)
+        for name in order {
+            let entry = OwnedEntry()
+            entry.set(name: name, isDirectory: folderSet.contains(name), size: byName[name]?.count ?? 0, time: time)
+            try writer.check(archive_write_header(writer.pointer, entry.pointer), "archive_write_header")
+            if let bytes = byName[name], !bytes.isEmpty {
+                let written = bytes.withUnsafeBytes { archive_write_data(writer.pointer, $0.baseAddress, $0.count) }
+                guard written == bytes.count else { throw writer.error("archive_write_data") }
+            }
+        }
+        return try writer.finish()
+    }
+
+    /// Every entry of the `.tar.gz` in `bytes`, contents read in memory, refusing to expand past `limit` bytes.
+    public static func read(_ bytes: [UInt8], limit: Int) throws(ArchiveError) -> [Entry] {
+        guard let pointer = archive_read_new() else { throw ArchiveError(function: "archive_read_new", message: "out of memory") }
+        defer { archive_read_free(pointer) }
+        func fail(_ function: String) -> ArchiveError {
+            ArchiveError(function: function, message: archive_error_string(pointer).map { String(cString: $0) } ?? "")
+        }
+        guard archive_read_support_filter_gzip(pointer) == ARCHIVE_OK, archive_read_support_format_tar(pointer) == ARCHIVE_OK else {
+            throw fail("archive_read_support_format_tar")
+        }
+        // libarchive reads from the buffer until the archive is freed, so all of it happens inside.
+        let result = bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Result<[Entry], ArchiveError> in
+            Result { () throws(ArchiveError) -> [Entry] in
+                guard archive_read_open_memory(pointer, buffer.baseAddress, buffer.count) == ARCHIVE_OK else { throw fail("archive_read_open_memory") }
+                var entries = [Entry]()
+                var total = 0
+                var header: OpaquePointer?
+                while true {
+                    let status = archive_read_next_header(pointer, &header)
+                    if status == ARCHIVE_EOF { break }
+                    guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let header else { throw fail("archive_read_next_header") }
+                    let name = archive_entry_pathname(header).map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0))) } ?? []
+                    let type = UInt32(archive_entry_filetype(header))
+                    let kind: Kind = archive_entry_hardlink(header) != nil ? .hardlink
+                        : type == git_evidence_archive_regular() ? .file
+                        : type == git_evidence_archive_directory() ? .directory
+                        : type == git_evidence_archive_symlink() ? .symlink : .other(type)
+                    var contents = [UInt8]()
+                    if kind == .file {
+                        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+                        while true {
+                            let count = chunk.withUnsafeMutableBytes { archive_read_data(pointer, $0.baseAddress, $0.count) }
+                            if count == 0 { break }
+                            guard count > 0 else { throw fail("archive_read_data") }
+                            total += count
+                            guard total <= limit else { throw ArchiveError(function: "archive_read_data", message: "expands past \(limit) bytes") }
+                            contents += chunk[0..<count]
+                        }
+                    }
+                    entries.append(Entry(name: name, kind: kind, bytes: contents))
+                }
+                return entries
+            }
+        }
+        return try result.get()
+    }
+}
+
+/// Owns one `struct archive *` opened for writing a gzip'd ustar archive into memory, freed when this value's
+/// lifetime ends.
+private final class OwnedWriter {
+    let pointer: OpaquePointer
+    /// What the write callback has been given.
+    var output = [UInt8]()
+
+    init() throws(ArchiveError) {
+        guard let pointer = archive_write_new() else { throw ArchiveError(function: "archive_write_new", message: "out of memory") }
+        self.pointer = pointer
+        try check(archive_write_set_format_ustar(pointer), "archive_write_set_format_ustar")
+        try check(archive_write_add_filter_gzip(pointer), "archive_write_add_filter_gzip")
+        // No time and no name in the gzip header (a NULL value turns the option off), maximum compression, and
+        // no padding of the last block: the bytes depend on the files alone.
+        try check(archive_write_set_filter_option(pointer, "gzip", "timestamp", nil), "archive_write_set_filter_option")
+        try check(archive_write_set_filter_option(pointer, "gzip", "compression-level", "9"), "archive_write_set_filter_option")
+        try check(archive_write_set_bytes_in_last_block(pointer, 1), "archive_write_set_bytes_in_last_block")
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try check(archive_write_open(pointer, context, nil, { _, context, buffer, length in
+            guard let context, let buffer else { return -1 }
+            let writer = Unmanaged<OwnedWriter>.fromOpaque(context).takeUnretainedValue()
+            writer.output += UnsafeRawBufferPointer(start: buffer, count: length)
+            return la_ssize_t(length)
+        }, nil), "archive_write_open")
+    }
+
+    deinit { archive_write_free(pointer) }
+
+    func check(_ status: Int32, _ function: String) throws(ArchiveError) {
+        guard status == ARCHIVE_OK else { throw error(function) }
+    }
+
+    func error(_ function: String) -> ArchiveError {
+        ArchiveError(function: function, message: archive_error_string(pointer).map { String(cString: $0) } ?? "")
+    }
+
+    /// Closes the archive (flushing gzip) and returns its bytes.
+    func finish() throws(ArchiveError) -> [UInt8] {
+        try check(archive_write_close(pointer), "archive_write_close")
+        return output
+    }
+}
+
+/// Owns one `struct archive_entry *`, freed when this value's lifetime ends.
+private final class OwnedEntry {
+    let pointer: OpaquePointer
+
+    init() { pointer = archive_entry_new() }
+    deinit { archive_entry_free(pointer) }
+
+    func set(name: String, isDirectory: Bool, size: Int, time: Int64) {
+        archive_entry_set_pathname(pointer, name)
+        archive_entry_set_filetype(pointer, isDirectory ? git_evidence_archive_directory() : git_evidence_archive_regular())
+        archive_entry_set_perm(pointer, isDirectory ? 0o755 : 0o644)
+        archive_entry_set_size(pointer, isDirectory ? 0 : la_int64_t(size))
+        archive_entry_set_mtime(pointer, time_t(time), 0)
+        archive_entry_set_uid(pointer, 0)
+        archive_entry_set_gid(pointer, 0)
+    }
+}
