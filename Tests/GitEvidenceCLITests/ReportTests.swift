@@ -120,6 +120,34 @@ import Testing
         #expect(dom.stdout.matches(of: #/class="exception" id="x-/#).count == findings.filter { $0["status"] as? String == "fail" }.count)
     }
 
+    /// Branch protection in full: every classic setting, and the rules of the rulesets in force (GitHub's
+    /// `rules/branches/{branch}` answer), each with its ruleset and parameters.
+    @Test func branchProtectionAndRulesetsAreShownInFull() throws {
+        let scenario = try ReviewScenario.shared.get()
+        let github = try TemporaryFolder.make("rulesets") + "/github"
+        try FileManager.default.copyItem(atPath: scenario.github.folder, toPath: github)
+        try FileManager.default.createDirectory(atPath: github + "/rules/branches", withIntermediateDirectories: true)
+        try Data(#"""
+            [{"type":"pull_request","ruleset_source_type":"Repository","ruleset_source":"acme/api","ruleset_id":42,
+              "parameters":{"required_approving_review_count":2,"dismiss_stale_reviews_on_push":true,"require_last_push_approval":true}},
+             {"type":"required_status_checks","ruleset_source_type":"Organization","ruleset_source":"acme","ruleset_id":7,
+              "parameters":{"strict_required_status_checks_policy":false,"required_status_checks":[{"context":"test"}]}},
+             {"type":"non_fast_forward","ruleset_source_type":"Repository","ruleset_source":"acme/api","ruleset_id":42}]
+            """#.utf8).write(to: URL(fileURLWithPath: github + "/rules/branches/main.json"))
+        let bundle = try Self.export(repository: scenario.repository.path, github: github)
+        let markdown = try String(contentsOfFile: bundle + "/report.md", encoding: .utf8)
+        #expect(markdown.contains("| require approval of the last push | no |"))
+        #expect(markdown.contains("| require branches up to date before merging | yes |"))
+        #expect(markdown.contains("| `pull_request` | ruleset 42 of acme/api (Repository) | dismiss_stale_reviews_on_push: true; require_last_push_approval: true; required_approving_review_count: 2 |"), "\(markdown)")
+        #expect(markdown.contains("| `required_status_checks` | ruleset 7 of acme (Organization) | required_status_checks: [{context: test}]; strict_required_status_checks_policy: false |"))
+        #expect(markdown.contains("| `non_fast_forward` | ruleset 42 of acme/api (Repository) | none |"))
+        let findings = try String(contentsOfFile: bundle + "/findings.json", encoding: .utf8)
+        #expect(findings.contains("Rulesets in force: pull_request (dismiss_stale_reviews_on_push: true, "))
+        #expect(try String(contentsOfFile: bundle + "/SHA256SUMS", encoding: .utf8).contains("  inputs/github/rules/branches/main.json\n"))
+        let without = try Self.export(repository: scenario.repository.path, github: scenario.github.folder)
+        #expect(try String(contentsOfFile: without + "/report.md", encoding: .utf8).contains("No rulesets were exported for main (rules/branches/main.json)."))
+    }
+
     @Test func aWindowWithoutChangesSaysSo() throws {
         let scenario = try ReviewScenario.shared.get()
         let bundle = try Self.export(repository: scenario.repository.path, github: scenario.github.folder, window: "2025-Q1")

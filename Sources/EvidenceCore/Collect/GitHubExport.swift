@@ -18,6 +18,7 @@ public protocol PullRequestSource {
 /// commits/{sha}/check-runs.json     GET /repos/{o}/{r}/commits/{sha}/check-runs
 /// commits/{sha}/status.json         GET /repos/{o}/{r}/commits/{sha}/status        (optional)
 /// branches/{branch}/protection.json GET /repos/{o}/{r}/branches/{branch}/protection (optional)
+/// rules/branches/{branch}.json      GET /repos/{o}/{r}/rules/branches/{branch}      (rulesets; optional)
 /// ```
 ///
 /// `pulls.json` is required; a missing per-PR or per-commit file is a diagnostic, a malformed one an error. Each
@@ -133,8 +134,9 @@ public struct GitHubExport: PullRequestSource, Sendable {
             found[change.commit] = ChangeReview(pullRequest: evidence, match: match.rule, untrustedReference: untrusted, commitChecks: nil)
         }
         let protection = try pagesIfExported(BranchProtection.self, "branches/\(branch)/protection.json")?.last
+        let rules = try pagesIfExported(BranchRule.self, "rules/branches/\(branch).json")
         return ReviewEvidence(changes: found, protection: protection, files: files, origin: folder, diagnostics: diagnostics,
-                              held: pullRequests.keys.sorted().map { pullRequests[$0]! })
+                              held: pullRequests.keys.sorted().map { pullRequests[$0]! }, rules: rules)
     }
 
     /// The check runs and statuses recorded for a commit; both files are optional, and when neither exists that is

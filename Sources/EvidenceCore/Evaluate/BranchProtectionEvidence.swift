@@ -24,14 +24,19 @@ public enum BranchProtectionEvidence {
         ]
     }
 
-    public static func finding(_ protection: BranchProtection?, branch: String) -> Finding {
+    public static func finding(_ protection: BranchProtection?, rules: [BranchRule]? = nil, branch: String) -> Finding {
+        // Rules of rulesets in force, when exported, are named after the classic settings: both apply to the branch.
+        // (None in force adds nothing; the report says whether rulesets were exported at all.)
+        let rulesets = (rules ?? []).isEmpty ? "" : " Rulesets in force: " + rules!.map { rule in
+            rule.type + (rule.parameters.isEmpty ? "" : " (" + rule.parameters.joined(separator: ", ") + ")")
+        }.joined(separator: "; ") + "."
         guard let protection else {
             return Finding(control: id, status: .info, change: nil, pullRequest: nil, paths: [],
-                           detail: "No branch protection exported for \(branch) (branches/\(branch)/protection.json).")
+                           detail: "No branch protection exported for \(branch) (branches/\(branch)/protection.json)." + rulesets)
         }
         let parts = settings(protection).map { "\($0.name): \($0.value)" }
         return Finding(control: id, status: .info, change: nil, pullRequest: nil, paths: [],
                        detail: "Protection of \(branch) at export time (GitHub keeps no history of these settings): "
-                           + parts.joined(separator: "; ") + ".")
+                           + parts.joined(separator: "; ") + "." + rulesets)
     }
 }

@@ -1,3 +1,4 @@
+import ArchiveKit
 import Foundation
 
 /// The parsers reachable from input, one entry each, for the fuzzers of `make fuzz` (`Fuzz/evidence-fuzz`) and for
@@ -40,6 +41,11 @@ public enum FuzzTargets {
         "manifest": { bytes in (try? BundleReader.manifest(from: bytes, file: "manifest.json")) != nil },
         "changes": { bytes in (try? BundleReader.changes(from: bytes, file: "changes.jsonl")) != nil },
         "findings": { bytes in (try? BundleReader.findings(from: bytes, file: "findings.json")) != nil },
+        // A bundle's .tar.gz, read and checked entry by entry as verify and sample do before unpacking it.
+        "tarball": { bytes in
+            guard let entries = try? TarGz.read(bytes, limit: 16 << 20) else { return false }
+            return (try? BundleTarball.checked(entries, archive: "bundle.tar.gz")) != nil
+        },
         "dsse": { bytes in
             guard let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)), let payload = envelope.payloadBytes else { return false }
             _ = DSSE.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: payload)

@@ -6,6 +6,8 @@ public struct ReviewEvidence: Sendable {
     public let changes: [String: ChangeReview]
     /// The audited branch's protection, when the source holds it.
     public let protection: BranchProtection?
+    /// The rules of rulesets in force on the branch, when the source holds them.
+    public let rules: [BranchRule]?
     /// Every file read, by its path inside the source (`pulls.json`, `pulls/7/reviews.json`, ...).
     public let files: [String: [UInt8]]
     /// Where the files were read from (a folder), so the manifest can say.
@@ -20,9 +22,10 @@ public struct ReviewEvidence: Sendable {
     public let uncollected: [Diagnostic]
 
     public init(changes: [String: ChangeReview], protection: BranchProtection?, files: [String: [UInt8]], origin: String,
-                diagnostics: [Diagnostic], held: [PullRequest] = [], uncollected: [Diagnostic] = []) {
+                diagnostics: [Diagnostic], held: [PullRequest] = [], uncollected: [Diagnostic] = [], rules: [BranchRule]? = nil) {
         self.changes = changes
         self.protection = protection
+        self.rules = rules
         self.files = files
         self.origin = origin
         self.diagnostics = diagnostics

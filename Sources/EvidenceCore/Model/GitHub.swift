@@ -338,3 +338,50 @@ public struct BranchProtection: Codable, Sendable, Hashable {
         case requiredLinearHistory = "required_linear_history"
     }
 }
+
+/// One rule in force on a branch, from `GET /repos/{o}/{r}/rules/branches/{branch}` (rulesets, readable without
+/// admin rights): its type (`pull_request`, `required_status_checks`, `non_fast_forward`, `deletion`, ...), the
+/// ruleset it comes from, and its parameters as GitHub gives them, each `name: value`, sorted.
+public struct BranchRule: Decodable, Sendable, Hashable {
+    public let type: String
+    public let rulesetSourceType: String?
+    public let rulesetSource: String?
+    public let rulesetID: Int?
+    public let parameters: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case type, parameters
+        case rulesetSourceType = "ruleset_source_type"
+        case rulesetSource = "ruleset_source"
+        case rulesetID = "ruleset_id"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type)
+        rulesetSourceType = try container.decodeIfPresent(String.self, forKey: .rulesetSourceType)
+        rulesetSource = try container.decodeIfPresent(String.self, forKey: .rulesetSource)
+        rulesetID = try container.decodeIfPresent(Int.self, forKey: .rulesetID)
+        let values = try container.decodeIfPresent([String: JSONText].self, forKey: .parameters) ?? [:]
+        parameters = values.keys.sorted().map { "\($0): \(values[$0]!.text)" }
+    }
+}
+
+/// Any JSON value, kept only as compact text for people to read.
+struct JSONText: Decodable, Hashable {
+    let text: String
+
+    init(from decoder: Decoder) throws {
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() { text = "null" }
+        else if let value = try? single.decode(Bool.self) { text = value ? "true" : "false" }
+        else if let value = try? single.decode(Int.self) { text = String(value) }
+        else if let value = try? single.decode(Double.self) { text = String(value) }
+        else if let value = try? single.decode(String.self) { text = value }
+        else if let values = try? single.decode([JSONText].self) { text = "[" + values.map(\.text).joined(separator: ", ") + "]" }
+        else {
+            let values = try single.decode([String: JSONText].self)
+            text = "{" + values.keys.sorted().map { "\($0): \(values[$0]!.text)" }.joined(separator: ", ") + "}"
+        }
+    }
+}

@@ -143,7 +143,18 @@ enum ReportContext {
             context["protection"] = BranchProtectionEvidence.settings(protection).map { ["name": $0.name, "value": $0.value] }
             context["has_protection"] = true
         } else {
-            context["no_protection"] = "No branch protection was exported for \(correlated.hostBranch) (branches/\(correlated.hostBranch)/protection.json)."
+            context["no_protection"] = "No classic branch protection was exported for \(correlated.hostBranch) (branches/\(correlated.hostBranch)/protection.json)."
+        }
+        if let rules = correlated.review.rules {
+            context["has_rules"] = !rules.isEmpty
+            context["rules"] = rules.map { rule in
+                ["type": rule.type, "parameters": rule.parameters.isEmpty ? "none" : rule.parameters.joined(separator: "; "),
+                 "ruleset": (rule.rulesetID.map { "ruleset \($0)" } ?? "a ruleset") + (rule.rulesetSource.map { " of \($0)" } ?? "")
+                    + (rule.rulesetSourceType.map { " (\($0))" } ?? "")]
+            }
+            if rules.isEmpty { context["no_rules"] = "No ruleset applies to \(correlated.hostBranch) (rules/branches/\(correlated.hostBranch).json is empty)." }
+        } else {
+            context["no_rules"] = "No rulesets were exported for \(correlated.hostBranch) (rules/branches/\(correlated.hostBranch).json)."
         }
         if let completeness = info.completeness {
             context["completeness"] = [

@@ -34,7 +34,7 @@ public struct GitHubLive: PullRequestSource {
         // Every collected body goes into the bundle, read by the export or not (collection.json, rulesets); what the
         // export read is among them, byte for byte.
         return ReviewEvidence(changes: review.changes, protection: review.protection, files: files, origin: review.origin,
-                              diagnostics: notes + problems + review.diagnostics, held: review.held, uncollected: problems)
+                              diagnostics: notes + problems + review.diagnostics, held: review.held, uncollected: problems, rules: review.rules)
     }
 
     /// Requests what the changes need and keeps the bodies; then writes `collection.json`.
