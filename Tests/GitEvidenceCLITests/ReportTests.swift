@@ -19,6 +19,15 @@ import Testing
         return folder + "/evidence"
     }
 
+    /// How many exception blocks the report should have: one per control and change of the population with a
+    /// failing finding, one per failing finding about no change of it (a ledger row).
+    static func exceptionBlocks(_ findings: [[String: Any]], bundle: String) -> Int {
+        let failing = findings.filter { $0["status"] as? String == "fail" }
+        let population = { (commit: String?) in commit.map { FileManager.default.fileExists(atPath: bundle + "/diffs/\($0).patch") } ?? false }
+        let changes = Set(failing.filter { population($0["change"] as? String) }.map { "\($0["control"] as? String ?? "") \($0["change"] as? String ?? "")" })
+        return changes.count + failing.filter { !population($0["change"] as? String) }.count
+    }
+
     /// Compares with `Golden/NAME`; a mismatch shows `diff -u`. `UPDATE_GOLDEN=1` rewrites the file.
     static func expectGolden(_ text: String, _ name: String) throws {
         let file = golden.appendingPathComponent(name)
@@ -64,8 +73,8 @@ import Testing
         #expect(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(html.contains("@media print"))
         let findings = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/findings.json"))) as? [[String: Any]])
-        #expect(html.matches(of: #/<div class="exception" id="x-/#).count == findings.filter { $0["status"] as? String == "fail" }.count,
-                "one block per failing finding, grouped by control")
+        #expect(html.matches(of: #/<div class="exception" id="x-/#).count == Self.exceptionBlocks(findings, bundle: bundle),
+                "one block per control and change with a failing finding, and per ledger finding")
         #expect(html.contains("<li><span class=\"fail\">Finding:</span> No merged pull request: pushed directly to the branch.</li>"))
         #expect(html.contains("<strong>Auditor:</strong> A direct push bypasses review."), "the prompt fits the case")
         #expect(!html.contains("{{"), "every tag rendered")
@@ -117,7 +126,7 @@ import Testing
         let diffs = dom.stdout.matches(of: #/href="(diffs/[0-9a-f]+\.patch)"/#).map { String($0.1) }
         #expect(!diffs.isEmpty)
         for diff in diffs { #expect(FileManager.default.fileExists(atPath: bundle + "/" + diff), "\(diff) is in the bundle") }
-        #expect(dom.stdout.matches(of: #/class="exception" id="x-/#).count == findings.filter { $0["status"] as? String == "fail" }.count)
+        #expect(dom.stdout.matches(of: #/class="exception" id="x-/#).count == Self.exceptionBlocks(findings, bundle: bundle))
     }
 
     /// Branch protection in full: every classic setting, and the rules of the rulesets in force (GitHub's
@@ -146,6 +155,31 @@ import Testing
         #expect(try String(contentsOfFile: bundle + "/SHA256SUMS", encoding: .utf8).contains("  inputs/github/rules/branches/main.json\n"))
         let without = try Self.export(repository: scenario.repository.path, github: scenario.github.folder)
         #expect(try String(contentsOfFile: without + "/report.md", encoding: .utf8).contains("No rulesets were exported for main (rules/branches/main.json)."))
+    }
+
+    /// A migration a ledger ran many times is one exception per control, listing every failing row, with a
+    /// timeline that shows the first 20 applies and counts the rest, so the report grows with the rows, not with
+    /// their square.
+    @Test func aMigrationRunOftenIsOneExceptionWithABoundedTimeline() throws {
+        let repo = try FixtureRepository("report-often")
+        let sql = "CREATE TABLE users (id serial PRIMARY KEY);\n"
+        try repo.write("drizzle/0000_init.sql", sql)
+        try repo.commit("Initial schema", date: "2026-07-02T12:00:00Z")
+        let folder = (repo.path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder + "/github", withIntermediateDirectories: true)
+        try Data("[]\n".utf8).write(to: URL(fileURLWithPath: folder + "/github/pulls.json"))
+        let digest = try Command.run("/usr/bin/env", ["sha256sum", repo.path + "/drizzle/0000_init.sql"]).stdout.prefix(64)
+        let rows = (0..<25).map { index in
+            #"{"event_id":"e\#(index)","aggregate_id":"d","event_type":"MigrationApplied","timestamp":"2026-07-\#(String(format: "%02d", 3 + index))T10:00:00Z","user_id":"deploy-bot","payload":{"migration":"0000_init","hash":"\#(digest)","environment":"production","run_id":"r\#(index)"}}"#
+        }
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: folder + "/events.jsonl"))
+        let bundle = try Self.export(repository: repo.path, github: folder + "/github", ledgers: ["events:" + folder + "/events.jsonl"])
+        let markdown = try String(contentsOfFile: bundle + "/report.md", encoding: .utf8)
+        let section = markdown.components(separatedBy: "### `CC8.1-applied-after-approval`")[1].components(separatedBy: "\n### ")[0]
+        #expect(section.components(separatedBy: "<a id=\"x-CC8.1-applied-after-approval-").count == 2, "one block for the one change")
+        #expect(section.components(separatedBy: "\n- Finding: ").count == 26, "every failing row listed")
+        #expect(section.components(separatedBy: " applied in production by deploy-bot ").count == 21, "the first 20 applies in the timeline")
+        #expect(section.contains("| and 5 more applies in the ledgers (changes.jsonl lists every one) |"))
     }
 
     @Test func aWindowWithoutChangesSaysSo() throws {

@@ -45,24 +45,37 @@ enum ReportContext {
         // then the findings about no change of the population (ledger rows), each with an anchor to link to.
         var groups = [[String: Any]]()
         var anchors = [String: [[String: Any]]]()  // commit -> the exceptions about it, for the population table
+        // Each change's part of the report once, however many exceptions and rows show it.
+        var shown = [String: [String: Any]]()
+        func part(of record: EvidenceRecord) -> [String: Any] {
+            if let known = shown[record.change.commit] { return known }
+            let item = changeItem(record, change: changes[record.change.commit], byChange: byChange)
+            shown[record.change.commit] = item
+            return item
+        }
+        func unique(_ texts: [String]) -> [String] {
+            var seen = Set<String>()
+            return texts.filter { seen.insert($0).inserted }
+        }
         var controlLinks = [String: [[String: Any]]]()
         for id in ControlCatalogue.ids + Set(findings.map(\.control)).subtracting(ControlCatalogue.ids).sorted() {
             let failing = findings.filter { $0.control == id && $0.status == .fail }
             guard !failing.isEmpty else { continue }
             var items = [[String: Any]]()
+            let failingByChange = Dictionary(grouping: failing.filter { $0.change != nil }, by: { $0.change! })
             for record in ordered {
-                for finding in failing where finding.change == record.change.commit {
-                    let anchor = "x-\(id)-\(record.change.commit.prefix(12))" + (items.contains { $0["anchor"] as? String == "x-\(id)-\(record.change.commit.prefix(12))" } ? "-\(items.count)" : "")
-                    var item = changeItem(record, change: changes[record.change.commit], byChange: byChange)
-                    item["anchor"] = anchor
-                    item["detail"] = finding.detail
-                    item["auditor"] = text(id).prompt(for: finding)
-                    items.append(item)
-                    anchors[record.change.commit, default: []].append(["anchor": anchor, "control": id])
-                }
+                // One item per change, however many of its findings fail this control (a ledger may run it often).
+                guard let mine = failingByChange[record.change.commit] else { continue }
+                let anchor = "x-\(id)-\(record.change.commit.prefix(12))"
+                var item = part(of: record)
+                item["anchor"] = anchor
+                item["details"] = mine.map { ["detail": $0.detail] }
+                item["auditor"] = unique(mine.map { text(id).prompt(for: $0) }).joined(separator: " ")
+                items.append(item)
+                anchors[record.change.commit, default: []].append(["anchor": anchor, "control": id])
             }
             for (index, finding) in failing.filter({ $0.change == nil || !population.contains($0.change!) }).enumerated() {
-                var item: [String: Any] = ["anchor": "x-\(id)-ledger-\(index + 1)", "detail": finding.detail, "auditor": text(id).prompt(for: finding),
+                var item: [String: Any] = ["anchor": "x-\(id)-ledger-\(index + 1)", "details": [["detail": finding.detail]], "auditor": text(id).prompt(for: finding),
                                            "ledger": true, "short": "ledger row \(index + 1)",
                                            "subject": "row \(index + 1)" + (finding.paths.isEmpty ? "" : " (" + finding.paths.joined(separator: ", ") + ")")]
                 item["concerns"] = concerns(finding, review: correlated.review)
@@ -85,7 +98,7 @@ enum ReportContext {
         }
 
         let rows: [[String: Any]] = ordered.map { record in
-            var row = changeItem(record, change: changes[record.change.commit], byChange: byChange)
+            var row = part(of: record)
             let failed = (byChange[record.change.commit] ?? []).filter { $0.status == .fail }
             row["failing"] = !failed.isEmpty
             row["failures_count"] = failed.count
@@ -216,12 +229,21 @@ enum ReportContext {
         }
         let pushed = record.pullRequest == nil && change?.missingEvidence == nil ? ", pushed directly" : ""
         add(record.change.committedAt, "on \(record.change.commit.prefix(12)) in the branch" + pushed)
+        // Every apply is in changes.jsonl; the timeline shows the first ones, so a migration a ledger ran a million
+        // times does not make the report a million lines per exception.
+        let shownApplies = 20
+        var applies = 0
         for migration in record.migrations {
             for apply in migration.applies {
+                applies += 1
+                if applies > shownApplies { continue }
                 let what = "\(migration.path) \(apply.succeeded ? "applied" : "failed")" + (apply.environment.map { " in \($0)" } ?? "")
                     + (apply.appliedBy.map { " by \($0)" } ?? "") + " (\(apply.ledger) row \(apply.row))"
                 if apply.appliedAt == nil { events.append((.max, "time not recorded", what)) } else { add(apply.appliedAt, what) }
             }
+        }
+        if applies > shownApplies {
+            events.append((.max, "", "and \(applies - shownApplies) more applies in the ledgers (changes.jsonl lists every one)"))
         }
         return events.sorted { ($0.seconds, $0.event) < ($1.seconds, $1.event) }.map { ["time": $0.time, "event": $0.event] }
     }
