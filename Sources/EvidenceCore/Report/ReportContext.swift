@@ -76,8 +76,8 @@ enum ReportContext {
             }
             for (index, finding) in failing.filter({ $0.change == nil || !population.contains($0.change!) }).enumerated() {
                 var item: [String: Any] = ["anchor": "x-\(id)-ledger-\(index + 1)", "details": [["detail": finding.detail]], "auditor": text(id).prompt(for: finding),
-                                           "ledger": true, "short": "ledger row \(index + 1)",
-                                           "subject": "row \(index + 1)" + (finding.paths.isEmpty ? "" : " (" + finding.paths.joined(separator: ", ") + ")")]
+                                           "ledger": true, "short": "ledger \(index + 1)",
+                                           "subject": "exception \(index + 1)" + (finding.paths.isEmpty ? "" : " (" + finding.paths.joined(separator: ", ") + ")")]
                 item["concerns"] = concerns(finding, review: correlated.review)
                 items.append(item)
             }
