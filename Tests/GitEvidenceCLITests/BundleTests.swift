@@ -270,6 +270,18 @@ enum BundleFixture {
         #expect(!bytes.isEmpty)
     }
 
+    /// The previous bundle of a chain may be given as its .tar.gz too.
+    @Test func thePreviousBundleMayBeTheArchive() throws {
+        let (privateKey, publicKey) = try BundleFixture.keys("ed25519")
+        let (first, q2) = try BundleFixture.export(key: privateKey, extra: ["--window", "2026-Q2", "--archive"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let (second, q3) = try BundleFixture.export(key: privateKey, extra: ["--previous", q2])
+        #expect(second.status == 0, "\(second.stderr)")
+        let chained = try Binary.run(["verify", q3, "--key", publicKey, "--previous", q2 + ".tar.gz"])
+        #expect(chained.status == 0, "\(chained.stdout)\(chained.stderr)")
+        #expect(chained.stdout.contains("ok    chain: follows the previous bundle"))
+    }
+
     /// An archive whose entries could escape or confuse the unpacking is refused before anything is written:
     /// links, `..`, absolute names, devices, a name twice, a second top folder. Each is exit 1 naming the entry.
     @Test(arguments: [

@@ -359,8 +359,14 @@ public enum BundleVerifier {
                                      : problems.joined(separator: "; "))
     }
 
-    private static func chain(_ manifest: Manifest?, previous: String, trusted: [TrustedKey]) throws -> VerificationCheck {
+    private static func chain(_ manifest: Manifest?, previous given: String, trusted: [TrustedKey]) throws -> VerificationCheck {
         guard let manifest else { return VerificationCheck(name: "chain", passed: false, detail: "not checked: no usable manifest") }
+        // The previous bundle may be the .tar.gz export --archive wrote: unpacked, and its receipt looked for
+        // beside the folder it was made from.
+        let unpacked = BundleTarball.isTarball(given) ? try BundleTarball(unpacking: given) : nil
+        defer { unpacked?.remove() }
+        let previous = unpacked?.folder ?? given
+        let beside = unpacked == nil ? given : String(given.dropLast(given.hasSuffix(".tgz") ? 4 : 7))
         // A chain to a bundle that does not itself verify proves nothing: it is checked the same way first.
         let earlier = try verify(VerificationRequest(bundle: previous, trusted: trusted))
         guard earlier.verified else {
@@ -382,7 +388,7 @@ public enum BundleVerifier {
         // The previous bundle's archive receipt, recorded when it lay beside it at export, must be the one beside it now.
         var receipt = ""
         if let recordedReceipt = recorded.receiptSHA256 {
-            guard let found = try BundleArchive.receiptDigest(beside: previous) else {
+            guard let found = try BundleArchive.receiptDigest(beside: beside) else {
                 return VerificationCheck(name: "chain", passed: false, detail: "the manifest records the previous bundle's archive receipt, and none lies beside it")
             }
             guard found == recordedReceipt else {
