@@ -152,6 +152,8 @@ public struct S3Upload: Sendable {
     public let sha256: [UInt8]
     /// Each part's SHA-256, in order; empty for a single PutObject.
     public let partDigests: [[UInt8]]
+    /// What S3 reports as the object's `x-amz-checksum-sha256`.
+    public let checksum: String
     public var partSize: Int { Self.partSize(for: size) }
     public var isMultipart: Bool { !partDigests.isEmpty }
 
@@ -159,14 +161,15 @@ public struct S3Upload: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
         defer { try? handle.close() }
         let size = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        let multipart = size > Self.multipartThreshold
         var whole = try SHA256()
         var parts = [[UInt8]]()
         var read = 0
         while true {
-            let part = try Self.read(handle, count: size > Self.multipartThreshold ? Self.partSize(for: size) : max(size, 1), file: path)
+            let part = try Self.read(handle, count: multipart ? Self.partSize(for: size) : max(size, 1), file: path)
             if part.isEmpty { break }
             try whole.update(part)
-            if size > Self.multipartThreshold { parts.append(try SHA256.hash(part).bytes) }
+            if multipart { parts.append(try SHA256.hash(part).bytes) }
             read += part.count
         }
         guard read == size else { throw EvidenceError.unreadable(file: path, reason: "changed while it was read") }
@@ -174,12 +177,8 @@ public struct S3Upload: Sendable {
         self.size = size
         sha256 = try whole.finish().bytes
         partDigests = parts
-    }
-
-    /// What S3 reports as the object's `x-amz-checksum-sha256`.
-    public var checksum: String {
-        guard isMultipart else { return Data(sha256).base64EncodedString() }
-        return (try? SHA256.hash(partDigests.flatMap { $0 }).bytes).map { Data($0).base64EncodedString() + "-\(partDigests.count)" } ?? ""
+        checksum = multipart ? Data(try SHA256.hash(parts.flatMap { $0 }).bytes).base64EncodedString() + "-\(parts.count)"
+            : Data(sha256).base64EncodedString()
     }
 
     /// Whether `stored` (a HeadObject's checksum) is this file's. moto's HeadObject leaves off a composite's `-N`.
