@@ -138,16 +138,12 @@ public enum BundleArchive {
                 throw EvidenceError.malformed(file: path, location: "top", reason: "not an archive receipt")
             }
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("git-evidence-verify-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let folder = scratch.appendingPathComponent(URL(fileURLWithPath: location.prefix).lastPathComponent).path
-        let keys = try download(location, client: client, into: folder, receipt: receipt)
-        var local = request
-        local.bundle = folder
-        var report = try BundleVerifier.verify(local).naming("s3://\(location.bucket)/\(location.prefix)")
+        let copy = try ScratchBundle(named: URL(fileURLWithPath: location.prefix).lastPathComponent)
+        defer { copy.remove() }
+        let keys = try download(location, client: client, into: copy, receipt: receipt)
+        var report = try copy.verify(request, naming: "s3://\(location.bucket)/\(location.prefix)")
         if checkRetention {
-            let retainUntil = (try? BundleReader(folder: folder).manifest())?.retainUntil ?? ""
+            let retainUntil = (try? BundleReader(folder: copy.folder).manifest())?.retainUntil ?? ""
             let problems = try retentionProblems(location, keys: keys, retainUntil: retainUntil, client: client, receipt: receipt)
             report = report.adding(VerificationCheck(name: "retention", passed: problems.isEmpty && !retainUntil.isEmpty,
                                                      detail: problems.isEmpty ? "\(keys.count) objects locked in COMPLIANCE mode until \(retainUntil) or later"
@@ -157,8 +153,8 @@ public enum BundleArchive {
     }
 
     /// Downloads the latest version of every object of the bundle at `location` (`s3://BUCKET/PREFIX/NAME`) into
-    /// `folder`; with `receipt`, exactly the object versions it names there, nothing else. Returns the keys read.
-    static func download(_ location: S3Location, client: S3Client, into folder: String, receipt: Receipt? = nil) throws -> [String] {
+    /// `copy`; with `receipt`, exactly the object versions it names there, nothing else. Returns the keys read.
+    static func download(_ location: S3Location, client: S3Client, into copy: ScratchBundle, receipt: Receipt? = nil) throws -> [String] {
         var versions = [String: String]()
         for object in receipt?.objects ?? [] where object.key.hasPrefix(location.prefix + "/") { versions[object.key] = object.versionID ?? "" }
         let keys = receipt == nil ? try client.keys(location.bucket, prefix: location.prefix + "/") : versions.keys.sorted()
@@ -167,8 +163,7 @@ public enum BundleArchive {
         }
         for key in keys {
             let relative = String(key.dropFirst(location.prefix.count + 1))
-            let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
-            guard !relative.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
+            guard SumsListing.isSafe(relative) else {
                 throw EvidenceError.malformed(file: "s3://\(location.bucket)/\(key)", location: "key", reason: "not a safe path inside the bundle")
             }
             let version = versions[key].flatMap { $0.isEmpty ? nil : "versionId=" + $0 } ?? ""
@@ -176,11 +171,7 @@ public enum BundleArchive {
             guard response.status == 200 else {
                 throw S3Error.failed(object: "s3://\(location.bucket)/\(key)", operation: "GetObject", status: response.status, code: AWSRequester.errorCode(response))
             }
-            let path = folder + "/" + relative
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: path, contents: Data(response.body)) else {
-                throw EvidenceError.unwritable(path: path, reason: "cannot write the downloaded object")
-            }
+            try copy.write(relative, response.body, failure: "cannot write the downloaded object")
         }
         return keys
     }

@@ -31,9 +31,9 @@ public enum TarArchive {
 /// folder, every entry checked first: only files and folders under one top folder, names as bytes with no
 /// absolute path, `.`, `..` or empty part, none twice. Anything else is refused as a bundle that does not verify.
 public struct BundleTarball {
+    private let copy: ScratchBundle
     /// The bundle folder inside the private folder.
-    public let folder: String
-    private let scratch: URL
+    public var folder: String { copy.folder }
 
     /// The most an archive may expand to.
     public static let limit = 2 << 30
@@ -50,20 +50,11 @@ public struct BundleTarball {
             throw EvidenceError.malformed(file: path, location: "archive", reason: "not a readable .tar.gz (\(error.description))")
         }
         let (top, files) = try Self.checked(entries, archive: path)
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("git-evidence-bundle-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        folder = scratch.appendingPathComponent(top).path
+        copy = try ScratchBundle(named: top)
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            for (name, contents) in files {
-                let target = folder + "/" + name
-                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                guard FileManager.default.createFile(atPath: target, contents: Data(contents), attributes: [.posixPermissions: 0o600]) else {
-                    throw EvidenceError.unwritable(path: target, reason: "cannot unpack the archive")
-                }
-            }
+            for (name, contents) in files { try copy.write(name, contents, failure: "cannot unpack the archive") }
         } catch {
-            remove()
+            copy.remove()
             throw error
         }
     }
@@ -72,13 +63,11 @@ public struct BundleTarball {
     public static func verify(_ path: String, request: VerificationRequest) throws -> VerificationReport {
         let unpacked = try BundleTarball(unpacking: path)
         defer { unpacked.remove() }
-        var local = request
-        local.bundle = unpacked.folder
-        return try BundleVerifier.verify(local).naming(path)
+        return try unpacked.copy.verify(request, naming: path)
     }
 
     /// Removes the private folder.
-    public func remove() { try? FileManager.default.removeItem(at: scratch) }
+    public func remove() { copy.remove() }
 
     /// The top folder's name and each file (path inside it → contents), or the first entry refused.
     static func checked(_ entries: [TarGz.Entry], archive: String) throws -> (String, [(String, [UInt8])]) {
@@ -94,7 +83,7 @@ public struct BundleTarball {
             guard let text = String(validating: name, as: UTF8.self) else { throw refuse(entry.name, "is not a UTF-8 name") }
             guard name.first != UInt8(ascii: "/") else { throw refuse(entry.name, "is an absolute path") }
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-            guard !text.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { throw refuse(entry.name, "is not a plain path inside the bundle") }
+            guard SumsListing.isSafe(text) else { throw refuse(entry.name, "is not a plain path inside the bundle") }
             switch entry.kind {
             case .file, .directory: break
             case .symlink: throw refuse(entry.name, "is a symbolic link")
