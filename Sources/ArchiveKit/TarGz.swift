@@ -26,18 +26,16 @@ public enum TarGz {
         public let bytes: [UInt8]
     }
 
-    /// Writes `files` (name → contents, written in the given order, with the folders given before them) as a
-    /// deterministic archive: owner 0:0 with no names, modes 0644 and 0755, every time `time`, and a gzip header
-    /// with neither time nor file name, so the same files always give the same bytes.
-    public static func write(folders: [String], files: [(name: String, bytes: [UInt8])], order: [String], time: Int64) throws(ArchiveError) -> [UInt8] {
+    /// Writes `entries` in their order — a file with its contents, a folder with none — as a deterministic archive:
+    /// owner 0:0 with no names, modes 0644 and 0755, every time `time`, and a gzip header with neither time nor file
+    /// name, so the same entries always give the same bytes.
+    public static func write(_ entries: [(name: String, contents: [UInt8]?)], time: Int64) throws(ArchiveError) -> [UInt8] {
         let writer = try OwnedWriter()
-        let byName = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { first, _ in first })
-        let folderSet = Set(folders)
-        for name in order {
+        for (name, contents) in entries {
             let entry = OwnedEntry()
-            entry.set(name: name, isDirectory: folderSet.contains(name), size: byName[name]?.count ?? 0, time: time)
+            entry.set(name: name, isDirectory: contents == nil, size: contents?.count ?? 0, time: time)
             try writer.check(archive_write_header(writer.pointer, entry.pointer), "archive_write_header")
-            if let bytes = byName[name], !bytes.isEmpty {
+            if let bytes = contents, !bytes.isEmpty {
                 let written = bytes.withUnsafeBytes { archive_write_data(writer.pointer, $0.baseAddress, $0.count) }
                 guard written == bytes.count else { throw writer.error("archive_write_data") }
             }

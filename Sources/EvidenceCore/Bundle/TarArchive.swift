@@ -8,19 +8,18 @@ import Foundation
 public enum TarArchive {
     /// The archive bytes for `files` (relative path → contents) under a top folder named `folder`.
     public static func gzip(folder: String, files: [String: [UInt8]], time: Int64) throws -> [UInt8] {
-        var order = [String]()
-        var folders = [String]()
-        var seen = Set<String>()
+        var entries = [(name: String, contents: [UInt8]?)]()
+        var folders = Set<String>()
         for path in BundleLayout.sorted(files.keys) {
             var prefix = folder
             for part in [""] + path.split(separator: "/").dropLast().map(String.init) {
                 if !part.isEmpty { prefix += "/" + part }
-                if seen.insert(prefix).inserted { folders.append(prefix + "/"); order.append(prefix + "/") }
+                if folders.insert(prefix).inserted { entries.append((prefix + "/", nil)) }
             }
-            order.append(folder + "/" + path)
+            entries.append((folder + "/" + path, files[path]!))
         }
         do {
-            return try TarGz.write(folders: folders, files: files.map { (folder + "/" + $0.key, $0.value) }, order: order, time: time)
+            return try TarGz.write(entries, time: time)
         } catch {
             throw EvidenceError.unwritable(path: folder + ".tar.gz", reason: error.description)
         }
