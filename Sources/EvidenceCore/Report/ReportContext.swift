@@ -57,6 +57,7 @@ enum ReportContext {
             var seen = Set<String>()
             return texts.filter { seen.insert($0).inserted }
         }
+        let pulls = PullRequests(correlated.review.held)
         var controlLinks = [String: [[String: Any]]]()
         for id in ControlCatalogue.ids + Set(findings.map(\.control)).subtracting(ControlCatalogue.ids).sorted() {
             let failing = findings.filter { $0.control == id && $0.status == .fail }
@@ -78,7 +79,7 @@ enum ReportContext {
                 var item: [String: Any] = ["anchor": "x-\(id)-ledger-\(index + 1)", "details": [["detail": finding.detail]], "auditor": text(id).prompt(for: finding),
                                            "ledger": true, "short": "ledger \(index + 1)",
                                            "subject": "exception \(index + 1)" + (finding.paths.isEmpty ? "" : " (" + finding.paths.joined(separator: ", ") + ")")]
-                item["concerns"] = concerns(finding, review: correlated.review)
+                item["concerns"] = concerns(finding, pulls: pulls)
                 items.append(item)
             }
             controlLinks[id] = items.map { ["anchor": $0["anchor"]!, "label": $0["short"]!] }
@@ -248,20 +249,34 @@ enum ReportContext {
         return events.sorted { ($0.seconds, $0.event) < ($1.seconds, $1.event) }.map { ["time": $0.time, "event": $0.event] }
     }
 
+    /// The pull requests the export holds, by head commit, merge commit and number (the first one held wins, as a
+    /// search of the list in order would find), so each ledger exception is placed without a search of them all.
+    struct PullRequests {
+        let byHead: [String: PullRequest]
+        let byMerge: [String: PullRequest]
+        let byNumber: [Int: PullRequest]
+
+        init(_ held: [PullRequest]) {
+            byHead = Dictionary(held.compactMap { pull in pull.head?.sha.map { ($0, pull) } }, uniquingKeysWith: { first, _ in first })
+            byMerge = Dictionary(held.compactMap { pull in pull.mergedAt == nil ? nil : pull.mergeCommitSHA.map { ($0, pull) } }, uniquingKeysWith: { first, _ in first })
+            byNumber = Dictionary(held.map { ($0.number, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     /// For a finding about no change of the population (a ledger row): which pull request or commit it concerns.
     /// A Terraform apply from a pull request's head commit names that pull request.
-    static func concerns(_ finding: Finding, review: ReviewEvidence) -> String? {
+    static func concerns(_ finding: Finding, pulls: PullRequests) -> String? {
         if let commit = finding.change {
-            if let pull = review.held.first(where: { $0.head?.sha == commit }) {
+            if let pull = pulls.byHead[commit] {
                 return "commit \(commit.prefix(12)), the head of pull request #\(pull.number) \"\(pull.title)\""
                     + (pull.mergedAt.map { ", merged \($0.text)" } ?? ", not merged") + (pull.htmlURL.map { " (\($0))" } ?? "")
             }
-            if let pull = review.held.first(where: { $0.mergedAt != nil && $0.mergeCommitSHA == commit }) {
+            if let pull = pulls.byMerge[commit] {
                 return "commit \(commit.prefix(12)), the merge of pull request #\(pull.number) \"\(pull.title)\"" + (pull.htmlURL.map { " (\($0))" } ?? "")
             }
             return "commit \(commit.prefix(12)), which is not a change of this population"
         }
-        if let number = finding.pullRequest, let pull = review.held.first(where: { $0.number == number }) {
+        if let number = finding.pullRequest, let pull = pulls.byNumber[number] {
             return "pull request #\(number) \"\(pull.title)\"" + (pull.htmlURL.map { " (\($0))" } ?? "")
         }
         return nil
