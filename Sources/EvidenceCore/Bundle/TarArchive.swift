@@ -37,7 +37,14 @@ public struct BundleTarball {
     /// The most an archive may expand to.
     public static let limit = 2 << 30
 
-    public static func isTarball(_ path: String) -> Bool { path.hasSuffix(".tar.gz") || path.hasSuffix(".tgz") }
+    static let suffixes = [".tar.gz", ".tgz"]
+
+    public static func isTarball(_ path: String) -> Bool { suffixes.contains { path.hasSuffix($0) } }
+
+    /// The bundle folder an archive at `path` was written beside (`export --archive` puts `OUT.tar.gz` by `OUT`).
+    static func folderBeside(_ path: String) -> String {
+        suffixes.first { path.hasSuffix($0) }.map { String(path.dropLast($0.count)) } ?? path
+    }
 
     public init(unpacking path: String) throws {
         var info = stat()

@@ -366,7 +366,7 @@ public enum BundleVerifier {
         let unpacked = BundleTarball.isTarball(given) ? try BundleTarball(unpacking: given) : nil
         defer { unpacked?.remove() }
         let previous = unpacked?.folder ?? given
-        let beside = unpacked == nil ? given : String(given.dropLast(given.hasSuffix(".tgz") ? 4 : 7))
+        let beside = BundleTarball.folderBeside(given)
         // A chain to a bundle that does not itself verify proves nothing: it is checked the same way first.
         let earlier = try verify(VerificationRequest(bundle: previous, trusted: trusted))
         guard earlier.verified else {
