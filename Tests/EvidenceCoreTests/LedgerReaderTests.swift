@@ -113,8 +113,31 @@ import Testing
         let line = #"{"event_type":"MigrationApplied","timestamp":"2026-07-02T13:00:00Z","payload":{"hash":"AA","migration":"0001"}}"#
         let ledger = try read(line + "\r\n" + line + "\r\n", file: "events.jsonl")
         #expect(ledger.kind == .events)
-        #expect(ledger.records.map(\.row) == [1, 2])
-        #expect(ledger.records.map(\.checksum) == ["aa", "aa"])
+        #expect(ledger.records.count == 1, "the same run twice is one record")
+        #expect(ledger.records[0].rows.map(\.row) == [1, 2])
+        #expect(ledger.records[0].checksum == "aa")
+    }
+
+    /// Rows the same but for number, time and run are one record that keeps every row's number and time; a row
+    /// differing in anything judged (environment, who, outcome, checksum, having a time at all) is its own.
+    @Test func repeatedRunsAreOneRecordKeepingEveryRow() throws {
+        func line(_ time: String, environment: String = "production", by user: String = "deploy-bot", hash: String = "aa", run: Int) -> String {
+            #"{"event_type":"MigrationApplied","timestamp":"\#(time)","user_id":"\#(user)","payload":{"hash":"\#(hash)","migration":"0001","environment":"\#(environment)","run_id":"r\#(run)"}}"#
+        }
+        let lines = [line("2026-07-05T10:00:00Z", run: 1), line("2026-07-03T10:00:00Z", run: 2), line("2026-07-04T10:00:00Z", environment: "staging", run: 3),
+                     #"{"event_type":"Signup","timestamp":"2026-07-04T10:00:00Z","payload":{}}"#, line("2026-07-09T10:00:00Z", run: 5),
+                     line("2026-07-06T10:00:00Z", by: "alice", run: 6), line("2026-07-07T10:00:00Z", hash: "bb", run: 7)]
+        let ledger = try read(lines.joined(separator: "\n") + "\n", file: "events.jsonl")
+        #expect(ledger.otherEvents == 1)
+        #expect(ledger.records.map(\.row) == [1, 3, 6, 7], "in the order each was first seen")
+        let production = ledger.records[0]
+        #expect(production.count == 3)
+        #expect(production.rows.map(\.row) == [1, 2, 5])
+        #expect(production.rows.map(\.appliedAt) == ["2026-07-05T10:00:00Z", "2026-07-03T10:00:00Z", "2026-07-09T10:00:00Z"].map(Timestamp.parse))
+        #expect(production.appliedRange == Timestamp.parse("2026-07-03T10:00:00Z")!...Timestamp.parse("2026-07-09T10:00:00Z")!)
+        #expect(production.runID == "r1", "the first row's run")
+        #expect(production.location == "inputs/ledgers/events/events.jsonl lines 1-5 (3 lines)")
+        #expect(ledger.records[1...].allSatisfy { $0.count == 1 && $0.repeats == nil })
     }
 
     @Test func ledgerArgumentsNameTheirKind() throws {

@@ -160,6 +160,8 @@ import Testing
     /// A migration a ledger ran many times is one exception per control, listing every failing row, with a
     /// timeline that shows the first 20 applies and counts the rest, so the report grows with the rows, not with
     /// their square.
+    /// A migration run 100 times the same way is one finding naming its rows; run in 25 other ways it is one
+    /// exception block listing each, with the first 20 applies in the timeline.
     @Test func aMigrationRunOftenIsOneExceptionWithABoundedTimeline() throws {
         let repo = try FixtureRepository("report-often")
         let sql = "CREATE TABLE users (id serial PRIMARY KEY);\n"
@@ -169,17 +171,25 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder + "/github", withIntermediateDirectories: true)
         try Data("[]\n".utf8).write(to: URL(fileURLWithPath: folder + "/github/pulls.json"))
         let digest = try Command.run("/usr/bin/env", ["sha256sum", repo.path + "/drizzle/0000_init.sql"]).stdout.prefix(64)
-        let rows = (0..<25).map { index in
-            #"{"event_id":"e\#(index)","aggregate_id":"d","event_type":"MigrationApplied","timestamp":"2026-07-\#(String(format: "%02d", 3 + index))T10:00:00Z","user_id":"deploy-bot","payload":{"migration":"0000_init","hash":"\#(digest)","environment":"production","run_id":"r\#(index)"}}"#
+        func row(_ index: Int, environment: String) -> String {
+            #"{"event_id":"e\#(index)","aggregate_id":"d","event_type":"MigrationApplied","timestamp":"2026-07-\#(String(format: "%02d", 3 + index % 25))T10:00:00Z","user_id":"deploy-bot","payload":{"migration":"0000_init","hash":"\#(digest)","environment":"\#(environment)","run_id":"r\#(index)"}}"#
         }
+        let rows = (0..<100).map { row($0, environment: "production") } + (0..<25).map { row($0, environment: "env-\($0)") }
         try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: folder + "/events.jsonl"))
         let bundle = try Self.export(repository: repo.path, github: folder + "/github", ledgers: ["events:" + folder + "/events.jsonl"])
         let markdown = try String(contentsOfFile: bundle + "/report.md", encoding: .utf8)
         let section = markdown.components(separatedBy: "### `CC8.1-applied-after-approval`")[1].components(separatedBy: "\n### ")[0]
         #expect(section.components(separatedBy: "<a id=\"x-CC8.1-applied-after-approval-").count == 2, "one block for the one change")
-        #expect(section.components(separatedBy: "\n- Finding: ").count == 26, "every failing row listed")
-        #expect(section.components(separatedBy: " applied in production by deploy-bot ").count == 21, "the first 20 applies in the timeline")
-        #expect(section.contains("| and 5 more applies in the ledgers (changes.jsonl lists every one) |"))
+        #expect(section.components(separatedBy: "\n- Finding: ").count == 27, "the repeated run once, and each other apply")
+        #expect(section.contains("- Finding: inputs/ledgers/events/events.jsonl lines 1-100 (100 lines) (production, 2026-07-03T10:00:00Z to "
+            + "2026-07-27T10:00:00Z, by deploy-bot) ran drizzle/0000_init.sql; the change reached the branch without a merged pull request."))
+        #expect(section.contains("drizzle/0000_init.sql applied in production by deploy-bot (inputs/ledgers/events/events.jsonl rows 1-100 (100 rows))"))
+        #expect(section.components(separatedBy: "drizzle/0000_init.sql applied in ").count == 21, "the first 20 applies in the timeline")
+        #expect(section.contains("| and 6 more applies in the ledgers (changes.jsonl lists every one) |"))
+        let population = try String(contentsOfFile: bundle + "/changes.jsonl", encoding: .utf8)
+        #expect(population.contains(#""count":100,"environment":"production","last_applied_at":"2026-07-27T10:00:00Z","last_row":100"#))
+        let findings = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bundle + "/findings.json"))) as! [[String: Any]]
+        #expect(findings.filter { $0["control"] as? String == "CC8.1-applied-as-reviewed" }.count == 26)
     }
 
     @Test func aWindowWithoutChangesSaysSo() throws {

@@ -25,8 +25,8 @@ enum ChangesTable {
             }
             let applied: String = record.migrations.flatMap { file in
                 file.applies.map { apply in
-                    ([file.path + ":", apply.succeeded ? nil : "FAILED or rolled back", apply.environment, apply.appliedAt].compactMap { $0 }
-                        + ["(\(apply.ledger):\(apply.row))"]).joined(separator: " ")
+                    ([file.path + ":", apply.succeeded ? nil : "FAILED or rolled back", apply.environment, apply.time].compactMap { $0 }
+                        + ["(\(apply.place))"]).joined(separator: " ")
                 }
             }.joined(separator: "; ")
             try writer.write(row: row + [applied, failedControls])

@@ -2,32 +2,38 @@ import Foundation
 
 /// Reads a ledger export into records (SPEC §2): a migration tool's table as CSV with a header or as a JSON array
 /// of rows, or an event log in JSON Lines. The kind is detected from the header when not given; each kind's
-/// reading is its `LedgerFormat`'s.
+/// reading is its `LedgerFormat`'s. Rows are read one at a time and gathered into records as they come (rows
+/// the same but for number, time and run become one record), so a long ledger costs its bytes and 12 bytes a row.
 public enum LedgerReader {
     /// Reads `bytes` (from `file`, named in errors) as a ledger of `kind`, or of the detected kind when nil; the
     /// records name the ledger by the bundle path `name` gives for the kind read.
     public static func read(_ bytes: [UInt8], file: String, kind given: LedgerKind?, source: String,
                             bundlePath name: (LedgerKind) -> String) throws(EvidenceError) -> Ledger {
-        var text = String(decoding: bytes, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let start = text.first { !$0.isWhitespace }
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+        let start = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         let givenFormat = given?.format
         let log = LedgerFormats.all.first { $0.requiredColumns == nil }!
-        if start == "{" || (givenFormat != nil && givenFormat!.requiredColumns == nil) {
+        if start == UInt8(ascii: "{") || (givenFormat != nil && givenFormat!.requiredColumns == nil) {
             if let given, given != log.kind {
                 throw EvidenceError.malformed(file: file, location: "", reason: "holds JSON Lines events, not a \(given) table")
             }
             let path = name(log.kind)
-            return ledger(log, path, try log.read(text, file: file, ledger: path), source: source, bytes: bytes)
+            return ledger(log, path, try log.read(body, file: file, ledger: path), source: source, bytes: bytes)
         }
-        let table = try LedgerTable.parse(text, file: file)
-        let format: any LedgerFormat.Type
-        if let givenFormat { format = givenFormat } else { format = try detect(table.columns, file: file) }
-        guard let tableFormat = format as? any TableLedgerFormat.Type else {
-            preconditionFailure("\(format.kind) declares columns but reads no table")
+        var format: (any TableLedgerFormat.Type)?
+        var path = ""
+        var groups = LedgerRecordGroups()
+        try LedgerTable.read(String(decoding: body, as: UTF8.self), file: file) { (columns) throws(EvidenceError) in
+            let chosen: any LedgerFormat.Type
+            if let givenFormat { chosen = givenFormat } else { chosen = try detect(columns, file: file) }
+            guard let table = chosen as? any TableLedgerFormat.Type else { preconditionFailure("\(chosen.kind) declares columns but reads no table") }
+            try table.check(columns, file: file)
+            format = table
+            path = name(table.kind)
+        } row: { (row) throws(EvidenceError) in
+            groups.add(try format!.record(row, ledger: path))
         }
-        let path = name(format.kind)
-        return ledger(format, path, try tableFormat.records(in: table, file: file, ledger: path), source: source, bytes: bytes)
+        return ledger(format!, path, LedgerContents(records: groups.records, otherEvents: 0), source: source, bytes: bytes)
     }
 
     private static func ledger(_ format: any LedgerFormat.Type, _ path: String, _ contents: LedgerContents, source: String, bytes: [UInt8]) -> Ledger {

@@ -29,27 +29,26 @@ public struct LedgerReconciler {
         }
     }
 
-    /// Matches every record, leaving out those of other windows.
+    /// Matches every record, leaving out the rows of other windows.
     func match(_ ledgers: [Ledger]) -> Matching {
         var matching = Matching()
         for ledger in ledgers {
             for record in ledger.records {
+                func judged(_ inWindow: Bool) -> LedgerRecord? {
+                    // A ledger with apply times is judged row by row; without, every row ran the same bytes.
+                    let kept = record.appliedAt == nil ? (inWindow ? record : nil) : record.keeping { window.contains($0!) }
+                    let left = record.count - (kept?.count ?? 0)
+                    if left > 0 { matching.outsideWindow[ledger.bundlePath, default: 0] += left }
+                    return kept
+                }
                 switch record.event {
                 case .terraformApplied:
-                    guard let applied = record.appliedAt, window.contains(applied) else {
-                        matching.outsideWindow[ledger.bundlePath, default: 0] += 1
-                        continue
-                    }
+                    // An apply without a time cannot be placed in the window.
+                    guard let record = judged(record.appliedAt != nil) else { continue }
                     matching.matches.append(ReconciledRecord(record: record, placement: record.commit.flatMap { history.placements[$0] } ?? .unknown))
                 case .migrationApplied:
                     let version = history.version(matching: record)
-                    let inWindow: Bool = if let applied = record.appliedAt { window.contains(applied) }
-                        else if let version { window.contains(version.committedAt) }
-                        else { true }
-                    guard inWindow else {
-                        matching.outsideWindow[ledger.bundlePath, default: 0] += 1
-                        continue
-                    }
+                    guard let record = judged(version.map { window.contains($0.committedAt) } ?? true) else { continue }
                     if let version { matching.applies[version.path, default: []].append(LedgerApply(record, version: version)) }
                     matching.matches.append(ReconciledRecord(record: record, version: version))
                 }
@@ -71,7 +70,9 @@ public struct LedgerReconciler {
 extension LedgerApply {
     /// A record's apply of a committed version.
     init(_ record: LedgerRecord, version: MigrationVersion) {
+        let last = record.repeats?.last
         self.init(ledger: record.ledger, row: record.row, environment: record.environment, appliedAt: record.appliedAt.map(Timestamp.iso8601UTC),
-                  appliedBy: record.appliedBy, runID: record.runID, commit: version.commit, succeeded: record.succeeded)
+                  appliedBy: record.appliedBy, runID: record.runID, commit: version.commit, succeeded: record.succeeded,
+                  count: record.count, lastRow: last?.row, lastAppliedAt: last?.appliedAt.map(Timestamp.iso8601UTC))
     }
 }

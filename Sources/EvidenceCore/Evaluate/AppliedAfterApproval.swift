@@ -6,33 +6,39 @@ public struct AppliedAfterApproval: LedgerControl {
 
     public init() {}
 
-    public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> Finding? {
+    public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> [Finding] {
         let record = reconciled.record
-        guard record.event == .migrationApplied, let applied = record.appliedAt, reconciled.version != nil, let change = reconciled.change else {
-            return nil
+        guard record.event == .migrationApplied, record.appliedAt != nil, let version = reconciled.version, let change = reconciled.change else {
+            return []
         }
-        let ran = "\(record.described) ran \(reconciled.version!.path)"
+        func ran(_ part: ReconciledRecord) -> String { "\(part.record.described) ran \(version.path)" }
         guard let evidence = change.pullRequest else {
-            return Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(ran); the change reached the branch without a merged pull request.")
+            return [Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(ran(reconciled)); the change reached the branch without a merged pull request.")]
         }
         let pull = evidence.pullRequest
-        var problems = [String]()
-        if evidence.reviews == nil {
-            problems.append("the reviews of pull request #\(pull.number) were not exported")
-        } else if let first = ApprovalAnalysis(evidence: evidence, change: change.change, policy: policy).qualifying.first,
-                  let approved = first.submittedAt?.seconds {
-            if applied < approved { problems.append("before the first qualifying approval (\(first.login) at \(Timestamp.iso8601UTC(approved)))") }
-        } else {
-            problems.append("pull request #\(pull.number) has no qualifying approval")
+        var approval: (login: String, at: Int64)?
+        if evidence.reviews != nil, let first = ApprovalAnalysis(evidence: evidence, change: change.change, policy: policy).qualifying.first,
+           let approved = first.submittedAt?.seconds {
+            approval = (first.login, approved)
         }
-        if let merged = pull.mergedAt?.seconds, applied < merged {
-            problems.append("before pull request #\(pull.number) was merged at \(Timestamp.iso8601UTC(merged))")
+        let merged = pull.mergedAt?.seconds
+        // Each row is judged on its own time; rows with the same problems share a finding.
+        return reconciled.parts { time -> [String] in
+            var problems = [String]()
+            if evidence.reviews == nil {
+                problems.append("the reviews of pull request #\(pull.number) were not exported")
+            } else if let approval {
+                if time! < approval.at { problems.append("before the first qualifying approval (\(approval.login) at \(Timestamp.iso8601UTC(approval.at)))") }
+            } else {
+                problems.append("pull request #\(pull.number) has no qualifying approval")
+            }
+            if let merged, time! < merged { problems.append("before pull request #\(pull.number) was merged at \(Timestamp.iso8601UTC(merged))") }
+            return problems
+        }.map { problems, part in
+            problems.isEmpty
+                ? Finding(control: Self.id, status: .pass, on: part, detail: "\(ran(part)) after pull request #\(pull.number) was approved and merged.")
+                : Finding(control: Self.id, status: .fail, on: part, detail: "\(ran(part)) " + problems.joined(separator: " and ") + ".")
         }
-        guard problems.isEmpty else {
-            return Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(ran) " + problems.joined(separator: " and ") + ".")
-        }
-        return Finding(control: Self.id, status: .pass, on: reconciled,
-                       detail: "\(ran) after pull request #\(pull.number) was approved and merged.")
     }
 
     static func ranAt(_ time: String, kind: LedgerKind = .events, change: CorrelatedChange = Example.reviewed()) -> ReconciledRecord {

@@ -6,7 +6,11 @@ public struct AppliedAsReviewed: LedgerControl {
 
     public init() {}
 
-    public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> Finding? {
+    public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> [Finding] {
+        finding(reconciled).map { [$0] } ?? []
+    }
+
+    func finding(_ reconciled: ReconciledRecord) -> Finding? {
         let record = reconciled.record
         guard record.event == .migrationApplied else { return nil }
         let name = record.migration.map { " \($0)" } ?? ""

@@ -28,8 +28,8 @@ public struct Deployed: ChangeControl {
             // Applied in any ledger that records it counts; each ledger has its own rows for it. A run the ledger
             // records as failed or rolled back (Prisma's unfinished or rolled-back row) is not an apply.
             func described(_ apply: LedgerApply) -> String {
-                let place = [apply.environment, apply.appliedAt.map { "at \($0)" }, apply.appliedBy.map { "by \($0)" }].compactMap { $0 }
-                return "\(apply.ledger) row \(apply.row)" + (place.isEmpty ? "" : " " + place.joined(separator: " "))
+                let place = [apply.environment, apply.time.map { "at \($0)" }, apply.appliedBy.map { "by \($0)" }].compactMap { $0 }
+                return "\(apply.ledger) \(apply.rows)" + (place.isEmpty ? "" : " " + place.joined(separator: " "))
             }
             let applied = file.applies.filter(\.succeeded).map(described)
             let failed = file.applies.filter { !$0.succeeded }.map(described)

@@ -5,23 +5,27 @@ public struct IacAppliedFromBranch: LedgerControl {
 
     public init() {}
 
-    public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> Finding? {
+    public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> [Finding] {
         let record = reconciled.record
-        guard record.event == .terraformApplied, let commit = record.commit else { return nil }
-        let applied = "\(record.described) applied\(record.workspace.map { " workspace \($0)" } ?? "") from commit \(commit)"
+        guard record.event == .terraformApplied, let commit = record.commit else { return [] }
+        func applied(_ part: ReconciledRecord) -> String {
+            "\(part.record.described) applied\(record.workspace.map { " workspace \($0)" } ?? "") from commit \(commit)"
+        }
         switch reconciled.placement ?? .unknown {
         case .onBranch(let full, let since):
-            if let time = record.appliedAt, time < since {
-                return Finding(control: Self.id, status: .fail, on: reconciled, commit: full, detail: "\(applied), which reached the branch only at "
-                    + "\(Timestamp.iso8601UTC(since)), after the apply.")
+            // Each apply is judged on its own time: those before the commit reached the branch fail.
+            return reconciled.parts { time in time.map { $0 < since } ?? false }.map { early, part in
+                early
+                    ? Finding(control: Self.id, status: .fail, on: part, commit: full, detail: "\(applied(part)), which reached the branch only at "
+                        + "\(Timestamp.iso8601UTC(since)), after the apply.")
+                    : Finding(control: Self.id, status: .pass, on: part, commit: full, detail: "\(applied(part)), a commit of the audited branch.")
             }
-            return Finding(control: Self.id, status: .pass, on: reconciled, commit: full, detail: "\(applied), a commit of the audited branch.")
         case .offBranch(let full):
             let named = full == commit ? "" : " (\(full))"
-            return Finding(control: Self.id, status: .fail, on: reconciled, commit: full, detail: "\(applied)\(named), which is in the repository "
-                + "but was never a state of the audited branch.")
+            return [Finding(control: Self.id, status: .fail, on: reconciled, commit: full, detail: "\(applied(reconciled))\(named), which is in the "
+                + "repository but was never a state of the audited branch.")]
         case .unknown:
-            return Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(applied), which is not in the repository.")
+            return [Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(applied(reconciled)), which is not in the repository.")]
         }
     }
 

@@ -1,5 +1,6 @@
 /// A control judged once per ledger record (SPEC §4): findings about what production ran, tied to the change
-/// that introduced the bytes when there is one, else to nothing (`change: null`) with the record named.
+/// that introduced the bytes when there is one, else to nothing (`change: null`) with the record named. A record
+/// standing for repeated rows gets one finding per outcome its rows have (rows before an approval and after it).
 public protocol LedgerControl: Sendable {
     /// The stable id, verbatim from the catalogue.
     static var id: String { get }
@@ -7,8 +8,9 @@ public protocol LedgerControl: Sendable {
     // which a company may restyle.
     /// Examples with the status each must produce (nil: the record is not this control's concern).
     static var examples: [LedgerControlExample] { get }
-    /// The finding for one record, or nil when the control does not judge records of its kind.
-    func evaluate(_ record: ReconciledRecord, policy: ReviewPolicy) -> Finding?
+    /// The findings for one record — one, or one per outcome when its rows differ in it — or none when the
+    /// control does not judge records of its kind.
+    func evaluate(_ record: ReconciledRecord, policy: ReviewPolicy) -> [Finding]
 }
 
 /// A ledger record and the status a control must give it (nil: no finding).
@@ -35,10 +37,32 @@ extension Finding {
     }
 }
 
+extension ReconciledRecord {
+    /// The same match for a part of the record's rows.
+    func standing(for record: LedgerRecord) -> ReconciledRecord {
+        ReconciledRecord(record: record, version: version, change: change, placement: placement)
+    }
+
+    /// The record's rows split by what `outcome` says of each apply time, each part with its outcome, in the order
+    /// of their first rows; a record with one row (or none differing) is one part.
+    func parts<Outcome: Hashable>(by outcome: (Int64?) -> Outcome) -> [(outcome: Outcome, record: ReconciledRecord)] {
+        guard record.repeats != nil else { return [(outcome(record.appliedAt), self)] }
+        var outcomes = [Outcome]()
+        for row in record.rows where !outcomes.contains(outcome(row.appliedAt)) { outcomes.append(outcome(row.appliedAt)) }
+        return outcomes.map { each in (each, standing(for: record.keeping { outcome($0) == each }!)) }
+    }
+}
+
 extension LedgerRecord {
-    /// `inputs/ledgers/events/deploys.jsonl line 4 (production, 2026-07-04T10:00:00Z, by deploy-bot, run 118)`.
+    /// `inputs/ledgers/events/deploys.jsonl line 4 (production, 2026-07-04T10:00:00Z, by deploy-bot, run 118)`; for
+    /// repeated rows `... lines 4-90 (12 lines) (production, 2026-07-04T10:00:00Z to 2026-07-09T10:00:00Z, by deploy-bot)`.
     var described: String {
-        let facts = [environment, appliedAt.map(Timestamp.iso8601UTC), appliedBy.map { "by \($0)" }, runID.map { "run \($0)" }].compactMap { $0 }
+        let times = appliedRange.map { range in
+            range.lowerBound == range.upperBound ? Timestamp.iso8601UTC(range.lowerBound)
+                : Timestamp.iso8601UTC(range.lowerBound) + " to " + Timestamp.iso8601UTC(range.upperBound)
+        }
+        let run = count == 1 ? runID.map { "run \($0)" } : nil
+        let facts = [environment, times, appliedBy.map { "by \($0)" }, run].compactMap { $0 }
         return location + (facts.isEmpty ? "" : " (" + facts.joined(separator: ", ") + ")")
     }
 }

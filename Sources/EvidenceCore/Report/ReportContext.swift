@@ -109,13 +109,15 @@ enum ReportContext {
 
         let reconciliation = correlated.reconciliation
         let ledgers: [[String: Any]] = correlated.ledgers.map { ledger in
+            // Rows, not records: a record stands for every repeat of the same run.
+            func rows(_ records: [ReconciledRecord]) -> Int { records.reduce(0) { $0 + $1.record.count } }
             let judged = reconciliation.records.filter { $0.record.ledger == ledger.bundlePath }
             let migrations = judged.filter { $0.record.event == .migrationApplied }
-            let unreviewed = migrations.filter { $0.version == nil && $0.record.checksum != nil }.count
-            return ["path": ledger.bundlePath, "kind": ledger.kind.rawValue, "source": ledger.source, "records": ledger.records.count,
-                    "judged": judged.count, "matched": migrations.filter { $0.version != nil }.count,
+            let unreviewed = rows(migrations.filter { $0.version == nil && $0.record.checksum != nil })
+            return ["path": ledger.bundlePath, "kind": ledger.kind.rawValue, "source": ledger.source,
+                    "records": ledger.records.reduce(0) { $0 + $1.count }, "judged": rows(judged), "matched": rows(migrations.filter { $0.version != nil }),
                     "unreviewed": unreviewed, "has_unreviewed": unreviewed > 0,  // Mustache counts 0 as true
-                    "terraform": judged.filter { $0.record.event == .terraformApplied }.count,
+                    "terraform": rows(judged.filter { $0.record.event == .terraformApplied }),
                     "outside": reconciliation.outsideWindow[ledger.bundlePath] ?? 0, "other_events": ledger.otherEvents]
         }
         let notDeployed = findings.filter { $0.control == Deployed.id && $0.status == .info }.map { finding in
@@ -230,8 +232,8 @@ enum ReportContext {
         }
         let pushed = record.pullRequest == nil && change?.missingEvidence == nil ? ", pushed directly" : ""
         add(record.change.committedAt, "on \(record.change.commit.prefix(12)) in the branch" + pushed)
-        // Every apply is in changes.jsonl; the timeline shows the first ones, so a migration a ledger ran a million
-        // times does not make the report a million lines per exception.
+        // Every apply is in changes.jsonl (a run repeated as one, with its rows); the timeline shows the first ones, so
+        // a migration ledgers ran in many ways does not make the report that many lines per exception.
         let shownApplies = 20
         var applies = 0
         for migration in record.migrations {
@@ -239,7 +241,7 @@ enum ReportContext {
                 applies += 1
                 if applies > shownApplies { continue }
                 let what = "\(migration.path) \(apply.succeeded ? "applied" : "failed")" + (apply.environment.map { " in \($0)" } ?? "")
-                    + (apply.appliedBy.map { " by \($0)" } ?? "") + " (\(apply.ledger) row \(apply.row))"
+                    + (apply.appliedBy.map { " by \($0)" } ?? "") + " (\(apply.ledger) \(apply.rows))"
                 if apply.appliedAt == nil { events.append((.max, "time not recorded", what)) } else { add(apply.appliedAt, what) }
             }
         }

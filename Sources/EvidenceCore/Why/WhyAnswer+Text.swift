@@ -25,9 +25,10 @@ extension WhyAnswer {
                 lines.append("  PR      none (pushed directly, or no GitHub export given)")
             }
             for apply in change.applies {
-                let facts = [apply.environment, apply.appliedAt, apply.appliedBy.map { "by \($0)" }, apply.runID.map { "run \($0)" }].compactMap { $0 }
+                let run = apply.count == 1 ? apply.runID.map { "run \($0)" } : nil
+                let facts = [apply.environment, apply.time, apply.appliedBy.map { "by \($0)" }, run].compactMap { $0 }
                 lines.append((apply.succeeded ? "  ran     " : "  failed  ") + (facts.isEmpty ? "" : facts.joined(separator: " ") + " ")
-                             + "(\(apply.ledger):\(apply.row))" + (apply.succeeded ? "" : " failed or rolled back"))
+                             + "(\(apply.place))" + (apply.succeeded ? "" : " failed or rolled back"))
             }
             if change.isMigration {
                 lines.append("  revert  " + (change.down.map { "down migration \($0)" } ?? "no down migration by the convention"))

@@ -17,17 +17,24 @@ public enum EventLog: LedgerFormat {
     public static let requiredColumns: [String]? = nil
     public static let liveTable: LiveTable? = nil
 
-    public static func read(_ text: String, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
-        var records = [LedgerRecord]()
+    public static func read(_ bytes: ArraySlice<UInt8>, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
+        var groups = LedgerRecordGroups()
         var others = 0
-        // On Characters, "\r\n" is one newline, not "\n": split on both, so CRLF logs read like LF ones.
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
-            let number = index + 1
-            guard line.contains(where: { !$0.isWhitespace }) else { continue }
+        var number = 0
+        var rest = bytes
+        // Line by line over the bytes, each line parsed on its own: a CR before the LF is dropped, so CRLF logs
+        // read like LF ones.
+        while !rest.isEmpty {
+            number += 1
+            let end = rest.firstIndex(of: 0x0A) ?? rest.endIndex
+            var line = rest[rest.startIndex..<end]
+            rest = end == rest.endIndex ? [] : rest[(end + 1)...]
+            if line.last == 0x0D { line = line.dropLast() }
+            guard line.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
             func malformed(_ location: String, _ reason: String) -> EvidenceError {
                 .malformed(file: file, location: location.isEmpty ? "line \(number)" : "line \(number), \(location)", reason: reason)
             }
-            guard let event = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+            guard let event = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
                 throw malformed("", "not a JSON object")
             }
             guard let type = event["event_type"] as? String else { throw malformed("event_type", "missing") }
@@ -44,14 +51,14 @@ public enum EventLog: LedgerFormat {
             }
             let required = kind == .migrationApplied ? "hash" : "commit"
             guard let key = text(required), !key.isEmpty else { throw malformed("payload.\(required)", "missing") }
-            records.append(LedgerRecord(
+            groups.add(LedgerRecord(
                 ledger: ledger, row: number, kind: Self.kind, event: kind, migration: text("migration"),
                 checksum: kind == .migrationApplied ? key.lowercased() : nil, appliedAt: appliedAt, environment: text("environment"),
                 appliedBy: event["user_id"].flatMap(LedgerTable.scalarText), runID: text("run_id"),
                 commit: kind == .terraformApplied ? key.lowercased() : nil, workspace: text("workspace"),
                 succeeded: (payload["success"] as? Bool) ?? true))
         }
-        return LedgerContents(records: records, otherEvents: others)
+        return LedgerContents(records: groups.records, otherEvents: others)
     }
 
     /// An event's time: ISO 8601 text, or a whole number of seconds (milliseconds when it is that large); nil for

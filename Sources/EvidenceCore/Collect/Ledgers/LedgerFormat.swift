@@ -56,8 +56,8 @@ public protocol LedgerFormat: Sendable {
     static var requiredColumns: [String]? { get }
     /// The table read from a live database; nil for a ledger that is only a file.
     static var liveTable: LiveTable? { get }
-    /// The records of a ledger's text (a table's rows come through `TableLedgerFormat`).
-    static func read(_ text: String, file: String, ledger: String) throws(EvidenceError) -> LedgerContents
+    /// The records of a ledger's bytes (after any byte-order mark); a table's rows come through `TableLedgerFormat`.
+    static func read(_ bytes: ArraySlice<UInt8>, file: String, ledger: String) throws(EvidenceError) -> LedgerContents
 }
 
 /// The records a ledger file holds, and how many events of other kinds it counted without judging them.
@@ -73,20 +73,21 @@ public protocol TableLedgerFormat: LedgerFormat {
 }
 
 extension TableLedgerFormat {
-    public static func read(_ text: String, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
-        try records(in: try LedgerTable.parse(text, file: file), file: file, ledger: ledger)
+    public static func read(_ bytes: ArraySlice<UInt8>, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
+        var groups = LedgerRecordGroups()
+        try LedgerTable.read(String(decoding: bytes, as: UTF8.self), file: file) { (columns) throws(EvidenceError) in
+            try check(columns, file: file)
+        } row: { (row) throws(EvidenceError) in
+            groups.add(try record(row, ledger: ledger))
+        }
+        return LedgerContents(records: groups.records, otherEvents: 0)
     }
 
-    /// The records of a table already parsed, once its columns are checked.
-    static func records(in table: LedgerTable, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
-        if let missing = requiredColumns?.first(where: { !table.columns.contains($0) }) {
+    /// Throws unless the header holds every column this kind requires.
+    static func check(_ columns: [String], file: String) throws(EvidenceError) {
+        if let missing = requiredColumns?.first(where: { !columns.contains($0) }) {
             throw EvidenceError.malformed(file: file, location: "header", reason: "not a \(kind) ledger: no column '\(missing)'")
         }
-        var records = [LedgerRecord]()
-        for (index, values) in table.rows.enumerated() {
-            records.append(try record(LedgerRow(values: values, file: file, row: index + 1), ledger: ledger))
-        }
-        return LedgerContents(records: records, otherEvents: 0)
     }
 }
 

@@ -3,39 +3,45 @@ import Foundation
 
 /// A ledger table's header and rows as read from CSV with a header (what psql's `\copy (...) to ... csv header`
 /// writes) or a JSON array of rows; a missing value is nil (psql writes NULL as an empty field).
-struct LedgerTable {
-    var columns: [String]
-    var rows: [[String: String]]
-
-    /// A JSON array when the text starts with `[`, else CSV.
-    static func parse(_ text: String, file: String) throws(EvidenceError) -> LedgerTable {
-        text.first(where: { !$0.isWhitespace }) == "[" ? try jsonRows(text, file: file) : try csvRows(text, file: file)
+enum LedgerTable {
+    /// Hands the header to `header`, then each row in order to `row`: a CSV row as it is read, never the whole
+    /// table at once. A JSON array when the text starts with `[` (its columns are every key any row has), else CSV.
+    static func read(_ text: String, file: String, header: ([String]) throws(EvidenceError) -> Void,
+                     row: (LedgerRow) throws(EvidenceError) -> Void) throws(EvidenceError) {
+        if text.first(where: { !$0.isWhitespace }) == "[" {
+            let (columns, rows) = try jsonRows(text, file: file)
+            try header(columns)
+            for (index, values) in rows.enumerated() { try row(LedgerRow(values: values, file: file, row: index + 1)) }
+        } else {
+            try csvRows(text, file: file, header: header, row: row)
+        }
     }
 
-    static func csvRows(_ text: String, file: String) throws(EvidenceError) -> LedgerTable {
+    static func csvRows(_ text: String, file: String, header: ([String]) throws(EvidenceError) -> Void,
+                        row: (LedgerRow) throws(EvidenceError) -> Void) throws(EvidenceError) {
         let reader: CSVReader
         do { reader = try CSVReader(string: text, hasHeaderRow: true) } catch {
             throw EvidenceError.malformed(file: file, location: "", reason: "no CSV header row")
         }
         let columns = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var rows = [[String: String]]()
+        try header(columns)
+        var count = 0
         while let fields = reader.next() {
             if fields == [""] { continue }  // A blank line, such as a trailing one.
+            count += 1
             guard fields.count == columns.count else {
-                throw EvidenceError.malformed(file: file, location: "row \(rows.count + 1)",
-                                              reason: "\(fields.count) fields where the header has \(columns.count)")
+                throw EvidenceError.malformed(file: file, location: "row \(count)", reason: "\(fields.count) fields where the header has \(columns.count)")
             }
-            var row = [String: String]()
-            for (column, value) in zip(columns, fields) where !value.isEmpty { row[column] = value }
-            rows.append(row)
+            var values = [String: String]()
+            for (column, value) in zip(columns, fields) where !value.isEmpty { values[column] = value }
+            try row(LedgerRow(values: values, file: file, row: count))
         }
         if let error = reader.error {
-            throw EvidenceError.malformed(file: file, location: "row \(rows.count + 1)", reason: "not valid CSV (\(error))")
+            throw EvidenceError.malformed(file: file, location: "row \(count + 1)", reason: "not valid CSV (\(error))")
         }
-        return LedgerTable(columns: columns, rows: rows)
     }
 
-    static func jsonRows(_ text: String, file: String) throws(EvidenceError) -> LedgerTable {
+    static func jsonRows(_ text: String, file: String) throws(EvidenceError) -> (columns: [String], rows: [[String: String]]) {
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
             throw EvidenceError.malformed(file: file, location: "", reason: "not valid JSON")
@@ -55,7 +61,7 @@ struct LedgerTable {
             }
             rows.append(row)
         }
-        return LedgerTable(columns: columns.sorted(), rows: rows)
+        return (columns.sorted(), rows)
     }
 
     /// A JSON scalar as the text a CSV export would hold; nil for null.
