@@ -62,9 +62,22 @@ public struct StagedFolder {
         let url = URL(fileURLWithPath: staging).appendingPathComponent(relativePath)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
         } catch {
             throw EvidenceError.unwritable(path: target + "/" + relativePath, reason: error.localizedDescription)
+        }
+        // Written from the bytes as they are (a `Data` of them would be a second copy of a long ledger).
+        func failed() -> EvidenceError { .unwritable(path: target + "/" + relativePath, reason: String(cString: strerror(errno)).lowercased()) }
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else { throw failed() }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failed()
+            }
+            written += count
         }
     }
 

@@ -10,6 +10,29 @@ func readInput(_ path: String) throws(EvidenceError) -> Data {
     return data
 }
 
+/// Reads an input file whole straight into bytes, as `readInput` does but without the copy a `Data` needs to
+/// become `[UInt8]`: for inputs as large as a long ledger, which is kept as read for the bundle.
+func readInputBytes(_ path: String) throws(EvidenceError) -> [UInt8] {
+    try requireRegularFile(path)
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
+    var bytes = [UInt8]()
+    bytes.reserveCapacity(Int(info.st_size))
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count == 0 { return bytes }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased())
+        }
+        bytes.append(contentsOf: chunk[..<count])
+    }
+}
+
 /// Throws unless `path` (followed through links) is a regular file, saying what it is instead.
 func requireRegularFile(_ path: String) throws(EvidenceError) {
     var info = stat()

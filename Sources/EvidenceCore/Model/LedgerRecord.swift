@@ -105,6 +105,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     /// Stands for `other`'s row too (the same identity, read later).
     mutating func absorb(_ other: LedgerRecord) {
         var all = repeats ?? LedgerRows(row: row, appliedAt: appliedAt)
+        repeats = nil  // The only reference to the rows while they grow, so appending never copies them.
         all.append(row: other.row, appliedAt: other.appliedAt)
         repeats = all
     }
@@ -119,8 +120,8 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
         var record = LedgerRecord(ledger: ledger, row: first.row, kind: kind, event: event, migration: migration, checksum: checksum,
                                   appliedAt: first.appliedAt, journalWhen: journalWhen, environment: environment, appliedBy: appliedBy,
                                   runID: first.row == row ? runID : nil, commit: commit, workspace: workspace, succeeded: succeeded)
-        for other in kept.dropFirst() {
-            record.absorb(LedgerRecord(ledger: ledger, row: other.row, kind: kind, appliedAt: other.appliedAt))
+        if kept.count > 1 {
+            record.repeats = LedgerRows(rows: kept.map { Int32(clamping: $0.row) }, times: appliedAt == nil ? [] : kept.map { $0.appliedAt! })
         }
         return record
     }
@@ -136,6 +137,11 @@ public struct LedgerRows: Codable, Sendable, Hashable {
     init(row: Int, appliedAt: Int64?) {
         rows = [Int32(clamping: row)]
         times = appliedAt.map { [$0] } ?? []
+    }
+
+    init(rows: [Int32], times: [Int64]) {
+        self.rows = rows
+        self.times = times
     }
 
     mutating func append(row: Int, appliedAt: Int64?) {
