@@ -8,8 +8,8 @@ repository, times the tool's full-history `changes` beside
 `git log --first-parent --diff-merges=first-parent --no-renames --name-only -- <same paths>`, checks that both
 list the same commits, and reports peak memory at 5k, 10k and 20k commits of history. Then exports a small
 repository with an event-log ledger of 10^4, 10^5 and 10^6 rows applying one migration (BENCH_LEDGER_ROWS=a,b,...
-for other sizes) and reports rows per second and peak memory: the ledger's bytes (kept verbatim for the bundle)
-and 12 bytes a row, nothing else growing with the rows. Then collects a window of 1,000 pull requests from the
+for other sizes) and reports rows per second and peak memory: 12 bytes a row and nothing else growing with the
+rows (the log is streamed, and copied into the bundle from its file). Then collects a window of 1,000 pull requests from the
 fake GitHub (see collection()). BENCH_ONLY=collection or BENCH_ONLY=ledgers runs only that one.
 """
 import os, random, subprocess, sys, time

@@ -26,21 +26,36 @@ public enum TarGz {
         public let bytes: [UInt8]
     }
 
-    /// Writes `entries` in their order — a file with its contents, a folder with none — as a deterministic archive:
-    /// owner 0:0 with no names, modes 0644 and 0755, every time `time`, and a gzip header with neither time nor file
-    /// name, so the same entries always give the same bytes.
-    public static func write(_ entries: [(name: String, contents: [UInt8]?)], time: Int64) throws(ArchiveError) -> [UInt8] {
-        let writer = try OwnedWriter()
+    /// What an entry to write holds: nothing (a folder), bytes, or a file's bytes read a block at a time.
+    public enum Contents: Sendable {
+        case folder
+        case bytes([UInt8])
+        /// The file at `path`, which must be `size` bytes long.
+        case file(path: String, size: Int)
+    }
+
+    /// Writes `entries` in their order as a deterministic archive to the open file `descriptor`: owner 0:0 with no
+    /// names, modes 0644 and 0755, every time `time`, and a gzip header with neither time nor file name, so the same
+    /// entries always give the same bytes. Memory stays at a block whatever the files' sizes.
+    public static func write(_ entries: [(name: String, contents: Contents)], time: Int64, to descriptor: Int32) throws(ArchiveError) {
+        let writer = try OwnedWriter(descriptor: descriptor)
         for (name, contents) in entries {
             let entry = OwnedEntry()
-            entry.set(name: name, isDirectory: contents == nil, size: contents?.count ?? 0, time: time)
+            switch contents {
+            case .folder: entry.set(name: name, isDirectory: true, size: 0, time: time)
+            case .bytes(let bytes): entry.set(name: name, isDirectory: false, size: bytes.count, time: time)
+            case .file(_, let size): entry.set(name: name, isDirectory: false, size: size, time: time)
+            }
             try writer.check(archive_write_header(writer.pointer, entry.pointer), "archive_write_header")
-            if let bytes = contents, !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { archive_write_data(writer.pointer, $0.baseAddress, $0.count) }
-                guard written == bytes.count else { throw writer.error("archive_write_data") }
+            switch contents {
+            case .folder: break
+            case .bytes(let bytes):
+                let failure = bytes.withUnsafeBytes { buffer in Result { () throws(ArchiveError) in try writer.data(buffer) } }
+                try failure.get()
+            case .file(let path, let size): try writer.data(fromFile: path, size: size)
             }
         }
-        return try writer.finish()
+        try writer.finish()
     }
 
     /// Every entry of the `.tar.gz` in `bytes`, contents read in memory, refusing to expand past `limit` bytes.
@@ -95,12 +110,15 @@ public enum TarGz {
 /// lifetime ends.
 private final class OwnedWriter {
     let pointer: OpaquePointer
-    /// What the write callback has been given.
-    var output = [UInt8]()
+    /// Where the compressed bytes go.
+    let descriptor: Int32
+    /// The errno of a failed write to it, for the message (libarchive's own is generic).
+    var failure: Int32 = 0
 
-    init() throws(ArchiveError) {
+    init(descriptor: Int32) throws(ArchiveError) {
         guard let pointer = archive_write_new() else { throw ArchiveError(function: "archive_write_new", message: "out of memory") }
         self.pointer = pointer
+        self.descriptor = descriptor
         try check(archive_write_set_format_ustar(pointer), "archive_write_set_format_ustar")
         try check(archive_write_add_filter_gzip(pointer), "archive_write_add_filter_gzip")
         // No time and no name in the gzip header (a NULL value turns the option off), maximum compression, and
@@ -112,7 +130,16 @@ private final class OwnedWriter {
         try check(archive_write_open(pointer, context, nil, { _, context, buffer, length in
             guard let context, let buffer else { return -1 }
             let writer = Unmanaged<OwnedWriter>.fromOpaque(context).takeUnretainedValue()
-            writer.output += UnsafeRawBufferPointer(start: buffer, count: length)
+            var written = 0
+            while written < length {
+                let count = Glibc.write(writer.descriptor, buffer + written, length - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    writer.failure = errno
+                    return -1
+                }
+                written += count
+            }
             return la_ssize_t(length)
         }, nil), "archive_write_open")
     }
@@ -124,13 +151,42 @@ private final class OwnedWriter {
     }
 
     func error(_ function: String) -> ArchiveError {
-        ArchiveError(function: function, message: archive_error_string(pointer).map { String(cString: $0) } ?? "")
+        if failure != 0 { return ArchiveError(function: function, message: String(cString: strerror(failure)).lowercased()) }
+        return ArchiveError(function: function, message: archive_error_string(pointer).map { String(cString: $0) } ?? "")
     }
 
-    /// Closes the archive (flushing gzip) and returns its bytes.
-    func finish() throws(ArchiveError) -> [UInt8] {
+    /// Adds bytes to the current entry.
+    func data(_ bytes: UnsafeRawBufferPointer) throws(ArchiveError) {
+        guard bytes.count > 0 else { return }
+        guard archive_write_data(pointer, bytes.baseAddress, bytes.count) == bytes.count else { throw error("archive_write_data") }
+    }
+
+    /// Adds the file at `path` to the current entry a block at a time; it must hold `size` bytes.
+    func data(fromFile path: String, size: Int) throws(ArchiveError) {
+        func failed() -> ArchiveError { ArchiveError(function: "read", message: path + ": " + String(cString: strerror(errno)).lowercased()) }
+        let source = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard source >= 0 else { throw failed() }
+        defer { close(source) }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
+        var total = 0
+        while true {
+            let count = read(source, chunk.baseAddress, chunk.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failed()
+            }
+            if count == 0 { break }
+            total += count
+            guard total <= size else { break }
+            try data(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+        }
+        guard total == size else { throw ArchiveError(function: "read", message: "\(path): changed size while being archived") }
+    }
+
+    /// Closes the archive (flushing gzip).
+    func finish() throws(ArchiveError) {
         try check(archive_write_close(pointer), "archive_write_close")
-        return output
     }
 }
 

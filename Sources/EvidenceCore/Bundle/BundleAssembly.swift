@@ -43,16 +43,28 @@ public enum BundleAssembly {
         let bounds = try correlated.window.closed()
         let records = correlated.changes.map { EvidenceRecord($0, policy: config.policy) }
         var files = [String: [UInt8]]()
+        var copies = [String: InputCopy]()
         var inputs = [Manifest.InputFile]()
         func addInput(_ path: String, source: String, _ bytes: [UInt8]) throws {
-            files[path] = bytes
-            inputs.append(Manifest.InputFile(path: path, source: source, sha256: try SHA256.hash(bytes).hex))
+            try addInput(path, source: source, .bytes(bytes))
+        }
+        func addInput(_ path: String, source: String, _ content: BundleContent) throws {
+            let digest: String
+            switch content {
+            case .bytes(let bytes):
+                files[path] = bytes
+                digest = try SHA256.hash(bytes).hex
+            case .copy(let copy):
+                copies[path] = copy
+                digest = copy.sha256
+            }
+            inputs.append(Manifest.InputFile(path: path, source: source, sha256: digest))
         }
         for name in correlated.review.files.keys.sorted() {
             try addInput(BundleLayout.githubInputs + "/" + name, source: "github:" + name, correlated.review.files[name]!)
         }
         for ledger in correlated.ledgers {
-            try addInput(ledger.bundlePath, source: Self.recorded(ledgerSource: ledger.source), ledger.bytes)
+            try addInput(ledger.bundlePath, source: Self.recorded(ledgerSource: ledger.source), ledger.content)
         }
         for name in ReportTemplates.files {
             try addInput(BundleLayout.templateInputs + "/" + name, source: "templates:" + name, context.templates.sources[name]!)
@@ -95,7 +107,7 @@ public enum BundleAssembly {
             inputs: inputs, signer: .init(keyID: context.signer.keyID, algorithm: context.signer.algorithm.rawValue, provenance: context.signer.provenance), previous: context.previous,
             merkleRoot: "", retainUntil: Timestamp.iso8601UTC(Manifest.retainUntil(windowEnd: bounds.end)), generatedAt: generatedAt,
             diagnostics: correlated.diagnostics + context.diagnostics, provisional: context.provisional, completeness: correlated.completeness)
-        return UnsignedBundle(files: files, manifest: manifest)
+        return UnsignedBundle(files: files, copies: copies, manifest: manifest)
     }
 
     /// A ledger's source as the bundle records it: a database URL as given (its password already masked), a

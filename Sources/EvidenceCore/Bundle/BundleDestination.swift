@@ -41,11 +41,17 @@ public struct FolderDestination: BundleDestination {
                     }
                 }
             }
-            for path in BundleLayout.sorted(bundle.files.keys) { try staged.write(path, bundle.files[path]!) }
+            for path in bundle.paths {
+                if let bytes = bundle.files[path] { try staged.write(path, bytes) } else { try staged.copy(path, from: bundle.copies[path]!) }
+            }
             if archive {
                 let name = URL(fileURLWithPath: staged.target).lastPathComponent
-                pendingArchive = try Self.writeNewFile(beside: archivePath,
-                                                       try TarArchive.gzip(folder: name, files: bundle.files, time: archiveTime))
+                // A copied input goes into the archive from the bundle's own checked copy, not from where it was read.
+                var copies = [String: (path: String, size: Int)]()
+                for (path, copy) in bundle.copies { copies[path] = (staged.staging + "/" + path, copy.size) }
+                pendingArchive = try Self.writeNewFile(beside: archivePath) { (descriptor) throws(EvidenceError) in
+                    try TarArchive.write(folder: name, files: bundle.files, copies: copies, time: archiveTime, to: descriptor)
+                }
             }
             try staged.commit(protecting: protecting)
         } catch {
@@ -63,26 +69,21 @@ public struct FolderDestination: BundleDestination {
 
     /// Writes `bytes` to a new file `.<name>.partial-XXXXXX` in `path`'s folder (created exclusively: a name planted
     /// there, or a link, is never written through) and returns its path; on any failure nothing is left.
-    static func writeNewFile(beside path: String, _ bytes: [UInt8]) throws(EvidenceError) -> String {
+    static func writeNewFile(beside path: String, _ fill: (Int32) throws(EvidenceError) -> Void) throws(EvidenceError) -> String {
         let url = URL(fileURLWithPath: path)
         var template = Array(url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-XXXXXX").path.utf8CString)
         let descriptor = mkstemp(&template)
         guard descriptor >= 0 else { throw EvidenceError.unwritable(path: path, reason: String(cString: strerror(errno))) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var written = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let count = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                written += count
-            }
+        do {
+            try fill(descriptor)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
         }
-        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
+        var failure: Int32 = 0
+        if fsync(descriptor) != 0 { failure = errno }
         if close(descriptor) != 0 && failure == 0 { failure = errno }
         guard failure == 0 else {
             unlink(temporary)

@@ -8,10 +8,11 @@ public enum BundleSealing {
     static func run(_ unsigned: UnsignedBundle, signer: any BundleSigner, timestamper: (any Timestamper)? = nil) throws -> SealedBundle {
         var files = unsigned.files
         var digests = try files.mapValues { try SHA256.hash($0).hex }
+        for (path, copy) in unsigned.copies { digests[path] = copy.sha256 }
         let contentLines = BundleLayout.sorted(digests.keys).map { BundleLayout.sumLine(digests[$0]!, $0) }
         var manifest = unsigned.manifest
         manifest.merkleRoot = try MerkleTree.root(lines: contentLines).hex
-        manifest.counts.files = files.count + 1
+        manifest.counts.files = digests.count + 1
         let manifestBytes = [UInt8](try BundleLayout.jsonEncoder.encode(manifest)) + [0x0a]
         files[BundleLayout.manifest] = manifestBytes
         digests[BundleLayout.manifest] = try SHA256.hash(manifestBytes).hex
@@ -34,6 +35,6 @@ public enum BundleSealing {
         let envelope = try DSSE.sign(payload: [UInt8](try BundleLayout.compactEncoder.encode(statement)), payloadType: DSSE.inTotoPayloadType,
                                      signer: signer)
         files[BundleLayout.attestation] = [UInt8](try BundleLayout.jsonEncoder.encode(envelope)) + [0x0a]
-        return SealedBundle(files: files, manifest: manifest)
+        return SealedBundle(files: files, copies: unsigned.copies, manifest: manifest)
     }
 }

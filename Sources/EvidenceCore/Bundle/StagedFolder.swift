@@ -1,3 +1,4 @@
+import EvidenceCrypto
 import Foundation
 
 /// An output folder written in a hidden temporary folder beside its target and put in place at the end, so an
@@ -59,26 +60,58 @@ public struct StagedFolder {
 
     /// Writes one file (creating its folders) inside the staging folder.
     public func write(_ relativePath: String, _ bytes: [UInt8]) throws(EvidenceError) {
+        let file = try create(relativePath)
+        defer { close(file.descriptor) }
+        // Written from the bytes as they are (a `Data` of them would be a second copy of a long ledger).
+        try bytes.withUnsafeBytes { buffer in Result { () throws(EvidenceError) in try file.write(buffer) } }.get()
+    }
+
+    /// Copies an input into the staging folder a block at a time, and fails unless what it copied has the size
+    /// and SHA-256 the export read: a ledger that changed in between would otherwise be judged on one content and
+    /// kept with another.
+    func copy(_ relativePath: String, from input: InputCopy) throws(EvidenceError) {
+        func unreadable(_ reason: String) -> EvidenceError { .unreadable(file: input.source, reason: reason) }
+        let source = open(input.source, O_RDONLY | O_CLOEXEC)
+        guard source >= 0 else { throw unreadable(String(cString: strerror(errno)).lowercased()) }
+        defer { close(source) }
+        let file = try create(relativePath)
+        defer { close(file.descriptor) }
+        var hasher: SHA256
+        do { hasher = try SHA256() } catch { throw unreadable(error.description) }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { chunk.deallocate() }
+        var size = 0
+        while true {
+            let count = read(source, chunk.baseAddress, chunk.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw unreadable(String(cString: strerror(errno)).lowercased())
+            }
+            if count == 0 { break }
+            let block = UnsafeRawBufferPointer(rebasing: chunk[0..<count])
+            do { try hasher.update(block) } catch { throw unreadable(error.description) }
+            try file.write(block)
+            size += count
+        }
+        let digest: String
+        do { digest = try hasher.finish().hex } catch { throw unreadable(error.description) }
+        guard size == input.size, digest == input.sha256 else {
+            throw unreadable("changed while the export read it (now \(size) bytes, SHA-256 \(digest.prefix(12))…); run the export again")
+        }
+    }
+
+    /// A new file in the staging folder (its folders created), never one already there nor through a link.
+    private func create(_ relativePath: String) throws(EvidenceError) -> StagedFile {
         let url = URL(fileURLWithPath: staging).appendingPathComponent(relativePath)
+        let named = target + "/" + relativePath
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            throw EvidenceError.unwritable(path: target + "/" + relativePath, reason: error.localizedDescription)
+            throw EvidenceError.unwritable(path: named, reason: error.localizedDescription)
         }
-        // Written from the bytes as they are (a `Data` of them would be a second copy of a long ledger).
-        func failed() -> EvidenceError { .unwritable(path: target + "/" + relativePath, reason: String(cString: strerror(errno)).lowercased()) }
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard descriptor >= 0 else { throw failed() }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failed()
-            }
-            written += count
-        }
+        guard descriptor >= 0 else { throw StagedFile.failed(named) }
+        return StagedFile(descriptor: descriptor, named: named)
     }
 
     /// Puts the finished folder in place: a plain rename when there is nothing there, else one exchange with the old
@@ -117,5 +150,28 @@ public struct StagedFolder {
         let renameat2 = unsafeBitCast(symbol, to: Renameat2.self)
         let renameExchange: UInt32 = 1 << 1  // RENAME_EXCHANGE in <linux/fs.h>
         return renameat2(AT_FDCWD, first, AT_FDCWD, second, renameExchange) == 0
+    }
+}
+
+/// A file being written in the staging folder, named in errors as the target will hold it.
+private struct StagedFile {
+    let descriptor: Int32
+    let named: String
+
+    static func failed(_ named: String) -> EvidenceError {
+        .unwritable(path: named, reason: String(cString: strerror(errno)).lowercased())
+    }
+
+    /// Writes all of `bytes`, through short writes and interruptions.
+    func write(_ bytes: UnsafeRawBufferPointer) throws(EvidenceError) {
+        var written = 0
+        while written < bytes.count {
+            let count = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Self.failed(named)
+            }
+            written += count
+        }
     }
 }

@@ -6,20 +6,27 @@ import Foundation
 /// gzip header without time or name. The same bundle always gives the same bytes, so the archive's own SHA-256
 /// can be recorded and compared.
 public enum TarArchive {
-    /// The archive bytes for `files` (relative path → contents) under a top folder named `folder`.
-    public static func gzip(folder: String, files: [String: [UInt8]], time: Int64) throws -> [UInt8] {
-        var entries = [(name: String, contents: [UInt8]?)]()
+    /// Writes the archive of `files` (relative path → contents) and `copies` (relative path → a file to read, of
+    /// the size given) under a top folder named `folder` to the open file `descriptor`.
+    static func write(folder: String, files: [String: [UInt8]], copies: [String: (path: String, size: Int)], time: Int64,
+                      to descriptor: Int32) throws(EvidenceError) {
+        var entries = [(name: String, contents: TarGz.Contents)]()
         var folders = Set<String>()
-        for path in BundleLayout.sorted(files.keys) {
+        for path in BundleLayout.sorted(Array(files.keys) + Array(copies.keys)) {
             var prefix = folder
             for part in [""] + path.split(separator: "/").dropLast().map(String.init) {
                 if !part.isEmpty { prefix += "/" + part }
-                if folders.insert(prefix).inserted { entries.append((prefix + "/", nil)) }
+                if folders.insert(prefix).inserted { entries.append((prefix + "/", .folder)) }
             }
-            entries.append((folder + "/" + path, files[path]!))
+            if let bytes = files[path] {
+                entries.append((folder + "/" + path, .bytes(bytes)))
+            } else {
+                let copy = copies[path]!
+                entries.append((folder + "/" + path, .file(path: copy.path, size: copy.size)))
+            }
         }
         do {
-            return try TarGz.write(entries, time: time)
+            try TarGz.write(entries, time: time, to: descriptor)
         } catch {
             throw EvidenceError.unwritable(path: folder + ".tar.gz", reason: error.description)
         }

@@ -1,3 +1,4 @@
+import EvidenceCrypto
 import Foundation
 
 /// Reads an input file whole; an unreadable one is an error naming the file and why. Anything but a regular file
@@ -30,6 +31,72 @@ func readInputBytes(_ path: String) throws(EvidenceError) -> [UInt8] {
             throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased())
         }
         bytes.append(contentsOf: chunk[..<count])
+    }
+}
+
+/// What an input read as a stream leaves behind: its size and SHA-256 as read, for the bundle to copy it from
+/// the file and check the copy against.
+struct StreamedInput: Sendable {
+    let size: Int
+    let sha256: String
+}
+
+/// Calls `body` with each line of `bytes` and its number (1 = the first): lines end at LF, a CR before the LF is
+/// dropped, so CRLF text reads like LF text.
+func eachLine<E: Error>(of bytes: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>, Int) throws(E) -> Void) throws(E) {
+    var number = 0
+    var rest = bytes
+    while !rest.isEmpty {
+        number += 1
+        let end = rest.firstIndex(of: 0x0A) ?? rest.endIndex
+        let line = rest[rest.startIndex..<end]
+        rest = end == rest.endIndex ? [] : rest[(end + 1)...]
+        try body(line.last == 0x0D ? line.dropLast() : line, number)
+    }
+}
+
+/// Calls `body` with each line of the file at `path` as `eachLine(of:)` does, a UTF-8 BOM skipped, reading 1 MiB at
+/// a time and hashing as it goes: memory stays at the longest line whatever the file's length.
+func eachLine(ofFile path: String, _ body: (ArraySlice<UInt8>, Int) throws(EvidenceError) -> Void) throws(EvidenceError) -> StreamedInput {
+    try requireRegularFile(path)
+    func unreadable() -> EvidenceError { .unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw unreadable() }
+    defer { close(descriptor) }
+    var hasher: SHA256
+    do { hasher = try SHA256() } catch { throw EvidenceError.unreadable(file: path, reason: error.description) }
+    var pending = [UInt8]()
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { chunk.deallocate() }
+    var size = 0
+    var number = 0
+    func lines(_ bytes: ArraySlice<UInt8>) throws(EvidenceError) {
+        try eachLine(of: bytes) { (line, _) throws(EvidenceError) in
+            number += 1
+            try body(line, number)
+        }
+    }
+    while true {
+        let count = read(descriptor, chunk.baseAddress, chunk.count)
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw unreadable()
+        }
+        if count == 0 { break }
+        do { try hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<count])) } catch {
+            throw EvidenceError.unreadable(file: path, reason: error.description)
+        }
+        pending.append(contentsOf: chunk[0..<count])
+        if size == 0, pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
+        size += count
+        // Every whole line now, the part after the last LF kept for the next block.
+        guard let last = pending.lastIndex(of: 0x0A) else { continue }
+        try lines(pending[...last])
+        pending.removeSubrange(...last)
+    }
+    try lines(pending[...])
+    do { return StreamedInput(size: size, sha256: try hasher.finish().hex) } catch {
+        throw EvidenceError.unreadable(file: path, reason: error.description)
     }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 /// Reads a ledger export into records (SPEC §2): a migration tool's table as CSV with a header or as a JSON array
 /// of rows, or an event log in JSON Lines. The kind is detected from the header when not given; each kind's
 /// reading is its `LedgerFormat`'s. Rows are read one at a time and gathered into records as they come (rows
-/// the same but for number, time and run become one record), so a long ledger costs its bytes and 12 bytes a row.
+/// the same but for number, time and run become one record). An event log file is read a block at a time and
+/// copied into the bundle from the file, so a long log costs 12 bytes a row of a repeated run, not its length.
 public enum LedgerReader {
     /// Reads `bytes` (from `file`, named in errors) as a ledger of `kind`, or of the detected kind when nil; the
     /// records name the ledger by the bundle path `name` gives for the kind read.
@@ -34,6 +35,42 @@ public enum LedgerReader {
             groups.add(try format!.record(row, ledger: path))
         }
         return ledger(format!, path, LedgerContents(records: groups.records, otherEvents: 0), source: source, bytes: bytes)
+    }
+
+    /// Reads the ledger file at `path` as `read(_:)` does, an event log a block at a time (it grows with every
+    /// deploy; the bundle copies it from the file), a table whole.
+    public static func read(fileAt path: String, kind given: LedgerKind?, source: String,
+                            bundlePath name: (LedgerKind) -> String) throws(EvidenceError) -> Ledger {
+        let log = EventLog.self
+        let streamed: Bool
+        if let given { streamed = given == log.kind } else { streamed = try firstByte(of: path) == UInt8(ascii: "{") }
+        if streamed {
+            let bundlePath = name(log.kind)
+            let (contents, streamed) = try log.read(fileAt: path, ledger: bundlePath)
+            return Ledger(kind: log.kind, bundlePath: bundlePath, source: source,
+                          content: .copy(InputCopy(source: path, size: streamed.size, sha256: streamed.sha256)),
+                          records: contents.records, otherEvents: contents.otherEvents)
+        }
+        return try read(try readInputBytes(path), file: path, kind: given, source: source, bundlePath: name)
+    }
+
+    /// The first byte of the file that is not a BOM or white space; nil when there is none.
+    static func firstByte(of path: String) throws(EvidenceError) -> UInt8? {
+        try requireRegularFile(path)
+        guard let file = fopen(path, "rb") else { throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
+        defer { fclose(file) }
+        var offset = 0
+        while true {
+            let byte = getc(file)
+            if byte == EOF {
+                if ferror(file) != 0 { throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
+                return nil
+            }
+            let value = UInt8(byte)
+            defer { offset += 1 }
+            if offset < 3, value == [0xEF, 0xBB, 0xBF][offset] { continue }
+            if ![0x20, 0x09, 0x0A, 0x0D].contains(value) { return value }
+        }
     }
 
     private static func ledger(_ format: any LedgerFormat.Type, _ path: String, _ contents: LedgerContents, source: String, bytes: [UInt8]) -> Ledger {

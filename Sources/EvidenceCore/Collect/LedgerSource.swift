@@ -50,7 +50,7 @@ public enum LedgerLoader {
                 })
             } else {
                 let name = URL(fileURLWithPath: source.location).lastPathComponent
-                ledgers.append(try LedgerReader.read(try readInputBytes(source.location), file: source.location, kind: source.kind,
+                ledgers.append(try LedgerReader.read(fileAt: source.location, kind: source.kind,
                                                      source: source.location) { kind in uniquePath(kind: kind, name: name, taken: &taken) })
             }
         }
@@ -65,7 +65,7 @@ public enum LedgerLoader {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
             for name in names.sorted() {
                 let file = folder + "/" + name
-                ledgers.append(try LedgerReader.read(try readInputBytes(file), file: file, kind: kind, source: file) { _ in
+                ledgers.append(try LedgerReader.read(fileAt: file, kind: kind, source: file) { _ in
                     Self.folder + "/" + kind.rawValue + "/" + name
                 })
             }

@@ -174,19 +174,30 @@ public struct Ledger: Sendable {
     public let bundlePath: String
     /// Where it was read from: a file path, or a PostgreSQL URL without its password.
     public let source: String
-    /// The bytes as read (for a live database: the CSV written from the rows read).
-    public let bytes: [UInt8]
+    /// What the bundle keeps of it, verbatim: the bytes as read (for a live database, the CSV written from the
+    /// rows read), or for a log read as a stream the file to copy, with its size and digest as read.
+    public let content: BundleContent
     public let records: [LedgerRecord]
     /// Events of other types the log holds; counted, not judged.
     public let otherEvents: Int
 
-    public init(kind: LedgerKind, bundlePath: String, source: String, bytes: [UInt8], records: [LedgerRecord], otherEvents: Int = 0) {
+    public init(kind: LedgerKind, bundlePath: String, source: String, content: BundleContent, records: [LedgerRecord], otherEvents: Int = 0) {
         self.kind = kind
         self.bundlePath = bundlePath
         self.source = source
-        self.bytes = bytes
+        self.content = content
         self.records = records
         self.otherEvents = otherEvents
+    }
+
+    public init(kind: LedgerKind, bundlePath: String, source: String, bytes: [UInt8], records: [LedgerRecord], otherEvents: Int = 0) {
+        self.init(kind: kind, bundlePath: bundlePath, source: source, content: .bytes(bytes), records: records, otherEvents: otherEvents)
+    }
+
+    /// The bytes, when they are held (not for a log that is copied from its file).
+    public var bytes: [UInt8]? {
+        if case .bytes(let bytes) = content { return bytes }
+        return nil
     }
 }
 

@@ -18,19 +18,36 @@ public enum EventLog: LedgerFormat {
     public static let liveTable: LiveTable? = nil
 
     public static func read(_ bytes: ArraySlice<UInt8>, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
+        var reading = Reading(file: file, ledger: ledger)
+        try eachLine(of: bytes) { (line, number) throws(EvidenceError) in try reading.add(line, number: number) }
+        return reading.contents
+    }
+
+    /// Reads the log at `path` a block at a time (a log written by every deploy grows without end); the ledger
+    /// keeps the file's size and digest, and the bundle copies it from the file.
+    static func read(fileAt path: String, ledger: String) throws(EvidenceError) -> (LedgerContents, StreamedInput) {
+        var reading = Reading(file: path, ledger: ledger)
+        let streamed = try eachLine(ofFile: path) { (line, number) throws(EvidenceError) in try reading.add(line, number: number) }
+        return (reading.contents, streamed)
+    }
+
+    /// A log read line by line, each line parsed on its own and gathered into records as it comes.
+    struct Reading {
+        let file: String
+        let ledger: String
         var groups = LedgerRecordGroups()
         var others = 0
-        var number = 0
-        var rest = bytes
-        // Line by line over the bytes, each line parsed on its own: a CR before the LF is dropped, so CRLF logs
-        // read like LF ones.
-        while !rest.isEmpty {
-            number += 1
-            let end = rest.firstIndex(of: 0x0A) ?? rest.endIndex
-            var line = rest[rest.startIndex..<end]
-            rest = end == rest.endIndex ? [] : rest[(end + 1)...]
-            if line.last == 0x0D { line = line.dropLast() }
-            guard line.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
+
+        init(file: String, ledger: String) {
+            self.file = file
+            self.ledger = ledger
+        }
+
+        var contents: LedgerContents { LedgerContents(records: groups.records, otherEvents: others) }
+
+        mutating func add(_ line: ArraySlice<UInt8>, number: Int) throws(EvidenceError) {
+            guard line.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { return }
+            let file = file
             func malformed(_ location: String, _ reason: String) -> EvidenceError {
                 .malformed(file: file, location: location.isEmpty ? "line \(number)" : "line \(number), \(location)", reason: reason)
             }
@@ -42,23 +59,22 @@ public enum EventLog: LedgerFormat {
             switch type {
             case "MigrationApplied": kind = .migrationApplied
             case "TerraformApplied": kind = .terraformApplied
-            default: others += 1; continue
+            default: others += 1; return
             }
             guard let payload = event["payload"] as? [String: Any] else { throw malformed("payload", "expected an object") }
             func text(_ key: String) -> String? { payload[key].flatMap(LedgerTable.scalarText) }
-            guard let timestamp = event["timestamp"], let appliedAt = eventTime(timestamp) else {
+            guard let timestamp = event["timestamp"], let appliedAt = EventLog.eventTime(timestamp) else {
                 throw malformed("timestamp", "missing or not a time")
             }
             let required = kind == .migrationApplied ? "hash" : "commit"
             guard let key = text(required), !key.isEmpty else { throw malformed("payload.\(required)", "missing") }
             groups.add(LedgerRecord(
-                ledger: ledger, row: number, kind: Self.kind, event: kind, migration: text("migration"),
+                ledger: ledger, row: number, kind: EventLog.kind, event: kind, migration: text("migration"),
                 checksum: kind == .migrationApplied ? key.lowercased() : nil, appliedAt: appliedAt, environment: text("environment"),
                 appliedBy: event["user_id"].flatMap(LedgerTable.scalarText), runID: text("run_id"),
                 commit: kind == .terraformApplied ? key.lowercased() : nil, workspace: text("workspace"),
                 succeeded: (payload["success"] as? Bool) ?? true))
         }
-        return LedgerContents(records: groups.records, otherEvents: others)
     }
 
     /// An event's time: ISO 8601 text, or a whole number of seconds (milliseconds when it is that large); nil for
