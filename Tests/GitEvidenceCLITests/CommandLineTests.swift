@@ -105,17 +105,18 @@ import Testing
         #expect(unreadable.status == 2 && unreadable.stderr == "git-evidence: error: \(garbage): not a PEM private key\n", "\(unreadable.stderr)")
     }
 
-    /// Bundle folders 0755 and files 0644 once in place (the staging folder is private while written); the
-    /// private key stays 0600.
+    /// Bundle folders 0755, files and the archive 0644 once in place (the staging folder is private while
+    /// written); the private key stays 0600.
     @Test func bundleFilesAreReadableAndTheKeyIsNot() throws {
         let folder = try TemporaryFolder.make("modes")
         _ = try Binary.run(["keygen", "--out", folder + "/keys"])
-        let (result, output) = try BundleFixture.export(key: folder + "/keys/signing.key.pem")
+        let (result, output) = try BundleFixture.export(key: folder + "/keys/signing.key.pem", extra: ["--archive"])
         #expect(result.status == 0)
         func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
         #expect(try mode(output) == 0o755)
         #expect(try mode(output + "/diffs") == 0o755)
         for file in try BundleFixture.files(output) { #expect(try mode(output + "/" + file) == 0o644, "\(file)") }
+        #expect(try mode(output + ".tar.gz") == 0o644)
         #expect(try mode(folder + "/keys/signing.key.pem") == 0o600)
     }
 }

@@ -83,7 +83,9 @@ public struct FolderDestination: BundleDestination {
             throw error
         }
         var failure: Int32 = 0
-        if fsync(descriptor) != 0 { failure = errno }
+        // Readable as the bundle's files are (mkstemp makes it 0600).
+        if fchmod(descriptor, 0o644) != 0 { failure = errno }
+        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
         if close(descriptor) != 0 && failure == 0 { failure = errno }
         guard failure == 0 else {
             unlink(temporary)
