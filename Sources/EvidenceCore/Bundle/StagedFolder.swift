@@ -78,20 +78,11 @@ public struct StagedFolder {
         defer { close(file.descriptor) }
         var hasher: SHA256
         do { hasher = try SHA256() } catch { throw unreadable(error.description) }
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { chunk.deallocate() }
         var size = 0
-        while true {
-            let count = read(source, chunk.baseAddress, chunk.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw unreadable(String(cString: strerror(errno)).lowercased())
-            }
-            if count == 0 { break }
-            let block = UnsafeRawBufferPointer(rebasing: chunk[0..<count])
-            do { try hasher.update(block) } catch { throw unreadable(error.description) }
+        try eachBlock(of: source, file: input.source) { (block) throws(EvidenceError) in
+            do throws(CryptoError) { try hasher.update(block) } catch { throw unreadable(error.description) }
             try file.write(block)
-            size += count
+            size += block.count
         }
         let digest: String
         do { digest = try hasher.finish().hex } catch { throw unreadable(error.description) }

@@ -19,18 +19,25 @@ func readInputBytes(_ path: String) throws(EvidenceError) -> [UInt8] {
     guard descriptor >= 0 else { throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
     defer { close(descriptor) }
     var info = stat()
-    guard fstat(descriptor, &info) == 0 else { throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
     var bytes = [UInt8]()
-    bytes.reserveCapacity(Int(info.st_size))
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    if fstat(descriptor, &info) == 0 { bytes.reserveCapacity(Int(info.st_size)) }
+    try eachBlock(of: descriptor, file: path) { (block) throws(EvidenceError) in bytes.append(contentsOf: block) }
+    return bytes
+}
+
+/// Calls `body` with the open file's bytes 1 MiB at a time, through interrupted reads; a failed read is an
+/// error naming `file`.
+func eachBlock(of descriptor: Int32, file: String, _ body: (UnsafeRawBufferPointer) throws(EvidenceError) -> Void) throws(EvidenceError) {
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { chunk.deallocate() }
     while true {
-        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        if count == 0 { return bytes }
+        let count = read(descriptor, chunk.baseAddress, chunk.count)
         if count < 0 {
             if errno == EINTR { continue }
-            throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased())
+            throw EvidenceError.unreadable(file: file, reason: String(cString: strerror(errno)).lowercased())
         }
-        bytes.append(contentsOf: chunk[..<count])
+        if count == 0 { return }
+        try body(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
     }
 }
 
@@ -66,8 +73,6 @@ func eachLine(ofFile path: String, _ body: (ArraySlice<UInt8>, Int) throws(Evide
     var hasher: SHA256
     do { hasher = try SHA256() } catch { throw EvidenceError.unreadable(file: path, reason: error.description) }
     var pending = [UInt8]()
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-    defer { chunk.deallocate() }
     var size = 0
     var number = 0
     func lines(_ bytes: ArraySlice<UInt8>) throws(EvidenceError) {
@@ -76,21 +81,13 @@ func eachLine(ofFile path: String, _ body: (ArraySlice<UInt8>, Int) throws(Evide
             try body(line, number)
         }
     }
-    while true {
-        let count = read(descriptor, chunk.baseAddress, chunk.count)
-        if count < 0 {
-            if errno == EINTR { continue }
-            throw unreadable()
-        }
-        if count == 0 { break }
-        do { try hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<count])) } catch {
-            throw EvidenceError.unreadable(file: path, reason: error.description)
-        }
-        pending.append(contentsOf: chunk[0..<count])
+    try eachBlock(of: descriptor, file: path) { (block) throws(EvidenceError) in
+        do throws(CryptoError) { try hasher.update(block) } catch { throw EvidenceError.unreadable(file: path, reason: error.description) }
+        pending.append(contentsOf: block)
         if size == 0, pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
-        size += count
+        size += block.count
         // Every whole line now, the part after the last LF kept for the next block.
-        guard let last = pending.lastIndex(of: 0x0A) else { continue }
+        guard let last = pending.lastIndex(of: 0x0A) else { return }
         try lines(pending[...last])
         pending.removeSubrange(...last)
     }
