@@ -67,8 +67,9 @@ public struct FolderDestination: BundleDestination {
         return staged.target
     }
 
-    /// Writes `bytes` to a new file `.<name>.partial-XXXXXX` in `path`'s folder (created exclusively: a name planted
-    /// there, or a link, is never written through) and returns its path; on any failure nothing is left.
+    /// Has `fill` write to a new file `.<name>.partial-XXXXXX` in `path`'s folder (created exclusively: a name
+    /// planted there, or a link, is never written through; 0644 when done) and returns its path; on any failure
+    /// nothing is left.
     static func writeNewFile(beside path: String, _ fill: (Int32) throws(EvidenceError) -> Void) throws(EvidenceError) -> String {
         let url = URL(fileURLWithPath: path)
         var template = Array(url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-XXXXXX").path.utf8CString)
