@@ -1,4 +1,5 @@
 import EvidenceCore
+import EvidenceTestSupport
 import Foundation
 import Testing
 
@@ -146,6 +147,19 @@ import Testing
         #expect(try LedgerSource(argument: "prisma:postgresql://app@db/app").isDatabase)
         #expect(throws: EvidenceError.self) { try LedgerSource(argument: "events:postgresql://app@db/app") }
         #expect(throws: EvidenceError.self) { try LedgerSource(argument: "drizzle:") }
+        // A kind not known is named as such, not read as a file called "django:ledger.csv".
+        #expect(throws: EvidenceError.invalidArgument(flag: "--ledger", value: "django:exports/ledger.csv",
+                                                      reason: "unknown ledger kind django (known: drizzle, events, flyway, prisma)")) {
+            try LedgerSource(argument: "django:exports/ledger.csv")
+        }
+        #expect(throws: EvidenceError.invalidArgument(flag: "--ledger", value: "mysql:mysql://app:***@db/app",
+                                                      reason: "unknown ledger kind mysql (known: drizzle, events, flyway, prisma)")) {
+            try LedgerSource(argument: "mysql:mysql://app:secret@db/app")
+        }
+        // A file whose name has a colon is still a file.
+        let folder = try TemporaryFolder.make("colon")
+        FileManager.default.createFile(atPath: folder + "/v2:ledger.csv", contents: Data())
+        #expect(try LedgerSource(argument: folder + "/v2:ledger.csv").kind == nil)
     }
 
     @Test func databaseTimesAreReadInUTC() {

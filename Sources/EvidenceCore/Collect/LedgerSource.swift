@@ -16,6 +16,11 @@ public struct LedgerSource: Sendable, Hashable {
             self.init(kind: format.kind, location: String(argument[argument.index(after: colon)...]))
         } else {
             self.init(kind: nil, location: argument)
+            // `word:` before a path that is not there is a kind mistyped or not yet supported, not a file name.
+            if let colon = argument.firstIndex(of: ":"), Self.looksLikeKind(argument[..<colon]), !FileManager.default.fileExists(atPath: argument) {
+                throw EvidenceError.invalidArgument(flag: "--ledger", value: PostgresLedger.redacted(argument), reason:
+                    "unknown ledger kind \(argument[..<colon]) (known: \(LedgerFormats.all.map { $0.kind.rawValue }.sorted().joined(separator: ", ")))")
+            }
         }
         if location.isEmpty { throw EvidenceError.invalidArgument(flag: "--ledger", value: argument, reason: "no file or URL after the kind") }
         if isDatabase {
@@ -27,6 +32,12 @@ public struct LedgerSource: Sendable, Hashable {
                 throw EvidenceError.invalidArgument(flag: "--ledger", value: PostgresLedger.redacted(location), reason: "an event log is a file, not a table")
             }
         }
+    }
+
+    /// A lowercase word such as a kind's name (`django`, `golang-migrate`), which a folder or file name rarely is.
+    static func looksLikeKind(_ text: Substring) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLowercase else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
     /// A live database rather than a file.
