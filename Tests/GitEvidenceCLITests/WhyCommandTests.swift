@@ -103,5 +103,14 @@ import Testing
         #expect(result.stdout.contains("widen total\n  by      Dave Hoe <dave@example.com>\n  PR      none"))
         let nothing = try Binary.run(["why", "--repo", history.repository.path, "--grep", "no such text"])
         #expect(nothing.status == 1 && nothing.stdout == "no migration or Terraform file on main ever gained \"no such text\"\n", "nothing found is exit 1")
+        let untouched = try Binary.run(["why", "--repo", history.repository.path, "drizzle/9999_never.sql"])
+        #expect(untouched.status == 1 && untouched.stdout.hasPrefix("no change on main touches drizzle/9999_never.sql"), "a covered path never changed")
+        // A path no rule covers is a question with no answer here: said at once, before any walk.
+        for path in ["README.md", "docs/terraform-guide.md", "drizzle/README.md"] {
+            let uncovered = try Binary.run(["why", "--repo", history.repository.path, path])
+            #expect(uncovered.status == 2, "\(path)")
+            #expect(uncovered.stderr == "git-evidence: error: PATH '\(path)': no migration or infrastructure rule covers it, so no change to it is evidence (see git-evidence rules)\n")
+            #expect(uncovered.stdout.isEmpty)
+        }
     }
 }

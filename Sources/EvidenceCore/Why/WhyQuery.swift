@@ -83,6 +83,10 @@ public struct WhyQuery {
         guard let tip = branch.tip else { return WhyAnswer(path: nil, grep: nil, line: nil, names: [], changes: []) }
         switch target {
         case .path(let path, let line):
+            guard config.classifier.mayCover(path) else {
+                throw EvidenceError.invalidArgument(flag: "PATH", value: path, reason:
+                    "no migration or infrastructure rule covers it, so no change to it is evidence (see git-evidence rules)")
+            }
             var (names, commits) = try history(of: path, from: tip)
             if let line {
                 guard let last = try repository.lastChange(ofLine: line, path: path, at: tip) else {

@@ -43,6 +43,16 @@ public struct PathClassifier: TreeDiffScope, Sendable {
         PathClassifier(migrationRules: migrationRules, infrastructureRules: [], ignored: ignored)
     }
 
+    /// False for a path no rule covers whatever folder it sat in (every marker a rule names present): a
+    /// question about it has no answer in the history, so `why` says so without walking it.
+    public func mayCover(_ path: String) -> Bool {
+        var markers = Set<String>()
+        for rule in migrationRules + infrastructureRules {
+            if case .folderWith(let marker) = rule { markers.insert(marker) }
+        }
+        return classify(path, markers: markers) != nil
+    }
+
     /// Infrastructure first: Terraform files are known by their type, wherever they sit, and a `.tf` file is
     /// never a SQL migration even inside a migrations folder.
     public func classify(_ path: String, markers: Set<String> = []) -> PathKind? {
