@@ -156,6 +156,11 @@ import Testing
                                                       reason: "unknown ledger kind mysql (known: drizzle, events, flyway, prisma)")) {
             try LedgerSource(argument: "mysql:mysql://app:secret@db/app")
         }
+        // A bare URL's scheme is not a kind: it is asked for.
+        #expect(throws: EvidenceError.invalidArgument(flag: "--ledger", value: "postgresql://app:***@db/app",
+                                                      reason: "give the table's kind: drizzle:, prisma: or flyway: before the URL")) {
+            try LedgerSource(argument: "postgresql://app:secret@db/app")
+        }
         // A file whose name has a colon is still a file.
         let folder = try TemporaryFolder.make("colon")
         FileManager.default.createFile(atPath: folder + "/v2:ledger.csv", contents: Data())

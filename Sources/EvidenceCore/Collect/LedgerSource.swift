@@ -16,8 +16,10 @@ public struct LedgerSource: Sendable, Hashable {
             self.init(kind: format.kind, location: String(argument[argument.index(after: colon)...]))
         } else {
             self.init(kind: nil, location: argument)
-            // `word:` before a path that is not there is a kind mistyped or not yet supported, not a file name.
-            if let colon = argument.firstIndex(of: ":"), Self.looksLikeKind(argument[..<colon]), !FileManager.default.fileExists(atPath: argument) {
+            // `word:` before a path that is not there (and not a bare URL's scheme) is a kind mistyped or not yet
+            // supported, not a file name.
+            if let colon = argument.firstIndex(of: ":"), Self.looksLikeKind(argument[..<colon]), !argument[colon...].hasPrefix("://"),
+               !FileManager.default.fileExists(atPath: argument) {
                 throw EvidenceError.invalidArgument(flag: "--ledger", value: PostgresLedger.redacted(argument), reason:
                     "unknown ledger kind \(argument[..<colon]) (known: \(LedgerFormats.all.map { $0.kind.rawValue }.sorted().joined(separator: ", ")))")
             }
