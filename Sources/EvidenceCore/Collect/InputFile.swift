@@ -41,13 +41,6 @@ func eachBlock(of descriptor: Int32, file: String, _ body: (UnsafeRawBufferPoint
     }
 }
 
-/// What an input read as a stream leaves behind: its size and SHA-256 as read, for the bundle to copy it from
-/// the file and check the copy against.
-struct StreamedInput: Sendable {
-    let size: Int
-    let sha256: String
-}
-
 /// Calls `body` with each line of `bytes` and its number (1 = the first): lines end at LF, a CR before the LF is
 /// dropped, so CRLF text reads like LF text.
 func eachLine<E: Error>(of bytes: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>, Int) throws(E) -> Void) throws(E) {
@@ -63,8 +56,9 @@ func eachLine<E: Error>(of bytes: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>,
 }
 
 /// Calls `body` with each line of the file at `path` as `eachLine(of:)` does, a UTF-8 BOM skipped, reading 1 MiB at
-/// a time and hashing as it goes: memory stays at the longest line whatever the file's length.
-func eachLine(ofFile path: String, _ body: (ArraySlice<UInt8>, Int) throws(EvidenceError) -> Void) throws(EvidenceError) -> StreamedInput {
+/// a time and hashing as it goes: memory stays at the longest line whatever the file's length. Returns the file
+/// as read (size and SHA-256), for the bundle to copy it and check the copy against.
+func eachLine(ofFile path: String, _ body: (ArraySlice<UInt8>, Int) throws(EvidenceError) -> Void) throws(EvidenceError) -> InputCopy {
     try requireRegularFile(path)
     func unreadable() -> EvidenceError { .unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -92,7 +86,7 @@ func eachLine(ofFile path: String, _ body: (ArraySlice<UInt8>, Int) throws(Evide
         pending.removeSubrange(...last)
     }
     try lines(pending[...])
-    do { return StreamedInput(size: size, sha256: try hasher.finish().hex) } catch {
+    do { return InputCopy(source: path, size: size, sha256: try hasher.finish().hex) } catch {
         throw EvidenceError.unreadable(file: path, reason: error.description)
     }
 }

@@ -46,10 +46,9 @@ public enum LedgerReader {
         if let given { streamed = given == log.kind } else { streamed = try firstByte(of: path) == UInt8(ascii: "{") }
         if streamed {
             let bundlePath = name(log.kind)
-            let (contents, input) = try log.read(fileAt: path, ledger: bundlePath)
-            return Ledger(kind: log.kind, bundlePath: bundlePath, source: source,
-                          content: .copy(InputCopy(source: path, size: input.size, sha256: input.sha256)),
-                          records: contents.records, otherEvents: contents.otherEvents)
+            let (contents, copy) = try log.read(fileAt: path, ledger: bundlePath)
+            return Ledger(kind: log.kind, bundlePath: bundlePath, source: source, content: .copy(copy), records: contents.records,
+                          otherEvents: contents.otherEvents)
         }
         return try read(try readInputBytes(path), file: path, kind: given, source: source, bundlePath: name)
     }

@@ -25,10 +25,10 @@ public enum EventLog: LedgerFormat {
 
     /// Reads the log at `path` a block at a time (a log written by every deploy grows without end); the ledger
     /// keeps the file's size and digest, and the bundle copies it from the file.
-    static func read(fileAt path: String, ledger: String) throws(EvidenceError) -> (LedgerContents, StreamedInput) {
+    static func read(fileAt path: String, ledger: String) throws(EvidenceError) -> (LedgerContents, InputCopy) {
         var reading = Reading(file: path, ledger: ledger)
-        let streamed = try eachLine(ofFile: path) { (line, number) throws(EvidenceError) in try reading.add(line, number: number) }
-        return (reading.contents, streamed)
+        let copy = try eachLine(ofFile: path) { (line, number) throws(EvidenceError) in try reading.add(line, number: number) }
+        return (reading.contents, copy)
     }
 
     /// A log read line by line, each line parsed on its own and gathered into records as it comes.
