@@ -98,8 +98,8 @@ import Testing
             let output = folder + "/bundle-\(size).tar.gz"
             let descriptor = open(output, O_WRONLY | O_CREAT | O_EXCL, 0o600)
             defer { close(descriptor) }
-            try TarArchive.write(folder: "bundle", files: ["manifest.json": Array("{}\n".utf8)],
-                                 copies: ["inputs/ledgers/events/events.jsonl": (path, size)], time: 0, to: descriptor)
+            try TarArchive.write(folder: "bundle", files: [("inputs/ledgers/events/events.jsonl", .file(path: path, size: size)),
+                                                           ("manifest.json", .bytes(Array("{}\n".utf8)))], time: 0, to: descriptor)
             return try TarGz.read([UInt8](try Data(contentsOf: URL(fileURLWithPath: output))), limit: 1 << 30)
         }
         let entries = try archive(size: bytes.count)

@@ -1,3 +1,4 @@
+import ArchiveKit
 import Foundation
 
 /// Where a sealed bundle is kept. One conforming type per destination: a local folder today; a write-once S3
@@ -47,10 +48,11 @@ public struct FolderDestination: BundleDestination {
             if archive {
                 let name = URL(fileURLWithPath: staged.target).lastPathComponent
                 // A copied input goes into the archive from the bundle's own checked copy, not from where it was read.
-                var copies = [String: (path: String, size: Int)]()
-                for (path, copy) in bundle.copies { copies[path] = (staged.staging + "/" + path, copy.size) }
+                let files = bundle.paths.map { path in
+                    (path, bundle.files[path].map(TarGz.Contents.bytes) ?? .file(path: staged.staging + "/" + path, size: bundle.copies[path]!.size))
+                }
                 pendingArchive = try Self.writeNewFile(beside: archivePath) { (descriptor) throws(EvidenceError) in
-                    try TarArchive.write(folder: name, files: bundle.files, copies: copies, time: archiveTime, to: descriptor)
+                    try TarArchive.write(folder: name, files: files, time: archiveTime, to: descriptor)
                 }
             }
             try staged.commit(protecting: protecting)

@@ -6,24 +6,18 @@ import Foundation
 /// gzip header without time or name. The same bundle always gives the same bytes, so the archive's own SHA-256
 /// can be recorded and compared.
 public enum TarArchive {
-    /// Writes the archive of `files` (relative path → contents) and `copies` (relative path → a file to read, of
-    /// the size given) under a top folder named `folder` to the open file `descriptor`.
-    static func write(folder: String, files: [String: [UInt8]], copies: [String: (path: String, size: Int)], time: Int64,
-                      to descriptor: Int32) throws(EvidenceError) {
+    /// Writes the archive of `files` (relative path → what it holds, in the bundle's order) under a top folder named
+    /// `folder` to the open file `descriptor`, each folder before its first file.
+    static func write(folder: String, files: [(path: String, contents: TarGz.Contents)], time: Int64, to descriptor: Int32) throws(EvidenceError) {
         var entries = [(name: String, contents: TarGz.Contents)]()
         var folders = Set<String>()
-        for path in BundleLayout.sorted(Array(files.keys) + Array(copies.keys)) {
+        for (path, contents) in files {
             var prefix = folder
             for part in [""] + path.split(separator: "/").dropLast().map(String.init) {
                 if !part.isEmpty { prefix += "/" + part }
                 if folders.insert(prefix).inserted { entries.append((prefix + "/", .folder)) }
             }
-            if let bytes = files[path] {
-                entries.append((folder + "/" + path, .bytes(bytes)))
-            } else {
-                let copy = copies[path]!
-                entries.append((folder + "/" + path, .file(path: copy.path, size: copy.size)))
-            }
+            entries.append((folder + "/" + path, contents))
         }
         do {
             try TarGz.write(entries, time: time, to: descriptor)
