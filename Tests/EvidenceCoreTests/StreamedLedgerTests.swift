@@ -66,6 +66,23 @@ import Testing
         #expect(messages.first?.contains("\(path): line 2711") == true, "\(messages)")
     }
 
+    /// Only a whole BOM is skipped when telling a log from a table, as reading the bytes whole does: a stray 0xEF
+    /// before `{` is a table that names no kind, not a log whose first line is broken.
+    @Test func aFileIsToldALogOrATableAsReadingWholeTellsIt() throws {
+        for lead: [UInt8] in [[0xEF], [0xEF, 0xBB], [0xEF, 0xBB, 0xBF], [0x20, 0x0A]] {
+            let bytes = lead + Array(Self.log(count: 3).dropFirst(3))
+            let path = try Self.write(bytes)
+            var messages = [String]()
+            var kinds = [LedgerKind]()
+            do { kinds.append(try Self.readFile(path).kind) } catch { messages.append(String(describing: error)) }
+            do { kinds.append(try LedgerReader.read(bytes, file: path, kind: nil, source: path) { _ in "x" }.kind) } catch {
+                messages.append(String(describing: error))
+            }
+            #expect(kinds.count == 2 ? kinds[0] == kinds[1] : messages.count == 2 && messages[0] == messages[1], "\(lead): \(kinds) \(messages)")
+            #expect(lead.count != 1 || messages.first?.contains("cannot tell the ledger kind") == true, "\(messages)")
+        }
+    }
+
     @Test func aLogThatChangesBeforeTheBundleIsWrittenIsRefused() throws {
         let bytes = Self.log(count: 300)
         let path = try Self.write(bytes)

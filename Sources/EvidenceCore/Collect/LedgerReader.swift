@@ -53,22 +53,20 @@ public enum LedgerReader {
         return try read(try readInputBytes(path), file: path, kind: given, source: source, bundlePath: name)
     }
 
-    /// The first byte of the file that is not a BOM or white space; nil when there is none.
+    /// The first byte of the file that is not white space, after a UTF-8 BOM (all three bytes, as `read(_:)` skips
+    /// it); nil when there is none.
     static func firstByte(of path: String) throws(EvidenceError) -> UInt8? {
         try requireRegularFile(path)
         guard let file = fopen(path, "rb") else { throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
         defer { fclose(file) }
-        var offset = 0
+        if (0..<3).map({ _ in getc(file) }) != [0xEF, 0xBB, 0xBF] { rewind(file) }
         while true {
             let byte = getc(file)
             if byte == EOF {
                 if ferror(file) != 0 { throw EvidenceError.unreadable(file: path, reason: String(cString: strerror(errno)).lowercased()) }
                 return nil
             }
-            let value = UInt8(byte)
-            defer { offset += 1 }
-            if offset < 3, value == [0xEF, 0xBB, 0xBF][offset] { continue }
-            if ![0x20, 0x09, 0x0A, 0x0D].contains(value) { return value }
+            if ![0x20, 0x09, 0x0A, 0x0D].contains(byte) { return UInt8(byte) }
         }
     }
 
