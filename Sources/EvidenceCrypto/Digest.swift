@@ -106,3 +106,14 @@ public enum HMACSHA256 {
         return Array(output.prefix(Int(length)))
     }
 }
+
+/// SHA-1, only to match what a tool records (sqitch's `script_hash`); never for anything this tool signs.
+public enum SHA1 {
+    /// Lowercase hex of the SHA-1 of `bytes`.
+    public static func hex(_ bytes: [UInt8]) throws(CryptoError) -> String {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        try check(EVP_Digest(bytes, bytes.count, &output, &length, EVP_sha1(), nil), "EVP_Digest")
+        return hexString(output.prefix(Int(length)))
+    }
+}

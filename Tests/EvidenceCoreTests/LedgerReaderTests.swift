@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("id,name\n1,x\n", nil as LedgerKind?, "ledger.csv: header: cannot tell the ledger kind from columns id,name; give it as drizzle:, prisma:, flyway: or events:"),
+        ("id,name\n1,x\n", nil as LedgerKind?, "ledger.csv: header: cannot tell the ledger kind from columns id,name; give it as alembic:, atlas:, django:, drizzle:, events:, flyway:, golang-migrate:, knex:, liquibase:, prisma:, rails: or sqitch:"),
         ("id,hash,created_at\n1,aa,1782892800000\n", LedgerKind.prisma, "ledger.csv: header: not a prisma ledger: no column 'checksum'"),
         ("id,hash,created_at\n1,aa,yesterday\n", nil, "ledger.csv: row 1, created_at: 'yesterday' is not a whole number"),
         ("id,hash,created_at\n1,aa\n", nil, "ledger.csv: row 1: 2 fields where the header has 3"),
@@ -147,18 +147,20 @@ import Testing
         #expect(try LedgerSource(argument: "prisma:postgresql://app@db/app").isDatabase)
         #expect(throws: EvidenceError.self) { try LedgerSource(argument: "events:postgresql://app@db/app") }
         #expect(throws: EvidenceError.self) { try LedgerSource(argument: "drizzle:") }
-        // A kind not known is named as such, not read as a file called "django:ledger.csv".
-        #expect(throws: EvidenceError.invalidArgument(flag: "--ledger", value: "django:exports/ledger.csv",
-                                                      reason: "unknown ledger kind django (known: drizzle, events, flyway, prisma)")) {
-            try LedgerSource(argument: "django:exports/ledger.csv")
+        #expect(try LedgerSource(argument: "golang-migrate:exports/ledger.csv") == LedgerSource(kind: .golangMigrate, location: "exports/ledger.csv"))
+        // A kind not known is named as such, not read as a file called "flask:ledger.csv".
+        let known = "alembic, atlas, django, drizzle, events, flyway, golang-migrate, knex, liquibase, prisma, rails, sqitch"
+        #expect(throws: EvidenceError.invalidArgument(flag: "--ledger", value: "flask:exports/ledger.csv",
+                                                      reason: "unknown ledger kind flask (known: \(known))")) {
+            try LedgerSource(argument: "flask:exports/ledger.csv")
         }
         #expect(throws: EvidenceError.invalidArgument(flag: "--ledger", value: "mysql:mysql://app:***@db/app",
-                                                      reason: "unknown ledger kind mysql (known: drizzle, events, flyway, prisma)")) {
+                                                      reason: "unknown ledger kind mysql (known: \(known))")) {
             try LedgerSource(argument: "mysql:mysql://app:secret@db/app")
         }
         // A bare URL's scheme is not a kind: it is asked for.
         #expect(throws: EvidenceError.invalidArgument(flag: "--ledger", value: "postgresql://app:***@db/app",
-                                                      reason: "give the table's kind: drizzle:, prisma: or flyway: before the URL")) {
+                                                      reason: "give the table's kind: alembic:, atlas:, django:, drizzle:, flyway:, golang-migrate:, knex:, liquibase:, prisma:, rails: or sqitch: before the URL")) {
             try LedgerSource(argument: "postgresql://app:secret@db/app")
         }
         // A file whose name has a colon is still a file.

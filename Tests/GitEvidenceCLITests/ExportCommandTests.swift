@@ -148,7 +148,7 @@ import Testing
         (["--from", "2026-07-01"], "export needs an audit window: --window 2026-Q3, or both --from and --to"),
         (["--window", "2026-Q3", "--ledger", "drizzle:ledger.csv"], "git-evidence: error: ledger.csv: cannot read: no such file\n"),
         (["--window", "2026-Q3", "--ledger", "postgresql://app:secret@localhost/app"],
-         "--ledger 'postgresql://app:***@localhost/app': give the table's kind: drizzle:, prisma: or flyway: before the URL"),
+         "--ledger 'postgresql://app:***@localhost/app': give the table's kind: alembic:, atlas:, django:, drizzle:, flyway:, golang-migrate:, knex:, liquibase:, prisma:, rails: or sqitch: before the URL"),
     ])
     func unusableRequestsExitTwo(arguments: [String], message: String) throws {
         let output = try TemporaryFolder.make("usage") + "/evidence"

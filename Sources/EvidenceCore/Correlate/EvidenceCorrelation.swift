@@ -28,7 +28,7 @@ enum EvidenceCorrelation {
         for change in credited + population { byCommit[change.change.commit] = change }
         let records = matching.matches.map { match in
             ReconciledRecord(record: match.record, version: match.version, change: match.version.flatMap { byCommit[$0.commit] },
-                             placement: match.placement)
+                             placement: match.placement, byName: match.byName)
         }
         let reconciliation = LedgerReconciliation(
             records: records, coverage: coverage, outsideWindow: matching.outsideWindow,

@@ -47,10 +47,15 @@ public struct LedgerReconciler {
                     guard let record = judged(record.appliedAt != nil) else { continue }
                     matching.matches.append(ReconciledRecord(record: record, placement: record.commit.flatMap { history.placements[$0] } ?? .unknown))
                 case .migrationApplied:
-                    let version = history.version(matching: record)
+                    let match = history.match(record)
+                    // A head (Alembic, golang-migrate) says every migration before it ran, whenever it is judged.
+                    for earlier in match.below {
+                        matching.applies[earlier.path, default: []].append(LedgerApply(record, version: earlier, succeeded: true))
+                    }
+                    let version = match.version
                     guard let record = judged(version.map { window.contains($0.committedAt) } ?? true) else { continue }
                     if let version { matching.applies[version.path, default: []].append(LedgerApply(record, version: version)) }
-                    matching.matches.append(ReconciledRecord(record: record, version: version))
+                    matching.matches.append(ReconciledRecord(record: record, version: version, byName: version != nil && !match.byBytes))
                 }
             }
         }
@@ -69,10 +74,11 @@ public struct LedgerReconciler {
 
 extension LedgerApply {
     /// A record's apply of a committed version.
-    init(_ record: LedgerRecord, version: MigrationVersion) {
+    /// `succeeded` overrides the record's outcome: a failed head (golang-migrate's `dirty`) still says those before it ran.
+    init(_ record: LedgerRecord, version: MigrationVersion, succeeded: Bool? = nil) {
         let last = record.repeats?.last
         self.init(ledger: record.ledger, row: record.row, environment: record.environment, appliedAt: record.appliedAt.map(Timestamp.iso8601UTC),
-                  appliedBy: record.appliedBy, runID: record.runID, commit: version.commit, succeeded: record.succeeded,
+                  appliedBy: record.appliedBy, runID: record.runID, commit: version.commit, succeeded: succeeded ?? record.succeeded,
                   count: record.count, lastRow: last?.row, lastAppliedAt: last?.appliedAt.map(Timestamp.iso8601UTC))
     }
 }

@@ -10,6 +10,8 @@ public enum MigrationChecksum {
         case sha256
         /// Flyway's signed CRC-32, in decimal.
         case crc32
+        /// SHA-1 hex of the raw bytes: sqitch's `script_hash` of a deploy script.
+        case sha1
 
         /// The index key of a checksum: `sha256:<hex>`, `crc32:<signed>`.
         func key(_ checksum: String) -> String { rawValue + ":" + checksum }
@@ -30,6 +32,9 @@ public enum MigrationChecksum {
         }
         return values
     }
+
+    /// sqitch's `changes.script_hash`: lowercase hex SHA-1 of the deploy script's bytes as they are.
+    public static func sqitch(_ bytes: [UInt8]) throws -> String { try SHA1.hex(bytes) }
 
     /// Flyway's `flyway_schema_history.checksum`: CRC-32 over the UTF-8 bytes of each line, with a leading BOM
     /// removed and the line terminators (`\n`, `\r\n`, `\r`) left out, as a signed 32-bit number.

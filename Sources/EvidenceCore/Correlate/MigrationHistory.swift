@@ -8,8 +8,13 @@ import GitKit
 /// the infrastructure rules left out), reads each distinct blob once, and keeps only the checksum index: memory
 /// grows with the number of migration versions, not with history.
 public struct MigrationHistory: Sendable {
-    /// Versions by checksum key (`sha256:<hex>` for Drizzle, Prisma and events; `crc32:<signed>` for Flyway).
+    /// Versions by checksum key (`sha256:<hex>` for Drizzle, Prisma and events; `crc32:<signed>` for Flyway;
+    /// `sha1:<hex>` for sqitch).
     private var versions: [String: MigrationVersion] = [:]
+    /// Every version of each named migration (`<kind>:<name>`, e.g. `django:blog.0002_author`), oldest first.
+    private var named: [String: [MigrationVersion]] = [:]
+    /// The names each named migration comes after (Alembic's `down_revision`), as its newest version says.
+    private var parents: [String: [String]] = [:]
     /// The commits asked about (Terraform applies), by the id as asked, with where they stand.
     public private(set) var placements: [String: BranchPlacement] = [:]
     /// How many first-parent commits were read.
@@ -48,8 +53,26 @@ public struct MigrationHistory: Sendable {
                 // Walking newest first, an older commit holding the same bytes replaces a newer one: the earliest wins.
                 let version = MigrationVersion(path: file.path, blob: blob.hex, commit: hex, committedAt: step.commit.committerTime)
                 for key in keys { history.versions[key] = version }
+                var bytes: [UInt8]?
+                for format in LedgerFormats.byName {
+                    for name in try format.names(of: file.path, bytes: {
+                        if bytes == nil { bytes = try repository.blob(blob) }
+                        return bytes!
+                    }) {
+                        let key = format.kind.rawValue + ":" + name.name
+                        var named = version
+                        if name.path != file.path {
+                            // A line of Atlas' atlas.sum names the file it sums, committed with it.
+                            guard let other = try repository.blobID(atPath: name.path, in: step.commit.id) else { continue }
+                            named = MigrationVersion(path: name.path, blob: other.hex, commit: hex, committedAt: step.commit.committerTime)
+                        }
+                        if history.named[key]?.last?.blob != named.blob { history.named[key, default: []].append(named) }
+                        if history.parents[key] == nil { history.parents[key] = name.parents.map { format.kind.rawValue + ":" + $0 } }
+                    }
+                }
             }
         }
+        for key in history.named.keys { history.named[key]!.reverse() }
         history.commitsRead = walk.commitsRead
         for commit in wanted { history.placements[commit] = try placement(of: commit, in: repository) }
         return history
@@ -67,16 +90,59 @@ public struct MigrationHistory: Sendable {
         var keys = Set(try MigrationChecksum.prisma(bytes).map { MigrationChecksum.Algorithm.sha256.key($0) })
         keys.insert(MigrationChecksum.Algorithm.sha256.key(try MigrationChecksum.drizzle(bytes)))
         keys.insert(MigrationChecksum.Algorithm.crc32.key(String(MigrationChecksum.flyway(bytes))))
+        keys.insert(MigrationChecksum.Algorithm.sha1.key(try MigrationChecksum.sqitch(bytes)))
         return keys.sorted()
     }
 
+    /// What a ledger record matches, by its format's rule.
+    public struct Match: Sendable {
+        /// The version it ran; nil when no committed version has its checksum or name.
+        public let version: MigrationVersion?
+        /// Found by its checksum (or a name that is a digest), so the bytes that ran are the committed ones.
+        public let byBytes: Bool
+        /// For a table holding only the head: the versions before it, applied too (oldest name first).
+        public let below: [MigrationVersion]
+
+        static let none = Match(version: nil, byBytes: false, below: [])
+    }
+
     /// The version whose checksum a ledger row records, by its format's match rule; nil when no committed version has it.
-    public func version(matching record: LedgerRecord) -> MigrationVersion? {
-        guard let checksum = record.checksum else { return nil }
-        switch record.kind.format.matching {
-        case .checksum(let algorithms):
-            return algorithms.lazy.compactMap { versions[$0.key(checksum)] }.first
+    public func version(matching record: LedgerRecord) -> MigrationVersion? { match(record).version }
+
+    /// The version a record ran: by checksum where it records one the history computes, else by name — the version
+    /// current when it ran (the first, without an apply time); and for a head, every version before it.
+    public func match(_ record: LedgerRecord) -> Match {
+        let format = record.kind.format
+        let rule = format.matching
+        if let checksum = record.checksum, !rule.checksums.isEmpty {
+            // A checksum no committed version has is unreviewed bytes, whatever the row's name says.
+            guard let found = rule.checksums.lazy.compactMap({ versions[$0.key(checksum)] }).first else { return .none }
+            return Match(version: found, byBytes: true, below: [])
         }
+        guard let names = rule.names, let name = format.matchName(of: record) else { return .none }
+        let key = format.kind.rawValue + ":" + name
+        guard let all = named[key], let first = all.first else { return .none }
+        let version = record.appliedAt.flatMap { time in all.last { $0.committedAt <= time } } ?? first
+        var below = [MigrationVersion]()
+        if case .head(let order) = names {
+            var keys = [String]()
+            switch order {
+            case .parents:
+                var queue = parents[key] ?? []
+                var seen = Set<String>()
+                while let next = queue.popLast() {
+                    guard seen.insert(next).inserted else { continue }
+                    keys.append(next)
+                    queue += parents[next] ?? []
+                }
+            case .versionNumber:
+                let prefix = format.kind.rawValue + ":"
+                let head = Int64(name) ?? Int64.min
+                keys = named.keys.filter { $0.hasPrefix(prefix) && (Int64($0.dropFirst(prefix.count)) ?? Int64.max) < head }
+            }
+            below = keys.sorted().compactMap { named[$0]?.first }
+        }
+        return Match(version: version, byBytes: rule.namesAreDigests, below: below)
     }
 
     /// Number of distinct checksum keys known (for progress and tests).

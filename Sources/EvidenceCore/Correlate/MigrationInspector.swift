@@ -99,6 +99,8 @@ public struct MigrationInspector {
         if name == "migration.sql" || name == "migration_lock.toml" { return .prisma }
         if path.contains("db/migrate/") { return .rails }
         if path.contains("alembic/versions/") || path.contains("migrations/versions/") { return .alembic }
+        if path.hasPrefix("deploy/") || path.contains("/deploy/") || name == "sqitch.plan" { return .sqitch }
+        if path.contains("changelog/") { return .liquibase }
         if path.contains("/migrations/") || path.hasPrefix("migrations/"), name.hasSuffix(".py") { return .django }
         return .generic
     }

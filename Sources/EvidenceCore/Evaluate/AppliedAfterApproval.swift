@@ -1,6 +1,7 @@
 /// `CC8.1-applied-after-approval`: a migration ran only after its pull request was approved and merged. Judged
-/// only where the ledger records a real apply time (Prisma, Flyway, events — not Drizzle, whose `created_at` is
-/// the journal's time).
+/// only where the ledger records a real apply time (Prisma, Flyway, Django, sqitch, Liquibase, Atlas, Knex,
+/// events); a row of a ledger that records none (Drizzle, whose `created_at` is the journal's time; Rails,
+/// Alembic, golang-migrate) is `not_applicable` with the reason.
 public struct AppliedAfterApproval: LedgerControl {
     public static let id = "CC8.1-applied-after-approval"
 
@@ -8,8 +9,11 @@ public struct AppliedAfterApproval: LedgerControl {
 
     public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> [Finding] {
         let record = reconciled.record
-        guard record.event == .migrationApplied, record.appliedAt != nil, let version = reconciled.version, let change = reconciled.change else {
-            return []
+        guard record.event == .migrationApplied, let version = reconciled.version, let change = reconciled.change else { return [] }
+        guard record.appliedAt != nil else {
+            let reason = record.kind.format.capabilities.noApplyTime ?? "the row records no apply time"
+            return [Finding(control: Self.id, status: .notApplicable, on: reconciled,
+                            detail: "\(record.described) ran \(version.path); whether before approval is not evidenced: \(reason).")]
         }
         func ran(_ part: ReconciledRecord) -> String { "\(part.record.described) ran \(version.path)" }
         guard let evidence = change.pullRequest else {
@@ -55,7 +59,13 @@ public struct AppliedAfterApproval: LedgerControl {
             Example.review("bob", .approved), Example.review("bob", .dismissed, at: "2026-07-02T16:00:00Z"),
         ])), expect: .fail),
         LedgerControlExample("drizzle records no apply time", ReconciledRecord(record: Example.row(.drizzle), version: AppliedAsReviewed.version,
-                                                                              change: Example.reviewed()), expect: nil),
+                                                                              change: Example.reviewed()), expect: .notApplicable),
+        LedgerControlExample("alembic records only the head", ReconciledRecord(
+            record: Example.row(.alembic, migration: "ae1027a6acf", checksum: nil), version: AppliedAsReviewed.version, change: Example.reviewed(),
+            byName: true), expect: .notApplicable),
+        LedgerControlExample("django applied before approval", ReconciledRecord(
+            record: Example.row(.django, migration: "shop.0007_orders", checksum: nil, at: "2026-07-02T11:00:00Z"), version: AppliedAsReviewed.django,
+            change: Example.reviewed(), byName: true), expect: .fail),
         LedgerControlExample("unmatched row", ReconciledRecord(record: Example.row(.events)), expect: nil),
     ]
 }

@@ -83,10 +83,10 @@ enum Example {
     }
 
     /// A migration-apply record of `kind` (an events ledger's in production, at `at`; Drizzle's with no apply time).
-    static func row(_ kind: LedgerKind, checksum: String? = "9f3c00", at: String = "2026-07-04T10:00:00Z") -> LedgerRecord {
+    static func row(_ kind: LedgerKind, migration: String = "0007_orders", checksum: String? = "9f3c00", at: String = "2026-07-04T10:00:00Z") -> LedgerRecord {
         let ledger = "inputs/ledgers/\(kind.rawValue)/production.\(kind == .events ? "jsonl" : "csv")"
-        return LedgerRecord(ledger: ledger, row: 3, kind: kind, migration: "0007_orders", checksum: checksum,
-                            appliedAt: kind == .drizzle ? nil : Timestamp.parse(at), journalWhen: kind == .drizzle ? 1_751_600_000_000 : nil,
+        return LedgerRecord(ledger: ledger, row: 3, kind: kind, migration: migration, checksum: checksum,
+                            appliedAt: kind.format.capabilities.applyTime ? Timestamp.parse(at) : nil, journalWhen: kind == .drizzle ? 1_751_600_000_000 : nil,
                             environment: kind == .events ? "production" : nil, appliedBy: "deploy-bot", runID: kind == .events ? "run-118" : nil)
     }
 

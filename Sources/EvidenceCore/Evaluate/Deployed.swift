@@ -48,7 +48,12 @@ public struct Deployed: ChangeControl {
                 states.append("\(file.path): skipped: its journal when \(when) is not newer than the newest created_at \(newest) in "
                     + "\(drizzle.ledger), so drizzle's migrator will never apply it")
             } else {
-                states.append("\(file.path): pending: no row in " + ledgers.map(\.ledger).joined(separator: ", "))
+                // A head ledger (Alembic, golang-migrate) has a row only for the newest; the rest are below it.
+                let heads = ledgers.filter { if case .head = $0.kind.format.matching.names { true } else { false } }
+                let rows = ledgers.filter { !heads.contains($0) }
+                states.append("\(file.path): pending: " + (
+                    (rows.isEmpty ? [] : ["no row in " + rows.map(\.ledger).joined(separator: ", ")])
+                        + heads.map { "neither the head \($0.ledger) records nor before it" }).joined(separator: "; "))
             }
         }
         guard covered else {
@@ -75,6 +80,9 @@ public struct Deployed: ChangeControl {
             ledgers: [LedgerCoverage(ledger: "inputs/ledgers/events/deploys.jsonl", kind: .events)]), expect: .info),
         ControlExample("prisma migration, only a drizzle ledger", Example.deployed(
             Example.sql("prisma/migrations/20260701_orders/migration.sql", flavour: .prisma), ledgers: [production]), expect: .notApplicable),
+        ControlExample("an alembic revision not below the head", Example.deployed(
+            Example.sql("alembic/versions/ae1027a6acf_orders.py", flavour: .alembic),
+            ledgers: [LedgerCoverage(ledger: "inputs/ledgers/alembic/production.csv", kind: .alembic)]), expect: .info),
         ControlExample("no ledger given", Example.deployed(Example.sql("drizzle/0007_orders.sql"), ledgers: []), expect: .notApplicable),
         ControlExample("infrastructure only", Example.reviewed(), expect: .notApplicable),
     ]

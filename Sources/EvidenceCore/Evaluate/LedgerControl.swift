@@ -40,7 +40,7 @@ extension Finding {
 extension ReconciledRecord {
     /// The same match for a part of the record's rows.
     func standing(for record: LedgerRecord) -> ReconciledRecord {
-        ReconciledRecord(record: record, version: version, change: change, placement: placement)
+        ReconciledRecord(record: record, version: version, change: change, placement: placement, byName: byName)
     }
 
     /// The record's rows split by what `outcome` says of each apply time, each part with its outcome, in the order

@@ -149,12 +149,17 @@ public struct ReconciledRecord: Sendable, Hashable {
     public let change: CorrelatedChange?
     /// For a Terraform apply: where its commit stands relative to the branch.
     public let placement: BranchPlacement?
+    /// The version was found by the migration's name, not by a checksum of its bytes (Django, Rails, Alembic, ...):
+    /// that the committed bytes are what ran is not evidenced.
+    public let byName: Bool
 
-    public init(record: LedgerRecord, version: MigrationVersion? = nil, change: CorrelatedChange? = nil, placement: BranchPlacement? = nil) {
+    public init(record: LedgerRecord, version: MigrationVersion? = nil, change: CorrelatedChange? = nil, placement: BranchPlacement? = nil,
+                byName: Bool = false) {
         self.record = record
         self.version = version
         self.change = change
         self.placement = placement
+        self.byName = byName
     }
 }
 

@@ -2,7 +2,7 @@ import GitKit
 
 /// The migration tool a file belongs to, by where it sits and how it is named.
 public enum MigrationFlavour: String, Codable, Sendable, Hashable {
-    case drizzle, prisma, flyway, rails, django, alembic
+    case drizzle, prisma, flyway, rails, django, alembic, sqitch, liquibase
     /// Under a migrations folder, but no tool's own layout.
     case generic
 }

@@ -8,7 +8,8 @@ extension LedgerKind {
 public enum DrizzleLedger: TableLedgerFormat {
     public static let kind = LedgerKind.drizzle
     public static let capabilities = LedgerCapabilities(applyTime: false, checksum: true, applier: false, history: true,
-                                                        skipsOlderThanNewest: true, flavours: [.drizzle], recordNoun: "row")
+                                                        skipsOlderThanNewest: true, flavours: [.drizzle],
+                                                        noApplyTime: "__drizzle_migrations records no apply time (created_at is the journal's time, not when it ran)")
     public static let matching = LedgerMatch.checksum([.sha256])
     public static let requiredColumns: [String]? = ["hash", "created_at"]
     public static let liveTable: LiveTable? = LiveTable(name: ["drizzle", "__drizzle_migrations"], columns: ["id", "hash", "created_at"], order: "id")

@@ -28,12 +28,73 @@ public struct LedgerCapabilities: Sendable, Hashable {
     public let flavours: Set<MigrationFlavour>?
     /// What one record is called in a location: `row` for a table, `line` for a log.
     public let recordNoun: String
+    /// What a control that needs an apply time is told when there is none: `alembic_version records only the
+    /// current head; apply times are not evidenced`.
+    public let noApplyTime: String?
+    /// What an apply it records cannot show, said beside every match (Django's `migrate --fake`).
+    public let caveat: String?
+
+    public init(applyTime: Bool, checksum: Bool, applier: Bool, history: Bool, skipsOlderThanNewest: Bool = false,
+                flavours: Set<MigrationFlavour>?, recordNoun: String = "row", noApplyTime: String? = nil, caveat: String? = nil) {
+        self.applyTime = applyTime
+        self.checksum = checksum
+        self.applier = applier
+        self.history = history
+        self.skipsOlderThanNewest = skipsOlderThanNewest
+        self.flavours = flavours
+        self.recordNoun = recordNoun
+        self.noApplyTime = noApplyTime
+        self.caveat = caveat
+    }
 }
 
-/// How a ledger's records are matched to committed migration versions.
-public enum LedgerMatch: Sendable, Hashable {
-    /// By a checksum of the file's bytes, trying each algorithm in order.
-    case checksum([MigrationChecksum.Algorithm])
+/// How a ledger's records are matched to committed migration versions (SPEC §12).
+public struct LedgerMatch: Sendable, Hashable {
+    /// How rows find files by name, where they do.
+    public enum Names: Sendable, Hashable {
+        /// Every row names one migration it ran (Django, Rails, Knex, Liquibase, sqitch's events, Atlas' hash).
+        case each
+        /// The table holds the newest migration applied; every one before it is applied too: by `down_revision`
+        /// (Alembic, where a merge revision has several), or by version number (golang-migrate).
+        case head(HeadOrder)
+    }
+
+    public enum HeadOrder: Sendable, Hashable {
+        case parents
+        case versionNumber
+    }
+
+    /// The algorithms a row's checksum may be, tried in order; empty when the tool's checksum is not one this
+    /// tool computes (Liquibase's `MD5SUM` is recorded, not recomputed).
+    public let checksums: [MigrationChecksum.Algorithm]
+    /// Rows without a checksum the history knows are found by the name `LedgerFormat.matchName` gives them.
+    public let names: Names?
+    /// The name is a digest of the file's bytes (Atlas' `hash`, from `atlas.sum`), so a match by name shows what
+    /// ran is what was committed, as a checksum does.
+    public let namesAreDigests: Bool
+
+    public static func checksum(_ algorithms: [MigrationChecksum.Algorithm]) -> LedgerMatch {
+        LedgerMatch(checksums: algorithms, names: nil, namesAreDigests: false)
+    }
+
+    public static func name(_ names: Names, checksums: [MigrationChecksum.Algorithm] = [], digests: Bool = false) -> LedgerMatch {
+        LedgerMatch(checksums: checksums, names: names, namesAreDigests: digests)
+    }
+}
+
+/// A committed file as one ledger kind names it: Django's `app.name`, Rails' version, Alembic's revision id.
+public struct MigrationName: Sendable, Hashable {
+    public let name: String
+    /// The file named: the path itself, or for Atlas' `atlas.sum` the migration file a line of it names.
+    public let path: String
+    /// The names this one comes after (Alembic's `down_revision`: none, one, or several for a merge).
+    public let parents: [String]
+
+    public init(_ name: String, path: String, parents: [String] = []) {
+        self.name = name
+        self.path = path
+        self.parents = parents
+    }
 }
 
 /// The table a live ledger is read from: its default name, its columns in the order the tool creates them, and
@@ -58,6 +119,16 @@ public protocol LedgerFormat: Sendable {
     static var liveTable: LiveTable? { get }
     /// The records of a ledger's bytes (after any byte-order mark); a table's rows come through `TableLedgerFormat`.
     static func read(_ bytes: ArraySlice<UInt8>, file: String, ledger: String) throws(EvidenceError) -> LedgerContents
+    /// For a kind matched by name: the names a committed migration file at `path` goes by; `bytes` reads it, for
+    /// the kinds whose names are inside the file (Alembic's revision, Liquibase's changesets, `atlas.sum`).
+    static func names(of path: String, bytes: () throws -> [UInt8]) rethrows -> [MigrationName]
+    /// The name a record is found by among `names(of:)`.
+    static func matchName(of record: LedgerRecord) -> String?
+}
+
+extension LedgerFormat {
+    public static func names(of path: String, bytes: () throws -> [UInt8]) rethrows -> [MigrationName] { [] }
+    public static func matchName(of record: LedgerRecord) -> String? { record.migration }
 }
 
 /// The records a ledger file holds, and how many events of other kinds it counted without judging them.
@@ -93,7 +164,15 @@ extension TableLedgerFormat {
 
 /// Every ledger kind, in the order a header is tried against their columns.
 public enum LedgerFormats {
-    public static let all: [any LedgerFormat.Type] = [DrizzleLedger.self, PrismaLedger.self, FlywayLedger.self, EventLog.self]
+    /// A header is tried in this order, so a kind whose columns include another's comes first (golang-migrate's
+    /// `version, dirty` before Rails' `version`).
+    public static let all: [any LedgerFormat.Type] = [
+        DrizzleLedger.self, PrismaLedger.self, FlywayLedger.self, DjangoLedger.self, KnexLedger.self, LiquibaseLedger.self,
+        SqitchLedger.self, AtlasLedger.self, GolangMigrateLedger.self, AlembicLedger.self, RailsLedger.self, EventLog.self,
+    ]
+
+    /// The kinds whose rows find files by name.
+    static let byName: [any LedgerFormat.Type] = all.filter { $0.matching.names != nil }
 
     /// The format of a kind named on the command line or by a bundle folder; nil when there is none.
     public static func named(_ name: String) -> (any LedgerFormat.Type)? {
@@ -105,7 +184,7 @@ public enum LedgerFormats {
 
     /// Kinds as a user types them, for messages: `drizzle:, prisma: or flyway:`.
     static func spelled(_ kinds: [LedgerKind]) -> String {
-        let names = kinds.map { $0.rawValue + ":" }
+        let names = kinds.map { $0.rawValue + ":" }.sorted()
         return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 }

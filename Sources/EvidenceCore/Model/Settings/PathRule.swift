@@ -47,6 +47,11 @@ extension PathRule {
         "**/V[0-9]*__*.sql",                // Flyway versioned
         "**/U[0-9]*__*.sql",                // Flyway undo
         "**/R__*.sql",                      // Flyway repeatable
+        "**/db/changelog/**",               // Liquibase (Spring Boot's default place)
+        "**/sqitch.plan",                   // sqitch: the plan and the deploy, revert and verify scripts beside it
+        "**/deploy/*.sql",
+        "**/revert/*.sql",
+        "**/verify/*.sql",
         "folder-with:meta/_journal.json",   // Drizzle, wherever its `out` folder lives
         "folder-with:migration_lock.toml",  // Prisma, wherever its migrations folder lives
     ].map(PathRule.init(spelling:))
