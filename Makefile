@@ -5,15 +5,19 @@ SWIFT ?= swift
 CONFIG ?= release
 BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-# System packages the build and the tests need on a fresh Debian machine: libpq-dev to read ledgers live, and
-# postgresql for the server the ledger tests start on loopback (initdb + pg_ctl in a temporary folder).
-APT_PACKAGES := libgit2-dev libssl-dev zlib1g-dev libarchive-dev libpq-dev libcurl4-openssl-dev libp11-kit-dev softhsm2 opensc faketime pkg-config git openssl python3 postgresql dash coreutils chromium poppler-utils
+# System packages the build and the tests need on a fresh Debian machine: libpq-dev to read ledgers live,
+# postgresql for the server the ledger tests start on loopback (initdb + pg_ctl in a temporary folder), and the
+# migration tools that write real ledgers in the tests: sqitch (with its PostgreSQL driver) and ActiveRecord.
+APT_PACKAGES := libgit2-dev libssl-dev zlib1g-dev libarchive-dev libpq-dev libcurl4-openssl-dev libp11-kit-dev softhsm2 opensc faketime pkg-config git openssl python3 postgresql dash coreutils chromium poppler-utils \
+	sqitch libdbd-pg-perl ruby-activerecord ruby-pg
 
 # A Python with securesystemslib, for the DSSE interoperability test (PyPI is reachable from CI).
 INTEROP_VENV := .build/interop-venv
 SECURESYSTEMSLIB := securesystemslib[crypto]==1.6.0
 # AWS KMS (and S3) for the tests: moto_server, from Tests/Support/moto_kms.py.
 MOTO := moto[server]==5.2.5
+# Django and Alembic, which write their own ledgers in the tests (Tests/Support/MigrationToolScenario.swift).
+LEDGER_TOOLS := django==5.1.4 psycopg[binary]==3.2.3 alembic==1.14.0
 
 .PHONY: all deps build test demo bench fuzz install uninstall clean
 
@@ -40,10 +44,10 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-$(INTEROP_VENV)/bin/python: $(INTEROP_VENV)/.moto
-$(INTEROP_VENV)/.moto:
+$(INTEROP_VENV)/bin/python: $(INTEROP_VENV)/.ledger-tools
+$(INTEROP_VENV)/.ledger-tools:
 	python3 -m venv $(INTEROP_VENV)
-	$(INTEROP_VENV)/bin/pip install -q "$(SECURESYSTEMSLIB)" "$(MOTO)"
+	$(INTEROP_VENV)/bin/pip install -q "$(SECURESYSTEMSLIB)" "$(MOTO)" $(foreach tool,$(LEDGER_TOOLS),"$(tool)")
 	touch $@
 
 test: deps $(INTEROP_VENV)/bin/python

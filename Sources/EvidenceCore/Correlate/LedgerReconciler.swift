@@ -46,7 +46,7 @@ public struct LedgerReconciler {
                     // An apply without a time cannot be placed in the window.
                     guard let record = judged(record.appliedAt != nil) else { continue }
                     matching.matches.append(ReconciledRecord(record: record, placement: record.commit.flatMap { history.placements[$0] } ?? .unknown))
-                case .migrationApplied:
+                case .migrationApplied, .migrationReverted:
                     let match = history.match(record)
                     // A head (Alembic, golang-migrate) says every migration before it ran, whenever it is judged.
                     for earlier in match.below {
@@ -79,6 +79,7 @@ extension LedgerApply {
         let last = record.repeats?.last
         self.init(ledger: record.ledger, row: record.row, environment: record.environment, appliedAt: record.appliedAt.map(Timestamp.iso8601UTC),
                   appliedBy: record.appliedBy, runID: record.runID, commit: version.commit, succeeded: succeeded ?? record.succeeded,
+                  reverted: record.event == .migrationReverted,
                   count: record.count, lastRow: last?.row, lastAppliedAt: last?.appliedAt.map(Timestamp.iso8601UTC))
     }
 }

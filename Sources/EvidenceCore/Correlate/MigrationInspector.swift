@@ -31,7 +31,7 @@ public struct MigrationInspector {
                 if drizzleFolders[folder]! { flavour = .drizzle }
             }
             let script = Self.isScript(path.path)
-            let down = convention.isDown(path.path)
+            let down = convention.isDown(path.path) || Self.isSqitch(path.path, folder: "revert")
             var found: String?
             var lookedFor: [String]?
             // Only a new migration is judged: a moved or renamed one was judged when it was added.
@@ -98,17 +98,24 @@ public struct MigrationInspector {
         if path.contains("/meta/_journal.json") || path.hasPrefix("drizzle/") || path.contains("/drizzle/") { return .drizzle }
         if name == "migration.sql" || name == "migration_lock.toml" { return .prisma }
         if path.contains("db/migrate/") { return .rails }
-        if path.contains("alembic/versions/") || path.contains("migrations/versions/") { return .alembic }
-        if path.hasPrefix("deploy/") || path.contains("/deploy/") || name == "sqitch.plan" { return .sqitch }
+        if path.contains("alembic/versions/") || path.contains("migrations/versions/") || ["env.py", "script.py.mako"].contains(name) { return .alembic }
+        if ["deploy", "revert", "verify"].contains(where: { isSqitch(path, folder: $0) }) || name == "sqitch.plan" { return .sqitch }
         if path.contains("changelog/") { return .liquibase }
         if path.contains("/migrations/") || path.hasPrefix("migrations/"), name.hasSuffix(".py") { return .django }
         return .generic
     }
 
-    /// Metadata is not run against the database: Drizzle's meta folder, Prisma's lock file, Python package markers.
+    /// A sqitch script in its `deploy/`, `revert/` or `verify/` folder.
+    static func isSqitch(_ path: String, folder: String) -> Bool {
+        path.hasSuffix(".sql") && (path.hasPrefix(folder + "/") || path.contains("/" + folder + "/"))
+    }
+
+    /// Metadata is not run against the database: Drizzle's meta folder, Prisma's lock file, Python package markers,
+    /// Alembic's environment and template, sqitch's plan and its verify scripts (checks, not changes).
     static func isScript(_ path: String) -> Bool {
         let name = fileName(of: path)
         if path.hasPrefix("meta/") || path.contains("/meta/") { return false }
+        if ["env.py", "script.py.mako", "sqitch.plan", "sqitch.conf", "alembic.ini"].contains(name) || isSqitch(path, folder: "verify") { return false }
         if ["migration_lock.toml", "__init__.py", ".gitkeep"].contains(name) || name.lowercased().hasPrefix("readme") { return false }
         return true
     }

@@ -70,8 +70,9 @@ enum Example {
     }
 
     /// A ledger row recording a run at 2026-07-04 10:00 in production.
-    static func apply(ledger: String, row: Int, commit: String = change().commit, succeeded: Bool = true) -> LedgerApply {
-        let record = LedgerRecord(ledger: ledger, row: row, kind: .events, checksum: "00", appliedAt: Timestamp.parse("2026-07-04T10:00:00Z"),
+    static func apply(ledger: String, row: Int, commit: String = change().commit, succeeded: Bool = true, reverted: Bool = false) -> LedgerApply {
+        let record = LedgerRecord(ledger: ledger, row: row, kind: .events, event: reverted ? .migrationReverted : .migrationApplied, checksum: "00",
+                                  appliedAt: Timestamp.parse("2026-07-04T10:00:00Z"),
                                   environment: "production", appliedBy: "deploy-bot", runID: "run-1", succeeded: succeeded)
         return LedgerApply(record, version: MigrationVersion(path: "drizzle/0007_orders.sql", blob: "", commit: commit, committedAt: 0))
     }

@@ -31,7 +31,19 @@ public struct Deployed: ChangeControl {
                 let place = [apply.environment, apply.time.map { "at \($0)" }, apply.appliedBy.map { "by \($0)" }].compactMap { $0 }
                 return "\(apply.ledger) \(apply.rows)" + (place.isEmpty ? "" : " " + place.joined(separator: " "))
             }
-            let applied = file.applies.filter(\.succeeded).map(described)
+            // A revert (sqitch) undoes the applies before it in its ledger: what stands is each ledger's last word.
+            var standing = [LedgerApply]()
+            var reverts = [LedgerApply]()
+            for apply in file.applies where apply.succeeded {
+                if apply.reverted {
+                    standing.removeAll { $0.ledger == apply.ledger }
+                    reverts.append(apply)
+                } else {
+                    standing.append(apply)
+                    reverts.removeAll { $0.ledger == apply.ledger }
+                }
+            }
+            let applied = standing.map(described)
             let failed = file.applies.filter { !$0.succeeded }.map(described)
             let failures = failed.isEmpty ? "" : "; failed or rolled back: " + failed.joined(separator: "; ")
             if !applied.isEmpty {
@@ -39,6 +51,10 @@ public struct Deployed: ChangeControl {
                 continue
             }
             allApplied = false
+            if !reverts.isEmpty {
+                states.append("\(file.path): reverted (\(reverts.map(described).joined(separator: "; "))\(failures))")
+                continue
+            }
             if !failed.isEmpty {
                 states.append("\(file.path): not applied: its runs failed or were rolled back (\(failed.joined(separator: "; ")))")
                 continue
@@ -80,6 +96,10 @@ public struct Deployed: ChangeControl {
             ledgers: [LedgerCoverage(ledger: "inputs/ledgers/events/deploys.jsonl", kind: .events)]), expect: .info),
         ControlExample("prisma migration, only a drizzle ledger", Example.deployed(
             Example.sql("prisma/migrations/20260701_orders/migration.sql", flavour: .prisma), ledgers: [production]), expect: .notApplicable),
+        ControlExample("deployed, then reverted", Example.deployed(Example.sql("deploy/orders.sql", flavour: .sqitch, applies: [
+            Example.apply(ledger: "inputs/ledgers/sqitch/events.csv", row: 1),
+            Example.apply(ledger: "inputs/ledgers/sqitch/events.csv", row: 2, reverted: true),
+        ]), ledgers: [LedgerCoverage(ledger: "inputs/ledgers/sqitch/events.csv", kind: .sqitch)]), expect: .info),
         ControlExample("an alembic revision not below the head", Example.deployed(
             Example.sql("alembic/versions/ae1027a6acf_orders.py", flavour: .alembic),
             ledgers: [LedgerCoverage(ledger: "inputs/ledgers/alembic/production.csv", kind: .alembic)]), expect: .info),

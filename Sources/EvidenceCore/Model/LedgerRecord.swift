@@ -1,6 +1,8 @@
 /// What a ledger record says happened.
 public enum LedgerEvent: String, Codable, Sendable, Hashable {
     case migrationApplied = "migration_applied"
+    /// A migration undone by its tool (sqitch's `revert`): after it, the migration is no longer applied.
+    case migrationReverted = "migration_reverted"
     case terraformApplied = "terraform_applied"
 }
 
@@ -216,6 +218,8 @@ public struct LedgerApply: Codable, Sendable, Hashable {
     /// The commit that introduced the bytes that ran (an earlier version when the file was edited since).
     public let commit: String
     public let succeeded: Bool
+    /// The row undid it (sqitch's `revert`) rather than ran it.
+    public let reverted: Bool
     /// How many rows ran it so (1 unless repeated).
     public let count: Int
     /// For a repeated run: the last row and its time.
@@ -223,7 +227,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
     public let lastAppliedAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case ledger, row, environment, commit, succeeded, count
+        case ledger, row, environment, commit, succeeded, count, reverted
         case appliedAt = "applied_at"
         case appliedBy = "applied_by"
         case runID = "run_id"
@@ -238,7 +242,9 @@ public struct LedgerApply: Codable, Sendable, Hashable {
                   appliedAt: try container.decodeIfPresent(String.self, forKey: .appliedAt),
                   appliedBy: try container.decodeIfPresent(String.self, forKey: .appliedBy),
                   runID: try container.decodeIfPresent(String.self, forKey: .runID), commit: try container.decode(String.self, forKey: .commit),
-                  succeeded: try container.decode(Bool.self, forKey: .succeeded), count: try container.decodeIfPresent(Int.self, forKey: .count) ?? 1,
+                  succeeded: try container.decode(Bool.self, forKey: .succeeded),
+                  reverted: try container.decodeIfPresent(Bool.self, forKey: .reverted) ?? false,
+                  count: try container.decodeIfPresent(Int.self, forKey: .count) ?? 1,
                   lastRow: try container.decodeIfPresent(Int.self, forKey: .lastRow),
                   lastAppliedAt: try container.decodeIfPresent(String.self, forKey: .lastAppliedAt))
     }
@@ -253,6 +259,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
         try container.encodeIfPresent(runID, forKey: .runID)
         try container.encode(commit, forKey: .commit)
         try container.encode(succeeded, forKey: .succeeded)
+        if reverted { try container.encode(reverted, forKey: .reverted) }
         // One row is written as before; a repeated run adds how many and where it ended.
         if count > 1 {
             try container.encode(count, forKey: .count)
@@ -264,7 +271,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
     /// The same apply with the ledger named otherwise (its source, outside a bundle).
     public func naming(_ ledger: String) -> LedgerApply {
         LedgerApply(ledger: ledger, row: row, environment: environment, appliedAt: appliedAt, appliedBy: appliedBy, runID: runID,
-                    commit: commit, succeeded: succeeded, count: count, lastRow: lastRow, lastAppliedAt: lastAppliedAt)
+                    commit: commit, succeeded: succeeded, reverted: reverted, count: count, lastRow: lastRow, lastAppliedAt: lastAppliedAt)
     }
 
     /// `row 3`, or `rows 3-90 (12 rows)` for a repeated run.
@@ -287,7 +294,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
     }
 
     public init(ledger: String, row: Int, environment: String?, appliedAt: String?, appliedBy: String?, runID: String?, commit: String,
-                succeeded: Bool, count: Int = 1, lastRow: Int? = nil, lastAppliedAt: String? = nil) {
+                succeeded: Bool, reverted: Bool = false, count: Int = 1, lastRow: Int? = nil, lastAppliedAt: String? = nil) {
         self.ledger = ledger
         self.row = row
         self.environment = environment
@@ -296,6 +303,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
         self.runID = runID
         self.commit = commit
         self.succeeded = succeeded
+        self.reverted = reverted
         self.count = count
         self.lastRow = lastRow
         self.lastAppliedAt = lastAppliedAt

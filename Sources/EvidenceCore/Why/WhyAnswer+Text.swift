@@ -27,7 +27,7 @@ extension WhyAnswer {
             for apply in change.applies {
                 let run = apply.count == 1 ? apply.runID.map { "run \($0)" } : nil
                 let facts = [apply.environment, apply.time, apply.appliedBy.map { "by \($0)" }, run].compactMap { $0 }
-                lines.append((apply.succeeded ? "  ran     " : "  failed  ") + (facts.isEmpty ? "" : facts.joined(separator: " ") + " ")
+                lines.append((!apply.succeeded ? "  failed  " : apply.reverted ? "  reverted " : "  ran     ") + (facts.isEmpty ? "" : facts.joined(separator: " ") + " ")
                              + "(\(apply.place))" + (apply.succeeded ? "" : " failed or rolled back"))
             }
             if change.isMigration {

@@ -19,11 +19,12 @@ public enum DjangoLedger: TableLedgerFormat {
                      appliedAt: try row.time("applied"))
     }
 
-    /// `blog/migrations/0002_author.py` is `blog.0002_author`: the app label is the folder holding `migrations/`.
+    /// `blog/migrations/0002_author.py` is `blog.0002_author`: the app label is the folder holding `migrations/`, and
+    /// a migration's name starts with its number (`__init__.py`, Alembic's `env.py` are not migrations).
     public static func names(of path: String, bytes: () throws -> [UInt8]) rethrows -> [MigrationName] {
         let parts = path.split(separator: "/")
         guard parts.count >= 3, parts[parts.count - 2] == "migrations", let file = parts.last, file.hasSuffix(".py"),
-              file != "__init__.py" else { return [] }
+              file.first?.isNumber == true else { return [] }
         return [MigrationName(parts[parts.count - 3] + "." + file.dropLast(3), path: path)]
     }
 }

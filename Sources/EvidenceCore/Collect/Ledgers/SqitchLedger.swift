@@ -19,24 +19,26 @@ public enum SqitchLedger: TableLedgerFormat {
         order: "committed_at, change_id")
 
     public static func record(_ row: LedgerRow, ledger: String) throws(EvidenceError) -> LedgerRecord {
+        var event = LedgerEvent.migrationApplied
         var succeeded = true
-        if row["script_hash"] == nil, let event = row["event"] {
+        if row["script_hash"] == nil, let name = row["event"] {
             // A revert undoes the change; a fail is a deploy that did not complete: neither leaves it applied.
-            guard ["deploy", "revert", "fail", "merge"].contains(event) else {
-                throw EvidenceError.malformed(file: row.file, location: "row \(row.row), event", reason: "'\(event)' is not a sqitch event")
+            guard ["deploy", "revert", "fail", "merge"].contains(name) else {
+                throw EvidenceError.malformed(file: row.file, location: "row \(row.row), event", reason: "'\(name)' is not a sqitch event")
             }
-            succeeded = event == "deploy" || event == "merge"
+            if name == "revert" { event = .migrationReverted }
+            succeeded = name != "fail"
         }
         let who = [row["committer_name"], row["committer_email"].map { "<\($0)>" }].compactMap { $0 }.joined(separator: " ")
-        return LedgerRecord(ledger: ledger, row: row.row, kind: kind, migration: try row.required("change"),
+        return LedgerRecord(ledger: ledger, row: row.row, kind: kind, event: event, migration: try row.required("change"),
                             checksum: row["script_hash"]?.lowercased(), appliedAt: try row.time("committed_at"),
                             appliedBy: who.isEmpty ? nil : who, succeeded: succeeded)
     }
 
     /// `deploy/add_orders.sql` is the change `add_orders` (`deploy/app/add_orders.sql` is `app/add_orders`).
     public static func names(of path: String, bytes: () throws -> [UInt8]) rethrows -> [MigrationName] {
-        guard path.hasSuffix(".sql"), let deploy = path.range(of: "deploy/"),
-              deploy.lowerBound == path.startIndex || path[path.index(before: deploy.lowerBound)] == "/" else { return [] }
-        return [MigrationName(String(path[deploy.upperBound...].dropLast(4)), path: path)]
+        guard MigrationInspector.isSqitch(path, folder: "deploy") else { return [] }
+        let after = path.hasPrefix("deploy/") ? path.dropFirst("deploy/".count) : path[path.range(of: "/deploy/", options: .backwards)!.upperBound...]
+        return [MigrationName(String(after.dropLast(4)), path: path)]
     }
 }

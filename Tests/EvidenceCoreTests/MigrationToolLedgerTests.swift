@@ -1,0 +1,125 @@
+import EvidenceCore
+import EvidenceTestSupport
+import Foundation
+import GitKit
+import Testing
+
+/// Ledgers written by the migration tools themselves — Django, Alembic, sqitch and ActiveRecord, run against a
+/// real PostgreSQL server — read live and from psql's CSV export, matched to the committed migrations and judged.
+@Suite(.serialized) struct MigrationToolLedgerTests {
+    let scenario: MigrationToolScenario
+
+    init() throws {
+        scenario = try MigrationToolScenario.shared.get()
+    }
+
+    func live(_ kind: LedgerKind, _ tool: String) -> LedgerSource {
+        LedgerSource(kind: kind, location: scenario.server.url(database: MigrationToolScenario.databases[tool]!))
+    }
+
+    func derive(_ ledgers: [Ledger]) throws -> Derived {
+        let repository = try Repository(path: scenario.repository.path)
+        return try Derived.derive(repository: repository, branch: try repository.resolveBranch("main"), config: .defaults,
+                                  github: scenario.github.folder, ledgers: ledgers, window: try AuditWindow.between(from: scenario.from, to: scenario.to))
+    }
+
+    /// What a record says, without which file it came from.
+    func facts(_ record: LedgerRecord) -> String {
+        "\(record.row) \(record.kind) \(record.event) \(record.migration ?? "-") \(record.checksum ?? "-") \(record.appliedAt ?? -1) "
+            + "\(record.appliedBy ?? "-") \(record.succeeded)"
+    }
+
+    /// `control` findings as `ledger row → status`.
+    func statuses(_ evidence: Derived, _ control: String) -> [String: FindingStatus] {
+        var statuses = [String: FindingStatus]()
+        for finding in evidence.findings where finding.control == control {
+            let location = finding.detail.firstMatch(of: #/inputs/ledgers/[a-z-]+/[^ ]+ (row|line)s? [0-9-]+/#).map { String($0.0) } ?? "-"
+            statuses[location] = finding.status
+        }
+        return statuses
+    }
+
+    func deployed(_ evidence: Derived, _ change: String) throws -> Finding {
+        try #require(evidence.findings.first { $0.control == "CC8.1-deployed" && $0.change == scenario.commits[change] })
+    }
+
+    @Test func eachToolsTableReadsLiveAsItsCSVExport() throws {
+        let exports: [(LedgerKind, String, String)] = [
+            (.django, "django", "SELECT id, app, name, applied FROM django_migrations ORDER BY id"),
+            (.alembic, "alembic", "SELECT version_num FROM alembic_version"),
+            (.sqitch, "sqitch", "SELECT * FROM sqitch.changes ORDER BY committed_at"),
+            (.rails, "rails", "SELECT version FROM schema_migrations ORDER BY version"),
+        ]
+        for (kind, tool, query) in exports {
+            let live = try LedgerLoader.load([self.live(kind, tool)])[0]
+            // The kind of an export is told from its header alone.
+            let file = try LedgerLoader.load([LedgerSource(kind: nil, location: try scenario.export(query, tool: tool))])[0]
+            #expect(file.kind == kind)
+            #expect(live.records.map(facts) == file.records.map(facts), "\(kind)")
+            #expect(!live.records.isEmpty)
+        }
+    }
+
+    @Test func djangoRowsAreMatchedByAppAndNameAndNeverPassByteForByte() throws {
+        let evidence = try derive(try LedgerLoader.load([live(.django, "django")]))
+        let ledger = "inputs/ledgers/django/\(MigrationToolScenario.databases["django"]!).csv"
+        #expect(statuses(evidence, "CC8.1-applied-as-reviewed") == [
+            "\(ledger) row 1": .info,     // shop.0001_initial: matched by name only
+            "\(ledger) row 2": .info,     // shop.0002_order_note
+            "\(ledger) row 3": .fail,     // shop.0003_hotfix: no committed file has it
+        ])
+        let first = try #require(evidence.findings.first { $0.control == "CC8.1-applied-as-reviewed" && $0.detail.contains("\(ledger) row 1") })
+        #expect(first.change == scenario.commits["django"] && first.pullRequest == 1 && first.paths == ["django/shop/migrations/0001_initial.py"])
+        #expect(first.detail.contains("Matched by name only") && first.detail.contains("migrate --fake"))
+        let hotfix = try #require(evidence.findings.first { $0.control == "CC8.1-applied-as-reviewed" && $0.status == .fail })
+        #expect(hotfix.detail.contains("shop.0003_hotfix, which no committed migration file is") && hotfix.change == nil)
+        // Django records real apply times: 0002 ran (under faketime) two hours before PR #5 was approved.
+        #expect(statuses(evidence, "CC8.1-applied-after-approval") == ["\(ledger) row 1": .pass, "\(ledger) row 2": .fail])
+        let early = try #require(evidence.findings.first { $0.control == "CC8.1-applied-after-approval" && $0.status == .fail })
+        #expect(early.detail.contains("before the first qualifying approval (bob at \(scenario.laterApproved))"))
+        #expect(try deployed(evidence, "django").status == .pass)
+    }
+
+    @Test func anAlembicHeadAppliesItsAncestorsAndNothingAfterIt() throws {
+        let evidence = try derive(try LedgerLoader.load([live(.alembic, "alembic")]))
+        let ledger = "inputs/ledgers/alembic/\(MigrationToolScenario.databases["alembic"]!).csv"
+        #expect(statuses(evidence, "CC8.1-applied-as-reviewed") == ["\(ledger) row 1": .info])
+        let reason = try #require(evidence.findings.first { $0.control == "CC8.1-applied-after-approval" })
+        #expect(reason.status == .notApplicable && reason.detail.hasSuffix("alembic_version records only the current head; apply times are not evidenced."))
+        // The head 2b3c4d5e6f70 and its ancestor 1a2b3c4d5e6f came in PR #2: both applied by the one row.
+        let applied = try deployed(evidence, "alembic")
+        #expect(applied.status == .pass)
+        #expect(applied.detail.contains("1a2b3c4d5e6f_orders.py: applied (\(ledger) row 1)"))
+        #expect(applied.detail.contains("2b3c4d5e6f70_items.py: applied (\(ledger) row 1)"))
+        // PR #5's 3c4d5e6f7081 comes after the head: pending.
+        let later = try deployed(evidence, "later")
+        #expect(later.detail.contains("3c4d5e6f7081_tags.py: pending: neither the head \(ledger) records nor before it"))
+    }
+
+    @Test func sqitchChangesMatchByScriptHashAndEventsShowTheRevert() throws {
+        let events = try scenario.export("SELECT * FROM sqitch.events ORDER BY committed_at", tool: "sqitch")
+        let ledgers = try LedgerLoader.load([live(.sqitch, "sqitch"), LedgerSource(kind: .sqitch, location: events)])
+        let evidence = try derive(ledgers)
+        let changes = "inputs/ledgers/sqitch/\(MigrationToolScenario.databases["sqitch"]!).csv"
+        // sqitch.changes holds what is deployed now: orders, by the SHA-1 of deploy/orders.sql.
+        #expect(ledgers[0].records.map(\.migration) == ["orders"])
+        let orders = try #require(evidence.findings.first { $0.control == "CC8.1-applied-as-reviewed" && $0.detail.contains("\(changes) row 1") })
+        #expect(orders.status == .pass && orders.paths == ["sqitch/deploy/orders.sql"] && orders.pullRequest == 3)
+        #expect(orders.detail.contains("by Deploy Bot <deploy@example.com>"))
+        // The events: deploy orders, deploy items, revert items; items is reverted, not applied.
+        #expect(ledgers[1].records.map(\.event) == [.migrationApplied, .migrationApplied, .migrationReverted])
+        let state = try deployed(evidence, "sqitch")
+        #expect(state.status == .info)
+        #expect(state.detail.contains("sqitch/deploy/orders.sql: applied ("))
+        #expect(state.detail.contains("sqitch/deploy/items.sql: reverted (inputs/ledgers/sqitch/sqitch.csv row 3"))
+        #expect(!state.detail.contains("revert/items.sql") && !state.detail.contains("verify/"))
+    }
+
+    @Test func railsVersionsMatchTheirFilesAndAStrayVersionFails() throws {
+        let evidence = try derive(try LedgerLoader.load([live(.rails, "rails")]))
+        let ledger = "inputs/ledgers/rails/\(MigrationToolScenario.databases["rails"]!).csv"
+        #expect(statuses(evidence, "CC8.1-applied-as-reviewed") == ["\(ledger) row 1": .info, "\(ledger) row 2": .info, "\(ledger) row 3": .fail])
+        #expect(statuses(evidence, "CC8.1-applied-after-approval").values.allSatisfy { $0 == .notApplicable })
+        #expect(try deployed(evidence, "rails").status == .pass)
+    }
+}
