@@ -123,3 +123,60 @@ import Testing
         #expect(try deployed(evidence, "rails").status == .pass)
     }
 }
+
+/// Liquibase, Atlas, golang-migrate and Knex tables made from each tool's documented DDL, read live.
+@Suite(.serialized) struct DocumentedLedgerTableTests {
+    let tools: MigrationToolLedgerTests
+
+    init() throws { tools = try MigrationToolLedgerTests() }
+
+    func ledger(_ tool: String) -> String { "inputs/ledgers/\(tool)/\(MigrationToolScenario.databases[tool]!).csv" }
+
+    @Test func liquibaseChangesetsMatchByIdAuthorAndFileAndOnlyExecutedOnesApply() throws {
+        let kind = LedgerKind.liquibase
+        let evidence = try tools.derive(try LedgerLoader.load([tools.live(kind, "liquibase")]))
+        let at = ledger("liquibase")
+        #expect(tools.statuses(evidence, "CC8.1-applied-as-reviewed") == ["\(at) row 1": .info, "\(at) row 2": .info, "\(at) row 3": .info, "\(at) row 4": .fail])
+        let marked = try #require(evidence.findings.first { $0.control == "CC8.1-applied-as-reviewed" && $0.detail.contains("\(at) row 2") })
+        #expect(marked.detail.contains("[MARK_RAN]") && marked.detail.contains("not run"))
+        // classpath: and the folder Liquibase ran from do not matter: the changeset is in the committed file.
+        let items = try #require(evidence.findings.first { $0.control == "CC8.1-applied-as-reviewed" && $0.detail.contains("\(at) row 3") })
+        #expect(items.paths == ["liquibase/db/changelog/changes/002-items.xml"] && items.pullRequest == 6)
+        #expect(tools.statuses(evidence, "CC8.1-applied-after-approval")["\(at) row 1"] == .pass)
+        // The master changelog includes the others and runs nothing itself: it is not waiting for a row.
+        let state = try tools.deployed(evidence, "liquibase")
+        #expect(state.status == .pass && !state.detail.contains("db.changelog-master.xml"), "\(state.detail)")
+    }
+
+    @Test func atlasRevisionsMatchByTheSumOfTheFileAndAnErrorIsNoApply() throws {
+        let evidence = try tools.derive(try LedgerLoader.load([tools.live(.atlas, "atlas")]))
+        let at = ledger("atlas")
+        // Atlas' hash is atlas.sum's sum of the bytes: a match is byte for byte, and a sum nothing has fails.
+        #expect(tools.statuses(evidence, "CC8.1-applied-as-reviewed") == ["\(at) row 1": .pass, "\(at) row 2": .pass, "\(at) row 3": .fail])
+        let state = try tools.deployed(evidence, "atlas")
+        #expect(state.status == .info)
+        #expect(state.detail.contains("20260701000000_orders.sql: applied ("))
+        #expect(state.detail.contains("20260702000000_items.sql: not applied: its runs failed, were rolled back or were not run ("))
+    }
+
+    @Test func aGolangMigrateVersionAppliesEveryLowerOneAndDirtyIsAFailure() throws {
+        let evidence = try tools.derive(try LedgerLoader.load([tools.live(.golangMigrate, "golang-migrate")]))
+        let at = ledger("golang-migrate")
+        let state = try tools.deployed(evidence, "golang-migrate")
+        #expect(state.detail.contains("go/migrations/000001_orders.up.sql: applied (\(at) row 1)"))
+        #expect(state.detail.contains("go/migrations/000002_items.up.sql: not applied: its runs failed"))
+        #expect(state.detail.contains("go/migrations/000003_tags.up.sql: pending: neither the head \(at) records nor before it"))
+        #expect(!state.detail.contains(".down.sql"))
+        // Each .up.sql has its .down.sql by golang-migrate's own naming.
+        let reversible = try #require(evidence.findings.first { $0.control == "CC8.1-migration-reversible" && $0.change == tools.scenario.commits["golang-migrate"] })
+        #expect(reversible.status == .pass, "\(reversible.detail)")
+    }
+
+    @Test func knexRowsMatchByFileName() throws {
+        let evidence = try tools.derive(try LedgerLoader.load([tools.live(.knex, "knex")]))
+        let at = ledger("knex")
+        #expect(tools.statuses(evidence, "CC8.1-applied-as-reviewed") == ["\(at) row 1": .info, "\(at) row 2": .fail])
+        #expect(tools.statuses(evidence, "CC8.1-applied-after-approval") == ["\(at) row 1": .pass])
+        #expect(try tools.deployed(evidence, "knex").status == .pass)
+    }
+}

@@ -88,8 +88,9 @@ import Testing
                                                          ledgers: try LedgerLoader.load(sources), window: window)
             return String(decoding: try evidence.findingsJSON(), as: UTF8.self)
         }
-        let live = try derive(LedgerFormats.liveKinds.map { LedgerSource(kind: $0, location: server.url(database: "findings")) })
-        let files = try derive(LedgerFormats.liveKinds.map { LedgerSource(kind: $0, location: scenario.ledgers[$0.rawValue]!) })
+        let kinds: [LedgerKind] = [.drizzle, .prisma, .flyway]
+        let live = try derive(kinds.map { LedgerSource(kind: $0, location: server.url(database: "findings")) })
+        let files = try derive(kinds.map { LedgerSource(kind: $0, location: scenario.ledgers[$0.rawValue]!) })
         let renamed = files.replacingOccurrences(of: "drizzle_migrations.csv", with: "findings.csv")
             .replacingOccurrences(of: "prisma_migrations.csv", with: "findings.csv").replacingOccurrences(of: "flyway_schema_history.csv", with: "findings.csv")
         #expect(live == renamed)

@@ -15,8 +15,9 @@ public final class MigrationToolScenario: Sendable {
     public let to: String
     /// When PR #5 (`later`) was approved; Django ran its 0002 two hours before, under faketime.
     public let laterApproved: String
-    /// Each tool's database.
-    public static let databases = ["django": "tool_django", "alembic": "tool_alembic", "sqitch": "tool_sqitch", "rails": "tool_rails"]
+    /// Each tool's database: the first four written by the tools, the rest from their documented DDL.
+    public static let databases = ["django": "tool_django", "alembic": "tool_alembic", "sqitch": "tool_sqitch", "rails": "tool_rails",
+                                   "liquibase": "tool_liquibase", "atlas": "tool_atlas", "golang-migrate": "tool_golang_migrate", "knex": "tool_knex"]
 
     public static let shared = Result { try MigrationToolScenario() }
 
@@ -72,6 +73,15 @@ public final class MigrationToolScenario: Sendable {
         let laterApproved = day(5)
         self.laterApproved = laterApproved
         try reviewed(5, "Order notes and an Alembic revision", name: "later", approved: laterApproved, merged: day(5.1))
+        for (path, text) in Self.liquibase { try repo.write(path, text) }
+        try reviewed(6, "Liquibase orders and items", name: "liquibase", approved: day(6), merged: day(6.1))
+        for (path, text) in Self.atlas { try repo.write(path, text) }
+        try repo.write("atlas/migrations/atlas.sum", try Self.atlasSum(Self.atlas))
+        try reviewed(7, "Atlas orders and items", name: "atlas", approved: day(7), merged: day(7.1))
+        for (path, text) in Self.golangMigrate { try repo.write(path, text) }
+        try reviewed(8, "golang-migrate orders, items and tags", name: "golang-migrate", approved: day(8), merged: day(8.1))
+        for (path, text) in Self.knex { try repo.write(path, text) }
+        try reviewed(9, "Knex orders", name: "knex", approved: day(9), merged: day(9.1))
         try github.write("pulls.json", Array(pulls.reversed()))
         commits = ids
 
@@ -97,6 +107,68 @@ public final class MigrationToolScenario: Sendable {
         try Self.tool("/usr/bin/ruby", ["-e", Self.railsMigrator],
                       environment: ["DATABASE_URL": server.url(database: Self.databases["rails"]!)], in: repo.path + "/rails")
         try server.psql("INSERT INTO schema_migrations (version) VALUES ('20260801000000');", database: Self.databases["rails"]!)
+        try documentedTables(sums: try Self.atlasSum(Self.atlas))
+    }
+
+    /// Liquibase, Atlas, golang-migrate and Knex tables as each tool creates them on PostgreSQL, with the rows
+    /// each writes: what ran, a row for something no file has, and one that did not complete.
+    private func documentedTables(sums: String) throws {
+        let hash = { (name: String) in
+            String(sums.split(separator: "\n").first { $0.hasPrefix(name + " ") }!.split(separator: " ")[1].dropFirst(3))
+        }
+        try server.psql("""
+            CREATE TABLE public.databasechangelog (id VARCHAR(255) NOT NULL, author VARCHAR(255) NOT NULL, filename VARCHAR(255) NOT NULL,
+                dateexecuted TIMESTAMP WITHOUT TIME ZONE NOT NULL, orderexecuted INTEGER NOT NULL, exectype VARCHAR(10) NOT NULL,
+                md5sum VARCHAR(35), description VARCHAR(255), comments VARCHAR(255), tag VARCHAR(255), liquibase VARCHAR(20),
+                contexts VARCHAR(255), labels VARCHAR(255), deployment_id VARCHAR(10));
+            INSERT INTO databasechangelog VALUES
+                ('1', 'alice', 'db/changelog/changes/001-orders.sql', now() AT TIME ZONE 'UTC', 1, 'EXECUTED', '9:5e1b3c1f4f1a6ad1fa3cb1c2a8e4f3d1', 'sql', '', NULL, '4.29.2', NULL, NULL, '3000000001'),
+                ('2', 'alice', 'db/changelog/changes/001-orders.sql', now() AT TIME ZONE 'UTC', 2, 'MARK_RAN', '9:0c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f', 'sql', '', NULL, '4.29.2', NULL, NULL, '3000000001'),
+                ('items-1', 'bob', 'classpath:db/changelog/changes/002-items.xml', now() AT TIME ZONE 'UTC', 3, 'EXECUTED', '9:1a2b3c4d5e6f708192a3b4c5d6e7f809', 'createTable tableName=items', '', NULL, '4.29.2', NULL, NULL, '3000000001'),
+                ('99', 'mallory', 'db/changelog/changes/001-orders.sql', now() AT TIME ZONE 'UTC', 4, 'EXECUTED', '9:ffffffffffffffffffffffffffffffff', 'sql', '', NULL, '4.29.2', NULL, NULL, '3000000002');
+            """, database: Self.databases["liquibase"]!)
+        try server.psql("""
+            CREATE SCHEMA atlas_schema_revisions;
+            CREATE TABLE atlas_schema_revisions.atlas_schema_revisions (version character varying NOT NULL, description character varying NOT NULL,
+                type bigint NOT NULL DEFAULT 2, applied bigint NOT NULL DEFAULT 0, total bigint NOT NULL DEFAULT 0, executed_at timestamptz NOT NULL,
+                execution_time bigint NOT NULL, error text NULL, error_stmt text NULL, hash character varying NOT NULL, partial_hashes jsonb NULL,
+                operator_version character varying NOT NULL, PRIMARY KEY (version));
+            INSERT INTO atlas_schema_revisions.atlas_schema_revisions VALUES
+                ('20260701000000', 'orders', 2, 1, 1, now(), 1200, NULL, NULL, '\(hash("20260701000000_orders.sql"))', NULL, 'Atlas CLI v0.28.1'),
+                ('20260702000000', 'items', 2, 0, 1, now(), 300, 'pq: relation "items" already exists', 'CREATE TABLE items (id int);', '\(hash("20260702000000_items.sql"))', '["h1:x"]', 'Atlas CLI v0.28.1'),
+                ('20260703000000', 'hand', 2, 1, 1, now(), 100, NULL, NULL, 'Ry2eJ0oVRrRRWjC5MnbmUs0F1cYbwy5iEVrECK3eFqE=', NULL, 'Atlas CLI v0.28.1');
+            """, database: Self.databases["atlas"]!)
+        try server.psql("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL, dirty boolean NOT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations (version);
+            INSERT INTO schema_migrations (version, dirty) VALUES (2, true);
+            """, database: Self.databases["golang-migrate"]!)
+        try server.psql("""
+            CREATE TABLE knex_migrations (id serial PRIMARY KEY, name varchar(255), batch integer, migration_time timestamptz);
+            CREATE TABLE knex_migrations_lock (index serial PRIMARY KEY, is_locked integer);
+            INSERT INTO knex_migrations (name, batch, migration_time) VALUES ('20260701120000_orders.js', 1, now()), ('20260701130000_debug.js', 2, now());
+            """, database: Self.databases["knex"]!)
+    }
+
+    /// `atlas.sum` as Atlas writes it (computed by Python's hashlib): each file's sum is the running SHA-256 of the
+    /// names and bytes of it and every file before it, in base64; the first line sums those lines.
+    static func atlasSum(_ files: [(String, String)]) throws -> String {
+        let script = """
+            import base64, hashlib, json, sys
+            files = json.load(sys.stdin)
+            running, lines = hashlib.sha256(), []
+            for name, text in sorted(files):
+                running.update(name.encode()); running.update(text.encode())
+                lines.append((name, base64.b64encode(running.copy().digest()).decode()))
+            total = hashlib.sha256()
+            for name, digest in lines: total.update((name + digest).encode())
+            print("h1:" + base64.b64encode(total.digest()).decode())
+            for name, digest in lines: print(name + " h1:" + digest)
+            """
+        let names = files.map { [($0.0 as NSString).lastPathComponent, $0.1] }
+        let result = try Command.run("/usr/bin/env", ["python3", "-c", script], input: try JSONSerialization.data(withJSONObject: names))
+        guard result.status == 0 else { throw ToolError.failed("atlas.sum: \(result.stderr)") }
+        return result.stdout
     }
 
     /// The Python venv's tool (Django and Alembic are installed there by `make test`).
@@ -247,6 +319,61 @@ public final class MigrationToolScenario: Sendable {
                 execute "ALTER TABLE orders ADD COLUMN note text"
               end
             end
+
+            """),
+    ]
+
+    static let liquibase: [(String, String)] = [
+        ("liquibase/db/changelog/db.changelog-master.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">
+                <include file="db/changelog/changes/001-orders.sql"/>
+                <include file="db/changelog/changes/002-items.xml"/>
+            </databaseChangeLog>
+
+            """),
+        ("liquibase/db/changelog/changes/001-orders.sql", """
+            --liquibase formatted sql
+
+            --changeset alice:1
+            CREATE TABLE orders (id int PRIMARY KEY);
+            --rollback DROP TABLE orders;
+
+            --changeset alice:2 runOnChange:false
+            CREATE INDEX orders_id ON orders (id);
+
+            """),
+        ("liquibase/db/changelog/changes/002-items.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">
+                <changeSet id="items-1" author="bob">
+                    <createTable tableName="items">
+                        <column name="id" type="int"/>
+                    </createTable>
+                </changeSet>
+            </databaseChangeLog>
+
+            """),
+    ]
+
+    static let atlas: [(String, String)] = [
+        ("atlas/migrations/20260701000000_orders.sql", "CREATE TABLE orders (id int PRIMARY KEY);\n"),
+        ("atlas/migrations/20260702000000_items.sql", "CREATE TABLE items (id int);\n"),
+    ]
+
+    static let golangMigrate: [(String, String)] = [
+        ("go/migrations/000001_orders.up.sql", "CREATE TABLE orders (id int PRIMARY KEY);\n"),
+        ("go/migrations/000001_orders.down.sql", "DROP TABLE orders;\n"),
+        ("go/migrations/000002_items.up.sql", "CREATE TABLE items (id int PRIMARY KEY);\n"),
+        ("go/migrations/000002_items.down.sql", "DROP TABLE items;\n"),
+        ("go/migrations/000003_tags.up.sql", "CREATE TABLE tags (id int PRIMARY KEY);\n"),
+        ("go/migrations/000003_tags.down.sql", "DROP TABLE tags;\n"),
+    ]
+
+    static let knex: [(String, String)] = [
+        ("knex/migrations/20260701120000_orders.js", """
+            exports.up = (knex) => knex.schema.createTable("orders", (table) => { table.increments("id"); });
+            exports.down = (knex) => knex.schema.dropTable("orders");
 
             """),
     ]

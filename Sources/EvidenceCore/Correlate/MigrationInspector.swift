@@ -30,7 +30,11 @@ public struct MigrationInspector {
                 }
                 if drizzleFolders[folder]! { flavour = .drizzle }
             }
-            let script = Self.isScript(path.path)
+            var script = Self.isScript(path.path)
+            // A Liquibase changelog that only includes others (the master changelog) runs nothing itself.
+            if script, flavour == .liquibase, path.status != .deleted, let bytes = try repository.blob(atPath: path.path, in: commit) {
+                script = !LiquibaseLedger.names(of: path.path, bytes: { bytes }).isEmpty
+            }
             let down = convention.isDown(path.path) || Self.isSqitch(path.path, folder: "revert")
             var found: String?
             var lookedFor: [String]?

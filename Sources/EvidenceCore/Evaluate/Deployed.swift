@@ -45,7 +45,7 @@ public struct Deployed: ChangeControl {
             }
             let applied = standing.map(described)
             let failed = file.applies.filter { !$0.succeeded }.map(described)
-            let failures = failed.isEmpty ? "" : "; failed or rolled back: " + failed.joined(separator: "; ")
+            let failures = failed.isEmpty ? "" : "; failed, rolled back or not run: " + failed.joined(separator: "; ")
             if !applied.isEmpty {
                 states.append("\(file.path): applied (\(applied.joined(separator: "; "))\(failures))")
                 continue
@@ -56,7 +56,7 @@ public struct Deployed: ChangeControl {
                 continue
             }
             if !failed.isEmpty {
-                states.append("\(file.path): not applied: its runs failed or were rolled back (\(failed.joined(separator: "; ")))")
+                states.append("\(file.path): not applied: its runs failed, were rolled back or were not run (\(failed.joined(separator: "; ")))")
                 continue
             }
             if let drizzle = ledgers.first(where: { $0.kind.format.capabilities.skipsOlderThanNewest }), let when = file.journalWhen,

@@ -41,14 +41,18 @@ public struct DownConvention: Sendable, Hashable {
         let dot = name.lastIndex(of: ".")
         let stem = dot.map { String(name[..<$0]) } ?? name
         let ext = dot.map { String(name[$0...]) } ?? ""
-        return patterns.compactMap { pattern in
-            if pattern.contains("{version}") && version == nil { return nil }
-            var filled = pattern
-            if filled.hasPrefix("{dir}/") { filled = (folder.isEmpty ? "" : folder + "/") + filled.dropFirst("{dir}/".count) }
-            for (placeholder, value) in [("{dir}", folder), ("{name}", name), ("{stem}", stem), ("{ext}", ext), ("{version}", version ?? "")] {
-                filled = filled.replacingOccurrences(of: placeholder, with: value)
+        // golang-migrate's `000042_orders.up.sql` pairs with `000042_orders.down.sql`: its stem is the name before `.up`.
+        let stems = stem.hasSuffix(".up") ? [String(stem.dropLast(3)), stem] : [stem]
+        return patterns.flatMap { pattern -> [String] in
+            if pattern.contains("{version}") && version == nil { return [] }
+            return (pattern.contains("{stem}") ? stems : [stem]).map { stem in
+                var filled = pattern
+                if filled.hasPrefix("{dir}/") { filled = (folder.isEmpty ? "" : folder + "/") + filled.dropFirst("{dir}/".count) }
+                for (placeholder, value) in [("{dir}", folder), ("{name}", name), ("{stem}", stem), ("{ext}", ext), ("{version}", version ?? "")] {
+                    filled = filled.replacingOccurrences(of: placeholder, with: value)
+                }
+                return filled
             }
-            return filled
         }
     }
 }
