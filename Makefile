@@ -5,19 +5,21 @@ SWIFT ?= swift
 CONFIG ?= release
 BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-# System packages the build and the tests need on a fresh Debian machine: libpq-dev to read ledgers live,
-# postgresql for the server the ledger tests start on loopback (initdb + pg_ctl in a temporary folder), and the
-# migration tools that write real ledgers in the tests: sqitch (with its PostgreSQL driver) and ActiveRecord.
+# System packages the build and the tests need on a fresh Debian machine: libpq-dev and libmariadb-dev to read
+# ledgers live from PostgreSQL and MySQL/MariaDB; postgresql and mariadb-server for the servers the ledger tests
+# start on loopback in private folders; and the migration tools that write real ledgers in the tests: sqitch
+# (with its PostgreSQL driver) and ActiveRecord.
 APT_PACKAGES := libgit2-dev libssl-dev zlib1g-dev libarchive-dev libpq-dev libcurl4-openssl-dev libp11-kit-dev softhsm2 opensc faketime pkg-config git openssl python3 postgresql dash coreutils chromium poppler-utils \
-	sqitch libdbd-pg-perl ruby-activerecord ruby-pg
+	sqitch libdbd-pg-perl ruby-activerecord ruby-pg mariadb-server libmariadb-dev
 
 # A Python with securesystemslib, for the DSSE interoperability test (PyPI is reachable from CI).
 INTEROP_VENV := .build/interop-venv
 SECURESYSTEMSLIB := securesystemslib[crypto]==1.6.0
 # AWS KMS (and S3) for the tests: moto_server, from Tests/Support/moto_kms.py.
 MOTO := moto[server]==5.2.5
-# Django and Alembic, which write their own ledgers in the tests (Tests/Support/MigrationToolScenario.swift).
-LEDGER_TOOLS := django==5.1.4 psycopg[binary]==3.2.3 alembic==1.14.0
+# Django and Alembic, which write their own ledgers in the tests (Tests/Support/MigrationToolScenario.swift), on
+# PostgreSQL and (Alembic through PyMySQL) on MariaDB.
+LEDGER_TOOLS := django==5.1.4 psycopg[binary]==3.2.3 alembic==1.14.0 PyMySQL==1.1.1
 
 .PHONY: all deps build test demo bench fuzz install uninstall clean
 

@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
         .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"])]),
         .systemLibrary(name: "CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .systemLibrary(name: "CLibmariadb", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"]), .brew(["mariadb-connector-c"])]),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "openssl",
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "GitKit", dependencies: ["CLibgit2", "EvidenceErrors"]),
         .target(name: "EvidenceCrypto", dependencies: ["COpenSSL", "EvidenceErrors"]),
         .target(name: "PostgresKit", dependencies: ["CLibpq", "EvidenceErrors"]),
+        .target(name: "MySQLKit", dependencies: ["CLibmariadb", "EvidenceErrors"]),
         .target(name: "ZlibKit", dependencies: ["CZlib"]),
         .target(name: "ArchiveKit", dependencies: ["CLibarchive"]),
         .target(name: "HTTPKit", dependencies: ["CCurl"]),
@@ -50,7 +52,7 @@ let package = Package(
         .target(
             name: "EvidenceCore",
             dependencies: [
-                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "ZlibKit", "ArchiveKit", "HTTPKit", "PKCS11Kit", "AWSSigV4",
+                "EvidenceErrors", "GitKit", "EvidenceCrypto", "PostgresKit", "MySQLKit", "ZlibKit", "ArchiveKit", "HTTPKit", "PKCS11Kit", "AWSSigV4",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

@@ -50,8 +50,9 @@ struct WindowOptions: ParsableArguments {
 
 /// `--ledger`, shared by the commands that read what production ran.
 struct LedgerOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A ledger of what production ran: [KIND:]PATH, or KIND:postgresql://... to read the table live. Repeatable.",
-                               discussion: "KIND is drizzle, prisma, flyway or events; detected from the file's header when left out."))
+    @Option(help: ArgumentHelp("A ledger of what production ran: [KIND:]PATH, or KIND:postgresql://... or KIND:mysql://... to read the table live. Repeatable.",
+                               discussion: "KIND is alembic, atlas, django, drizzle, events, flyway, golang-migrate, knex, liquibase, prisma, rails or "
+                                   + "sqitch; detected from the file's header when left out. A URL may end in #table or #schema.table."))
     var ledger: [String] = []
 
     /// The arguments read as sources (a URL without its kind is refused here).

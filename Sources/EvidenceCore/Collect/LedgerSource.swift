@@ -1,9 +1,9 @@
 import Foundation
 
-/// One `--ledger` argument: `KIND:PATH`, `KIND:postgresql://...`, or a bare path whose kind is detected.
+/// One `--ledger` argument: `KIND:PATH`, `KIND:postgresql://...`, `KIND:mysql://...`, or a bare path whose kind is detected.
 public struct LedgerSource: Sendable, Hashable {
     public let kind: LedgerKind?
-    /// A file path or a PostgreSQL connection URL.
+    /// A file path, or a PostgreSQL or MySQL/MariaDB connection URL.
     public let location: String
 
     public init(kind: LedgerKind?, location: String) {
@@ -43,7 +43,10 @@ public struct LedgerSource: Sendable, Hashable {
     }
 
     /// A live database rather than a file.
-    public var isDatabase: Bool { location.hasPrefix("postgresql://") || location.hasPrefix("postgres://") }
+    public var isDatabase: Bool { isPostgres || isMySQL }
+
+    var isPostgres: Bool { location.hasPrefix("postgresql://") || location.hasPrefix("postgres://") }
+    var isMySQL: Bool { location.hasPrefix("mysql://") || location.hasPrefix("mariadb://") }
 }
 
 /// Reads the ledgers an export is given and names each one's copy in the bundle: `inputs/ledgers/<kind>/<file>`.
@@ -57,7 +60,8 @@ public enum LedgerLoader {
         for source in sources {
             if source.isDatabase {
                 // The rows are read as CSV first; the kind is known, so the name only needs the database.
-                let table = try PostgresLedger.read(source.kind!.format, url: source.location)
+                let table = source.isMySQL ? try MySQLLedger.read(source.kind!.format, url: source.location)
+                    : try PostgresLedger.read(source.kind!.format, url: source.location)
                 ledgers.append(try LedgerReader.read(table.csv, file: table.source, kind: source.kind, source: table.source) { kind in
                     uniquePath(kind: kind, name: table.name, taken: &taken)
                 })

@@ -12,7 +12,8 @@ public enum DrizzleLedger: TableLedgerFormat {
                                                         noApplyTime: "__drizzle_migrations records no apply time (created_at is the journal's time, not when it ran)")
     public static let matching = LedgerMatch.checksum([.sha256])
     public static let requiredColumns: [String]? = ["hash", "created_at"]
-    public static let liveTable: LiveTable? = LiveTable(name: ["drizzle", "__drizzle_migrations"], columns: ["id", "hash", "created_at"], order: "id")
+    public static let liveTable: LiveTable? = LiveTable(name: ["drizzle", "__drizzle_migrations"], columns: ["id", "hash", "created_at"], order: "id",
+                                                        mysqlName: ["__drizzle_migrations"])
 
     public static func record(_ row: LedgerRow, ledger: String) throws(EvidenceError) -> LedgerRecord {
         // Drizzle's `id` is a serial number, not a name: the row number and hash identify the row.

@@ -104,6 +104,16 @@ public struct LiveTable: Sendable, Hashable {
     public let name: [String]
     public let columns: [String]
     public let order: String
+    /// The name on MySQL and MariaDB where the tool uses another (Liquibase's `DATABASECHANGELOG`, for names are
+    /// case-sensitive there; Drizzle's table in the database itself, MySQL having no schemas).
+    public let mysqlName: [String]?
+
+    public init(name: [String], columns: [String], order: String, mysqlName: [String]? = nil) {
+        self.name = name
+        self.columns = columns
+        self.order = order
+        self.mysqlName = mysqlName
+    }
 }
 
 /// A migration tool's record of what ran: how to read it, how to match it, what it can show. One conforming type

@@ -16,7 +16,8 @@ public enum LiquibaseLedger: TableLedgerFormat {
         name: ["databasechangelog"],
         columns: ["id", "author", "filename", "dateexecuted", "orderexecuted", "exectype", "md5sum", "description", "comments", "tag",
                   "liquibase", "contexts", "labels", "deployment_id"],
-        order: "orderexecuted, dateexecuted")
+        order: "orderexecuted, dateexecuted",
+        mysqlName: ["DATABASECHANGELOG"])
 
     public static func record(_ row: LedgerRow, ledger: String) throws(EvidenceError) -> LedgerRecord {
         let type = row["exectype"]?.uppercased() ?? "EXECUTED"
