@@ -97,8 +97,13 @@ import Testing
     }
 
     @Test func sqitchChangesMatchByScriptHashAndEventsShowTheRevert() throws {
-        let events = try scenario.export("SELECT * FROM sqitch.events ORDER BY committed_at", tool: "sqitch")
-        let ledgers = try LedgerLoader.load([live(.sqitch, "sqitch"), LedgerSource(kind: .sqitch, location: events)])
+        // Live, both registry tables are read: changes, then events beside them.
+        let ledgers = try LedgerLoader.load([live(.sqitch, "sqitch")])
+        #expect(ledgers.map(\.bundlePath) == ["inputs/ledgers/sqitch/tool_sqitch.csv", "inputs/ledgers/sqitch/tool_sqitch-events.csv"])
+        #expect(ledgers[1].source == scenario.server.url(database: "tool_sqitch") + "#sqitch.events")
+        // The events table exported by psql reads as the same records, its kind told from its header.
+        let events = try LedgerLoader.load([LedgerSource(kind: nil, location: try scenario.export("SELECT * FROM sqitch.events ORDER BY committed_at", tool: "sqitch"))])[0]
+        #expect(events.kind == .sqitch && events.records.map(facts) == ledgers[1].records.map(facts))
         let evidence = try derive(ledgers)
         let changes = "inputs/ledgers/sqitch/\(MigrationToolScenario.databases["sqitch"]!).csv"
         // sqitch.changes holds what is deployed now: orders, by the SHA-1 of deploy/orders.sql.
@@ -111,7 +116,7 @@ import Testing
         let state = try deployed(evidence, "sqitch")
         #expect(state.status == .info)
         #expect(state.detail.contains("sqitch/deploy/orders.sql: applied ("))
-        #expect(state.detail.contains("sqitch/deploy/items.sql: reverted (inputs/ledgers/sqitch/sqitch.csv row 3"))
+        #expect(state.detail.contains("sqitch/deploy/items.sql: reverted (inputs/ledgers/sqitch/tool_sqitch-events.csv row 3"))
         #expect(!state.detail.contains("revert/items.sql") && !state.detail.contains("verify/"))
     }
 

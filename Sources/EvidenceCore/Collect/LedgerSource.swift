@@ -59,12 +59,17 @@ public enum LedgerLoader {
         var ledgers = [Ledger]()
         for source in sources {
             if source.isDatabase {
-                // The rows are read as CSV first; the kind is known, so the name only needs the database.
-                let table = source.isMySQL ? try MySQLLedger.read(source.kind!.format, url: source.location)
-                    : try PostgresLedger.read(source.kind!.format, url: source.location)
-                ledgers.append(try LedgerReader.read(table.csv, file: table.source, kind: source.kind, source: table.source) { kind in
-                    uniquePath(kind: kind, name: table.name, taken: &taken)
-                })
+                // The rows are read as CSV first; the kind is known, so the name only needs the database. A kind
+                // kept in two tables (sqitch's changes and events) gives a ledger of each.
+                let format = source.kind!.format
+                let tables = [(format.liveTable!, false)] + format.liveCompanions.map { ($0, true) }
+                for (live, companion) in tables {
+                    let table = source.isMySQL ? try MySQLLedger.read(live, url: source.location, companion: companion)
+                        : try PostgresLedger.read(live, url: source.location, companion: companion)
+                    ledgers.append(try LedgerReader.read(table.csv, file: table.source, kind: source.kind, source: table.source) { kind in
+                        uniquePath(kind: kind, name: table.name, taken: &taken)
+                    })
+                }
             } else {
                 let name = URL(fileURLWithPath: source.location).lastPathComponent
                 ledgers.append(try LedgerReader.read(fileAt: source.location, kind: source.kind,

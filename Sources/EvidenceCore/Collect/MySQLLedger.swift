@@ -7,9 +7,9 @@ import MySQLKit
 /// `mysql://USER:PASSWORD@HOST[:PORT]/DATABASE`, or `mariadb://...`; `#table` or `#database.table` names a
 /// table other than the tool's default. Times are read in UTC (`time_zone = '+00:00'`), the session read-only.
 enum MySQLLedger {
-    static func read(_ format: any LedgerFormat.Type, url: String) throws -> PostgresLedger.Table {
-        guard let live = format.liveTable else { preconditionFailure("\(format.kind) is not a table") }
-        let source = PostgresLedger.redacted(url)
+    static func read(_ live: LiveTable, url: String, companion: Bool = false) throws -> PostgresLedger.Table {
+        let withoutFragment = url.firstIndex(of: "#").map { String(url[..<$0]) } ?? url
+        var source = PostgresLedger.redacted(url)
         let usage = "expected mysql://USER:PASSWORD@HOST[:PORT]/DATABASE[#TABLE]"
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw EvidenceError.invalidArgument(flag: "--ledger", value: source, reason: usage)
@@ -18,7 +18,9 @@ enum MySQLLedger {
         guard !database.isEmpty, !database.contains("/") else {
             throw EvidenceError.invalidArgument(flag: "--ledger", value: source, reason: "names no database: \(usage)")
         }
-        let table = components.fragment.map { $0.split(separator: ".", maxSplits: 1).map(String.init) } ?? live.mysqlName ?? live.name
+        let named = companion ? nil : components.fragment.map { $0.split(separator: ".", maxSplits: 1).map(String.init) }
+        let table = named ?? live.mysqlName ?? live.name
+        if companion { source = PostgresLedger.redacted(withoutFragment) + "#" + table.joined(separator: ".") }
         let connection = try MySQLConnection.open(host: host, port: components.port ?? 3306, user: components.user,
                                                   password: components.password, database: database, source: source)
         try connection.execute("SET SESSION time_zone = '+00:00'", purpose: "cannot prepare the session")
@@ -26,6 +28,6 @@ enum MySQLLedger {
         let name = table.map(MySQLConnection.quoted).joined(separator: ".")
         let columns = live.columns.map(MySQLConnection.quoted).joined(separator: ", ")
         let csv = try connection.csv("SELECT \(columns) FROM \(name) ORDER BY \(live.order)", table: table.joined(separator: "."))
-        return PostgresLedger.Table(name: database + ".csv", source: source, csv: csv)
+        return PostgresLedger.Table(name: database + (companion ? "-" + table.last! : "") + ".csv", source: source, csv: csv)
     }
 }

@@ -16,15 +16,16 @@ enum PostgresLedger {
         let csv: [UInt8]
     }
 
-    static func read(_ format: any LedgerFormat.Type, url: String) throws -> Table {
-        guard let live = format.liveTable else { preconditionFailure("\(format.kind) is not a table") }
-        let source = redacted(url)
+    /// Reads `live` (or the table the URL's fragment names); a companion table (sqitch's events beside its
+    /// changes) is always read by its own name and is named `<database>-<table>.csv`, `URL#schema.table`.
+    static func read(_ live: LiveTable, url: String, companion: Bool = false) throws -> Table {
         var connectionURL = url
         var table = live.name
         if let hash = url.firstIndex(of: "#") {
             connectionURL = String(url[..<hash])
-            table = url[url.index(after: hash)...].split(separator: ".", maxSplits: 1).map(String.init)
+            if !companion { table = url[url.index(after: hash)...].split(separator: ".", maxSplits: 1).map(String.init) }
         }
+        let source = redacted(connectionURL) + (companion ? "#" + table.joined(separator: ".") : url.firstIndex(of: "#").map { String(url[$0...]) } ?? "")
         let connection = try PostgresConnection.open(url: connectionURL, source: source)
         // Times in UTC and ISO form, so timestamptz columns read the same wherever the server is; read-only, as evidence.
         try connection.execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET default_transaction_read_only = on",
@@ -33,7 +34,7 @@ enum PostgresLedger {
         let columns = live.columns.map(PostgresConnection.quoted).joined(separator: ", ")
         let csv = try connection.copyOut("COPY (SELECT \(columns) FROM \(name) ORDER BY \(live.order)) TO STDOUT WITH (FORMAT csv, HEADER)",
                                          table: table.joined(separator: "."))
-        return Table(name: connection.database + ".csv", source: source, csv: csv)
+        return Table(name: connection.database + (companion ? "-" + table.last! : "") + ".csv", source: source, csv: csv)
     }
 
     /// The URL with any password replaced by `***`, safe to print and record.

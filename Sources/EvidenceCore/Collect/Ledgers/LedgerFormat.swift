@@ -127,6 +127,8 @@ public protocol LedgerFormat: Sendable {
     static var requiredColumns: [String]? { get }
     /// The table read from a live database; nil for a ledger that is only a file.
     static var liveTable: LiveTable? { get }
+    /// Tables read beside it from the same database, each its own ledger (sqitch's `events` beside `changes`).
+    static var liveCompanions: [LiveTable] { get }
     /// The records of a ledger's bytes (after any byte-order mark); a table's rows come through `TableLedgerFormat`.
     static func read(_ bytes: ArraySlice<UInt8>, file: String, ledger: String) throws(EvidenceError) -> LedgerContents
     /// For a kind matched by name: the names a committed migration file at `path` goes by; `bytes` reads it, for
@@ -137,6 +139,7 @@ public protocol LedgerFormat: Sendable {
 }
 
 extension LedgerFormat {
+    public static var liveCompanions: [LiveTable] { [] }
     public static func names(of path: String, bytes: () throws -> [UInt8]) rethrows -> [MigrationName] { [] }
     public static func matchName(of record: LedgerRecord) -> String? { record.migration }
 }

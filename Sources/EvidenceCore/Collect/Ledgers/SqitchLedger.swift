@@ -17,6 +17,12 @@ public enum SqitchLedger: TableLedgerFormat {
         columns: ["change_id", "script_hash", "change", "project", "note", "committed_at", "committer_name", "committer_email",
                   "planned_at", "planner_name", "planner_email"],
         order: "committed_at, change_id")
+    /// Every deploy, revert and fail, read beside the changes.
+    public static let liveCompanions = [LiveTable(
+        name: ["sqitch", "events"],
+        columns: ["event", "change_id", "change", "project", "note", "requires", "conflicts", "tags", "committed_at", "committer_name",
+                  "committer_email", "planned_at", "planner_name", "planner_email"],
+        order: "committed_at")]
 
     public static func record(_ row: LedgerRow, ledger: String) throws(EvidenceError) -> LedgerRecord {
         var event = LedgerEvent.migrationApplied
