@@ -126,6 +126,16 @@ import Testing
         #expect(statuses(evidence, "CC8.1-applied-as-reviewed") == ["\(ledger) row 1": .info, "\(ledger) row 2": .info, "\(ledger) row 3": .fail])
         #expect(statuses(evidence, "CC8.1-applied-after-approval").values.allSatisfy { $0 == .notApplicable })
         #expect(try deployed(evidence, "rails").status == .pass)
+        // Reversibility by the code: create_table in a change is; an `up` without `down` is not.
+        let reversible = try #require(evidence.findings.first { $0.control == "CC8.1-migration-reversible" && $0.change == scenario.commits["rails"] })
+        #expect(reversible.status == .fail)
+        #expect(reversible.detail == "Cannot be undone: rails/db/migrate/20260702120000_add_note.rb (def up without def down).")
+        for name in ["django", "alembic", "sqitch"] {
+            let finding = try #require(evidence.findings.first { $0.control == "CC8.1-migration-reversible" && $0.change == scenario.commits[name] })
+            #expect(finding.status == .pass, "\(name): \(finding.detail)")
+        }
+        let sqitch = try #require(evidence.findings.first { $0.control == "CC8.1-migration-reversible" && $0.change == scenario.commits["sqitch"] })
+        #expect(sqitch.detail == "Down migrations: sqitch/deploy/items.sql -> sqitch/revert/items.sql, sqitch/deploy/orders.sql -> sqitch/revert/orders.sql.")
     }
 }
 

@@ -172,7 +172,7 @@ public final class MigrationToolScenario: Sendable {
     }
 
     /// The Python venv's tool (Django and Alembic are installed there by `make test`).
-    static func venvTool(_ name: String) -> String {
+    public static func venvTool(_ name: String) -> String {
         let python = ProcessInfo.processInfo.environment["SSLIB_PYTHON"] ?? ".build/interop-venv/bin/python"
         return (python as NSString).deletingLastPathComponent + "/" + name
     }

@@ -84,6 +84,6 @@ extension MigrationFile {
     /// The same file with the ledger rows that ran it.
     func applied(_ applies: [LedgerApply]) -> MigrationFile {
         MigrationFile(path: path, flavour: flavour, status: status, isScript: isScript, isDown: isDown, down: down, downLookedFor: downLookedFor,
-                      journalWhen: journalWhen, applies: applies)
+                      journalWhen: journalWhen, applies: applies, reversal: reversal)
     }
 }

@@ -39,7 +39,14 @@ public struct MigrationInspector {
             var found: String?
             var lookedFor: [String]?
             // Only a new migration is judged: a moved or renamed one was judged when it was added.
-            if path.status == .added, script, !down {
+            var reversal: CodeReversal?
+            if path.status == .added, script, !down, let revert = Self.sqitchRevert(of: path.path) {
+                // sqitch pairs every deploy script with its revert script: the convention is always in use.
+                found = try repository.blobID(atPath: revert, in: commit) != nil ? revert : nil
+                lookedFor = found == nil ? [revert] : nil
+            } else if path.status == .added, script, !down, [.rails, .django, .alembic].contains(flavour) {
+                reversal = try self.reversal(for: path.path, flavour: flavour, at: commit)
+            } else if path.status == .added, script, !down {
                 let candidates = convention.candidates(for: path.path, version: Self.flywayVersion(path.path))
                 found = try firstExisting(candidates, in: commit)
                 if found == nil {
@@ -57,7 +64,7 @@ public struct MigrationInspector {
                 when = journals[folder]?[String(Self.fileName(of: path.path).dropLast(".sql".count))]
             }
             return MigrationFile(path: path.path, flavour: flavour, status: path.status, isScript: script, isDown: down, down: found,
-                                 downLookedFor: lookedFor, journalWhen: when)
+                                 downLookedFor: lookedFor, journalWhen: when, reversal: reversal)
         }
     }
 
@@ -71,11 +78,28 @@ public struct MigrationInspector {
         return false
     }
 
-    /// The down migration of an up-migration script at `path` as of `commit` by the convention, nil when there is
-    /// none (or `path` is not an up-migration script).
+    /// The down migration of an up-migration script at `path` as of `commit` by the convention (sqitch's revert
+    /// script), nil when there is none (or `path` is not an up-migration script).
     public func downMigration(for path: String, at commit: ObjectID) throws -> String? {
         guard Self.isScript(path), !convention.isDown(path) else { return nil }
+        if let revert = Self.sqitchRevert(of: path) { return try repository.blobID(atPath: revert, in: commit) != nil ? revert : nil }
         return try firstExisting(convention.candidates(for: path, version: Self.flywayVersion(path)), in: commit)
+    }
+
+    /// Whether the Rails, Django or Alembic migration at `path` can be undone, read from its code as of `commit`;
+    /// nil for other flavours.
+    public func reversal(for path: String, flavour: MigrationFlavour? = nil, at commit: ObjectID) throws -> CodeReversal? {
+        let flavour = flavour ?? Self.flavour(of: path)
+        guard [.rails, .django, .alembic].contains(flavour), let bytes = try repository.blob(atPath: path, in: commit) else { return nil }
+        return CodeReversal.judge(flavour, path: path, text: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// `revert/x.sql` for sqitch's `deploy/x.sql`.
+    static func sqitchRevert(of path: String) -> String? {
+        guard isSqitch(path, folder: "deploy") else { return nil }
+        if path.hasPrefix("deploy/") { return "revert/" + path.dropFirst("deploy/".count) }
+        let range = path.range(of: "/deploy/", options: .backwards)!
+        return path.replacingCharacters(in: range, with: "/revert/")
     }
 
     /// The first candidate that exists in the commit's tree; a `*` in a candidate's file name matches any run of

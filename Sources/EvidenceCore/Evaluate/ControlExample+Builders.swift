@@ -49,9 +49,9 @@ enum Example {
 
     static func sql(_ path: String, _ status: PathStatus = .added, flavour: MigrationFlavour = .drizzle, down: String? = nil,
                     isScript: Bool = true, isDown: Bool = false, downLookedFor: [String]? = nil, journalWhen: Int64? = nil,
-                    applies: [LedgerApply] = []) -> MigrationFile {
+                    applies: [LedgerApply] = [], reversal: CodeReversal? = nil) -> MigrationFile {
         MigrationFile(path: path, flavour: flavour, status: status, isScript: isScript, isDown: isDown, down: down,
-                      downLookedFor: downLookedFor, journalWhen: journalWhen, applies: applies)
+                      downLookedFor: downLookedFor, journalWhen: journalWhen, applies: applies, reversal: reversal)
     }
 
     /// A reviewed change adding one migration, judged against `ledgers`.

@@ -24,9 +24,11 @@ public struct MigrationFile: Codable, Sendable, Hashable {
     public let journalWhen: Int64?
     /// The ledger rows recording that this file (this or another version of it) ran; empty without ledgers.
     public let applies: [LedgerApply]
+    /// For an added Rails, Django or Alembic migration: whether its code can be undone, and what showed it.
+    public let reversal: CodeReversal?
 
     enum CodingKeys: String, CodingKey {
-        case path, flavour, status, down, applies
+        case path, flavour, status, down, applies, reversal
         case isScript = "is_script"
         case isDown = "is_down"
         case journalWhen = "journal_when"
@@ -34,7 +36,7 @@ public struct MigrationFile: Codable, Sendable, Hashable {
     }
 
     public init(path: String, flavour: MigrationFlavour, status: PathStatus, isScript: Bool, isDown: Bool, down: String?,
-                downLookedFor: [String]? = nil, journalWhen: Int64? = nil, applies: [LedgerApply] = []) {
+                downLookedFor: [String]? = nil, journalWhen: Int64? = nil, applies: [LedgerApply] = [], reversal: CodeReversal? = nil) {
         self.path = path
         self.flavour = flavour
         self.status = status
@@ -44,5 +46,6 @@ public struct MigrationFile: Codable, Sendable, Hashable {
         self.downLookedFor = downLookedFor
         self.journalWhen = journalWhen
         self.applies = applies
+        self.reversal = reversal
     }
 }

@@ -31,7 +31,10 @@ extension WhyAnswer {
                              + "(\(apply.place))" + (apply.succeeded ? "" : " failed or rolled back"))
             }
             if change.isMigration {
-                lines.append("  revert  " + (change.down.map { "down migration \($0)" } ?? "no down migration by the convention"))
+                let revert = change.down.map { "down migration \($0)" }
+                    ?? change.reversal.map { $0.reversible ? "by its own code: \($0.reason)" : "cannot be undone: \($0.reason)" }
+                    ?? "no down migration by the convention"
+                lines.append("  revert  " + revert)
             }
         }
         return lines.joined(separator: "\n")

@@ -23,11 +23,13 @@ public struct WhyChange: Encodable, Sendable {
     public let applies: [LedgerApply]
     /// The file's down migration as of this change, by the convention; nil when none (or not a migration script).
     public let down: String?
-    /// True for a migration script: `down` then answers "can we revert?".
+    /// For a Rails, Django or Alembic migration: whether its own code undoes it.
+    public let reversal: CodeReversal?
+    /// True for a migration script: `down` (or `reversal`) then answers "can we revert?".
     public let isMigration: Bool
 
     enum CodingKeys: String, CodingKey {
-        case commit, subject, authors, path, applies, down
+        case commit, subject, authors, path, applies, down, reversal
         case committedAt = "committed_at"
         case pullRequest = "pull_request"
         case isMigration = "is_migration"
@@ -179,6 +181,7 @@ public struct WhyQuery {
             let migration = file.path.kind == .migration && MigrationInspector.isScript(file.path.path) && file.path.status != .deleted
                 && !inspector.convention.isDown(file.path.path)
             let down = migration ? try inspector.downMigration(for: file.path.path, at: ObjectID(hex: file.commit)!) : nil
+            let reversal = migration ? try inspector.reversal(for: file.path.path, at: ObjectID(hex: file.commit)!) : nil
             // Outside a bundle, name each ledger by where it was read from.
             let applies = (correlated.migrations.first { $0.path == file.path.path }?.applies ?? []).map { $0.naming(sources[$0.ledger] ?? $0.ledger) }
             // A merge's authors are those of the commits it brought in, not whoever pressed the button.
@@ -188,7 +191,8 @@ public struct WhyQuery {
                 if !authors.contains(name) { authors.append(name) }
             }
             return WhyChange(commit: file.commit, committedAt: file.change.committedAt, subject: file.change.subject, authors: authors,
-                             path: file.path, pullRequest: pull, applies: applies, down: down, isMigration: migration)
+                             path: file.path, pullRequest: pull, applies: applies, down: down, reversal: reversal,
+                             isMigration: migration)
         }
     }
 
