@@ -67,7 +67,8 @@ public struct LedgerReconciler {
         ledgers.map { ledger in
             LedgerCoverage(ledger: ledger.bundlePath, kind: ledger.kind,
                            newestJournalWhen: ledger.kind.format.capabilities.skipsOlderThanNewest
-                               ? ledger.records.compactMap(\.journalWhen).max() : nil)
+                               ? ledger.records.compactMap(\.journalWhen).max() : nil,
+                           heads: ledger.kind.format.matching.names.map { if case .head = $0 { ledger.records.compactMap(\.migration) } else { [] } } ?? [])
         }
     }
 }

@@ -69,7 +69,10 @@ public struct Deployed: ChangeControl {
                 let rows = ledgers.filter { !heads.contains($0) }
                 states.append("\(file.path): pending: " + (
                     (rows.isEmpty ? [] : ["no row in " + rows.map(\.ledger).joined(separator: ", ")])
-                        + heads.map { "neither the head \($0.ledger) records nor before it" }).joined(separator: "; "))
+                        + heads.map { coverage in
+                            coverage.heads.isEmpty ? "\(coverage.ledger) records no head"
+                                : "not at or before the head \(coverage.heads.joined(separator: ", ")) that \(coverage.ledger) records"
+                        }).joined(separator: "; "))
             }
         }
         guard covered else {

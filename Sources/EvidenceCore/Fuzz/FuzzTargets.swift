@@ -22,6 +22,18 @@ public enum FuzzTargets {
         "ledger-prisma": { bytes in ledger(bytes, kind: .prisma) },
         "ledger-flyway": { bytes in ledger(bytes, kind: .flyway) },
         "events": { bytes in ledger(bytes, kind: .events) },
+        // A committed migration's text, as the history names it for the ledgers and the inspector judges its undo.
+        "migration-code": { bytes in
+            var found = false
+            for path in ["shop/migrations/0001_x.py", "db/migrate/20260101_x.rb", "alembic/versions/x.py", "db/changelog/x.xml", "db/changelog/x.sql",
+                         "db/changelog/x.yaml", "migrations/atlas.sum", "deploy/x.sql", "migrations/000001_x.up.sql", "migrations/x.js"] {
+                for format in LedgerFormats.byName where !format.names(of: path, bytes: { bytes }).isEmpty { found = true }
+                if CodeReversal.judge(MigrationInspector.flavour(of: path), path: path, text: String(decoding: bytes, as: UTF8.self))?.reversible == true {
+                    found = true
+                }
+            }
+            return found
+        },
         // YAML: the repository's settings, a keyring key's period, the control catalogue.
         "settings": { bytes in (try? EvidenceConfig.parse(String(decoding: bytes, as: UTF8.self), source: ".git-evidence.yml")) != nil },
         "keyring": { bytes in (try? TrustStore.period(of: bytes, file: "key.yml")) != nil },

@@ -171,11 +171,14 @@ public struct LedgerCoverage: Sendable, Hashable {
     /// The newest `created_at` of a Drizzle ledger (ms): Drizzle's migrator runs only migrations whose journal
     /// `when` is newer, so an older one without a row is never applied.
     public let newestJournalWhen: Int64?
+    /// For a ledger holding only the head (Alembic, golang-migrate): the heads it records.
+    public let heads: [String]
 
-    public init(ledger: String, kind: LedgerKind, newestJournalWhen: Int64? = nil) {
+    public init(ledger: String, kind: LedgerKind, newestJournalWhen: Int64? = nil, heads: [String] = []) {
         self.ledger = ledger
         self.kind = kind
         self.newestJournalWhen = newestJournalWhen
+        self.heads = heads
     }
 
     /// Whether this ledger would hold a row for a migration of `flavour`: a tool's table records its own
