@@ -98,6 +98,31 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 
+    @Test func aLiveMariaDBTableIsReadIntoTheBundleWithoutItsPassword() throws {
+        let server = try MariaDBServer.shared.get()
+        try server.createDatabase("production")
+        try server.sql("CREATE TABLE `__drizzle_migrations` (`id` serial PRIMARY KEY, `hash` text NOT NULL, `created_at` bigint);", database: "production")
+        let rows = try String(contentsOfFile: scenario.ledgers["drizzle"]!, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            return "(\(fields[0]), '\(fields[1])', \(fields[2].isEmpty ? "NULL" : String(fields[2])))"
+        }
+        try server.sql("INSERT INTO __drizzle_migrations VALUES " + rows.joined(separator: ", ") + ";", database: "production")
+        let url = server.url(database: "production")
+        let (result, output) = try export(["drizzle:" + url])
+        #expect(result.status == 0, "\(result.stderr)")
+        // The same bytes psql's \copy wrote from PostgreSQL, so a MySQL ledger reads and verifies alike.
+        let copy = try String(contentsOfFile: output + "/inputs/ledgers/drizzle/production.csv", encoding: .utf8)
+        #expect(copy == (try String(contentsOfFile: scenario.ledgers["drizzle"]!, encoding: .utf8)))
+        let input = try #require(try manifestInputs(output).first { $0["path"] as? String == "inputs/ledgers/drizzle/production.csv" })
+        #expect(input["source"] as? String == "mysql://\(MariaDBServer.user):***@127.0.0.1:\(server.port)/production")
+        let everything = try FileManager.default.subpathsOfDirectory(atPath: output).compactMap { FileManager.default.contents(atPath: output + "/" + $0) }
+        #expect(everything.count > 10)
+        #expect(!everything.contains { $0.range(of: Data(MariaDBServer.password.utf8)) != nil })
+        #expect(!result.stdout.contains(MariaDBServer.password) && !result.stderr.contains(MariaDBServer.password))
+        let verify = try Binary.run(["verify", output, "--key", publicKey, "--repo", scenario.repository.path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
     @Test func anUnreachableDatabaseIsExitTwoAndWritesNothing() throws {
         let output = try TemporaryFolder.make("ledger-unreachable") + "/evidence"
         let result = try Binary.run(["export", "--repo", scenario.repository.path, "--window", "2026-Q3", "--github", scenario.github.folder,
