@@ -60,9 +60,10 @@ public enum LedgerLoader {
         for source in sources {
             if source.isDatabase {
                 // The rows are read as CSV first; the kind is known, so the name only needs the database. A kind
-                // kept in two tables (sqitch's changes and events) gives a ledger of each.
+                // kept in two tables (sqitch's changes and events) gives a ledger of each, unless the URL names one.
                 let format = source.kind!.format
-                let tables = [(format.liveTable!, false)] + format.liveCompanions.map { ($0, true) }
+                let companions = source.location.contains("#") ? [] : format.liveCompanions
+                let tables = [(format.liveTable!, false)] + companions.map { ($0, true) }
                 for (live, companion) in tables {
                     let table = source.isMySQL ? try MySQLLedger.read(live, url: source.location, companion: companion)
                         : try PostgresLedger.read(live, url: source.location, companion: companion)

@@ -44,16 +44,17 @@ public struct MigrationHistory: Sendable {
             for file in step.files {
                 guard let blob = file.newBlob else { continue }
                 let keys: [String]
+                var bytes: [UInt8]?
                 if let known = keysByBlob[blob] {
                     keys = known
                 } else {
-                    keys = try checksumKeys(of: try repository.blob(blob))
+                    bytes = try repository.blob(blob)
+                    keys = try checksumKeys(of: bytes!)
                     keysByBlob[blob] = keys
                 }
                 // Walking newest first, an older commit holding the same bytes replaces a newer one: the earliest wins.
                 let version = MigrationVersion(path: file.path, blob: blob.hex, commit: hex, committedAt: step.commit.committerTime)
                 for key in keys { history.versions[key] = version }
-                var bytes: [UInt8]?
                 for format in LedgerFormats.byName {
                     for name in try format.names(of: file.path, bytes: {
                         if bytes == nil { bytes = try repository.blob(blob) }
@@ -66,7 +67,9 @@ public struct MigrationHistory: Sendable {
                             guard let other = try repository.blobID(atPath: name.path, in: step.commit.id) else { continue }
                             named = MigrationVersion(path: name.path, blob: other.hex, commit: hex, committedAt: step.commit.committerTime)
                         }
-                        if history.named[key]?.last?.blob != named.blob { history.named[key, default: []].append(named) }
+                        // The same bytes met again further back (atlas.sum relisting a file) are credited to the older commit.
+                        if history.named[key]?.last?.blob == named.blob { history.named[key]!.removeLast() }
+                        history.named[key, default: []].append(named)
                         if history.parents[key] == nil { history.parents[key] = name.parents.map { format.kind.rawValue + ":" + $0 } }
                     }
                 }
