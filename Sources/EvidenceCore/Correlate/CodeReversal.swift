@@ -58,11 +58,15 @@ public struct CodeReversal: Codable, Sendable, Hashable {
             }
         }
         guard problems.isEmpty else {
-            var seen = Set<String>()
-            return CodeReversal(reversible: false, reason: "change uses " + problems.filter { seen.insert($0).inserted }.joined(separator: ", ")
-                                + ", which Rails cannot reverse")
+            return CodeReversal(reversible: false, reason: "change uses " + distinct(problems).joined(separator: ", ") + ", which Rails cannot reverse")
         }
         return CodeReversal(reversible: true, reason: "change uses only reversible operations")
+    }
+
+    /// `items` in order, each once.
+    static func distinct(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
     }
 
     /// The top-level comma-separated arguments of a call's text (parentheses, brackets and quotes respected).
@@ -108,10 +112,7 @@ public struct CodeReversal: Codable, Sendable, Hashable {
                 rest = rest[call.upperBound...]
             }
         }
-        guard problems.isEmpty else {
-            var seen = Set<String>()
-            return CodeReversal(reversible: false, reason: problems.filter { seen.insert($0).inserted }.joined(separator: ", "))
-        }
+        guard problems.isEmpty else { return CodeReversal(reversible: false, reason: distinct(problems).joined(separator: ", ")) }
         return CodeReversal(reversible: true, reason: "every operation has a reverse")
     }
 
