@@ -28,9 +28,11 @@ public final class MariaDBServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, folder + "/server.log", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let command = ["/usr/sbin/mariadbd", "--no-defaults", "--datadir=" + dataDirectory, "--socket=" + folder + "/socket",
+        // mariadbd runs for the whole test process: it must not inherit the pipes of commands other tests are running
+        // at this moment, or their readers never see end of file.
+        let command = PostgresServer.closingInherited(["/usr/sbin/mariadbd", "--no-defaults", "--datadir=" + dataDirectory, "--socket=" + folder + "/socket",
                        "--port=\(port)", "--bind-address=127.0.0.1", "--skip-name-resolve", "--innodb-buffer-pool-size=16M",
-                       "--default-time-zone=+02:00"] + user
+                       "--default-time-zone=+02:00"] + user)
         var arguments = command.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
         var pid = pid_t()

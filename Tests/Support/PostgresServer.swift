@@ -82,6 +82,7 @@ public final class PostgresServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let command = Self.closingInherited(command)
         var arguments = command.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
         var pid = pid_t()
@@ -93,6 +94,14 @@ public final class PostgresServer: Sendable {
         try? FileManager.default.removeItem(atPath: output)
         let exited = status & 0x7f == 0
         return Command.Result(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), stdout: text, stderr: text)
+    }
+
+    /// `command` run so that it inherits no descriptor but 0-2. A server started here outlives the spawn; holding a
+    /// pipe another test's command writes to (posix_spawn hands over every descriptor not marked close-on-exec),
+    /// it would keep that test's reader from ever seeing end of file. Glibc's closefrom action is not visible to
+    /// Swift, so Python closes them between fork and exec.
+    static func closingInherited(_ command: [String]) -> [String] {
+        ["/usr/bin/env", "python3", "-c", "import os, sys; os.closerange(3, os.sysconf('SC_OPEN_MAX')); os.execv(sys.argv[1], sys.argv[1:])"] + command
     }
 
     static func findBinaries() -> String? {
