@@ -69,6 +69,8 @@ struct LedgerControlCase: Sendable, CustomTestStringConvertible {
         if finding.status == .fail, testCase.example.record.version == nil {
             if finding.control == IacAppliedFromBranch.id, let change = finding.change {
                 #expect(change.count == 40, "a Terraform apply is tied to the commit it ran, for the report to say whose it is")
+            } else if testCase.example.record.record.event == .terraformApplied, let change = testCase.example.record.change {
+                #expect(finding.change == change.change.commit, "a Terraform apply is judged on the change it applied")
             } else {
                 #expect(finding.change == nil, "a record matching no committed version is tied to no change")
             }

@@ -71,6 +71,9 @@ import Testing
             // Drizzle's created_at is the journal's time: not evidence either way, and said so.
             "inputs/ledgers/drizzle/drizzle_migrations.csv row 2": .notApplicable,
             "inputs/ledgers/drizzle/drizzle_migrations.csv row 3": .notApplicable,
+            // Terraform applies are judged by the change they applied: line 5 ran before PR #7 was merged.
+            "inputs/ledgers/events/deploy-events.jsonl line 4": .pass,
+            "inputs/ledgers/events/deploy-events.jsonl line 5": .fail,
         ])
         let early = try #require(evidence.findings.first { $0.control == "CC8.1-applied-after-approval" && $0.status == .fail })
         #expect(early.detail == "inputs/ledgers/events/deploy-events.jsonl line 1 (staging, 2026-07-01T10:00:00Z, by deploy-bot, run 101) ran "

@@ -13,13 +13,17 @@ public enum LedgerReader {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
         let start = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         let givenFormat = given?.format
-        let log = LedgerFormats.all.first { $0.requiredColumns == nil }!
-        if start == UInt8(ascii: "{") || (givenFormat != nil && givenFormat!.requiredColumns == nil) {
-            if let given, given != log.kind {
-                throw EvidenceError.malformed(file: file, location: "", reason: "holds JSON Lines events, not a \(given) table")
-            }
-            let path = name(log.kind)
-            return ledger(log, path, try log.read(body, file: file, ledger: path), source: source, bytes: bytes)
+        let log = EventLog.self
+        if let givenFormat, givenFormat.requiredColumns == nil {
+            // A document kind named (the event log, HCP Terraform's runs): read as that kind.
+            let path = name(givenFormat.kind)
+            return ledger(givenFormat, path, try givenFormat.read(body, file: file, ledger: path), source: source, bytes: bytes)
+        }
+        if start == UInt8(ascii: "{") {
+            if let given { throw EvidenceError.malformed(file: file, location: "", reason: "holds JSON Lines events, not a \(given) table") }
+            let format: any LedgerFormat.Type = isTfcRuns(body) ? TfcLedger.self : log
+            let path = name(format.kind)
+            return ledger(format, path, try format.read(body, file: file, ledger: path), source: source, bytes: bytes)
         }
         var format: (any TableLedgerFormat.Type)?
         var path = ""
@@ -43,7 +47,11 @@ public enum LedgerReader {
                             bundlePath name: (LedgerKind) -> String) throws(EvidenceError) -> Ledger {
         let log = EventLog.self
         let streamed: Bool
-        if let given { streamed = given == log.kind } else { streamed = try firstByte(of: path) == UInt8(ascii: "{") }
+        if let given { streamed = given == log.kind } else {
+            let object = try firstByte(of: path) == UInt8(ascii: "{")
+            let head = object ? firstBlock(of: path) : []
+            streamed = object && !isTfcRuns(head)
+        }
         if streamed {
             let bundlePath = name(log.kind)
             let (contents, copy) = try log.read(fileAt: path, ledger: bundlePath)
@@ -51,6 +59,20 @@ public enum LedgerReader {
                           otherEvents: contents.otherEvents)
         }
         return try read(try readInputBytes(path), file: path, kind: given, source: source, bundlePath: name)
+    }
+
+    /// Whether a JSON document is a page of HCP Terraform runs (JSON:API `"type": "runs"` in its first 64 KiB)
+    /// rather than an event log, whose lines carry `event_type`.
+    static func isTfcRuns(_ bytes: some Collection<UInt8>) -> Bool {
+        let head = String(decoding: bytes.prefix(1 << 16), as: UTF8.self)
+        return head.contains(#/"type"\s*:\s*"runs"/#) && !head.contains("\"event_type\"")
+    }
+
+    /// The file's first 64 KiB (fewer when it is shorter).
+    static func firstBlock(of path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        return [UInt8]((try? handle.read(upToCount: 1 << 16)) ?? Data())
     }
 
     /// The first byte of the file that is not white space, after a UTF-8 BOM (all three bytes, as `read(_:)` skips

@@ -25,9 +25,26 @@ enum EvidenceCorrelation {
         let credited = try collected.credited.map { try correlate($0, judged: false) }
 
         var byCommit = [String: CorrelatedChange]()
-        for change in credited + population { byCommit[change.change.commit] = change }
+        var byPull = [Int: CorrelatedChange]()
+        for change in credited + population {
+            byCommit[change.change.commit] = change
+            if let number = change.pullRequest?.pullRequest.number { byPull[number] = change }
+        }
+        let heads = Dictionary(collected.review.held.compactMap { pull in pull.head?.sha.map { ($0.lowercased(), pull.number) } },
+                               uniquingKeysWith: { first, _ in first })
+        /// The change a Terraform apply ran: the branch commit's own change, or — for an apply from a pull request's
+        /// branch before merge (Atlantis, speculative VCS runs) — the change that merged that pull request.
+        func applied(_ record: LedgerRecord, _ placement: BranchPlacement?) -> CorrelatedChange? {
+            if case .onBranch(let commit, _) = placement, let change = byCommit[commit] { return change }
+            let pull = record.pullRequest ?? record.commit.flatMap { commit in
+                heads[commit] ?? (commit.count < 40 ? heads.first { $0.key.hasPrefix(commit) }?.value : nil)
+            }
+            return pull.flatMap { byPull[$0] }
+        }
         let records = matching.matches.map { match in
-            ReconciledRecord(record: match.record, version: match.version, change: match.version.flatMap { byCommit[$0.commit] },
+            ReconciledRecord(record: match.record, version: match.version,
+                             change: match.record.event == .terraformApplied ? applied(match.record, match.placement)
+                                 : match.version.flatMap { byCommit[$0.commit] },
                              placement: match.placement, byName: match.byName)
         }
         let reconciliation = LedgerReconciliation(

@@ -1,7 +1,9 @@
 /// `CC8.1-applied-after-approval`: a migration ran only after its pull request was approved and merged. Judged
 /// only where the ledger records a real apply time (Prisma, Flyway, Django, sqitch, Liquibase, Atlas, Knex,
 /// events); a row of a ledger that records none (Drizzle, whose `created_at` is the journal's time; Rails,
-/// Alembic, golang-migrate) is `not_applicable` with the reason.
+/// Alembic, golang-migrate) is `not_applicable` with the reason. A Terraform apply (events, `tfc`) is judged the
+/// same way by the change it applied; one from a pull request's branch before the merge (Atlantis' flow) only by
+/// that pull request's approval.
 public struct AppliedAfterApproval: LedgerControl {
     public static let id = "CC8.1-applied-after-approval"
 
@@ -9,15 +11,32 @@ public struct AppliedAfterApproval: LedgerControl {
 
     public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> [Finding] {
         let record = reconciled.record
-        guard record.event == .migrationApplied, let version = reconciled.version, let change = reconciled.change else { return [] }
-        guard record.appliedAt != nil else {
-            let reason = record.kind.format.capabilities.noApplyTime ?? "the row records no apply time"
-            return [Finding(control: Self.id, status: .notApplicable, on: reconciled,
-                            detail: "\(record.described) ran \(version.path); whether before approval is not evidenced: \(reason).")]
+        guard let change = reconciled.change else { return [] }
+        let ran: (ReconciledRecord) -> String
+        // A Terraform apply from a pull request's branch runs before the merge by design (Atlantis): only the
+        // approval must come first. One from the branch ran a merged commit.
+        var beforeMergeAllowed = false
+        switch record.event {
+        case .migrationApplied:
+            guard let version = reconciled.version else { return [] }
+            guard record.appliedAt != nil else {
+                let reason = record.kind.format.capabilities.noApplyTime ?? "the row records no apply time"
+                return [Finding(control: Self.id, status: .notApplicable, on: reconciled,
+                                detail: "\(record.described) ran \(version.path); whether before approval is not evidenced: \(reason).")]
+            }
+            ran = { "\($0.record.described) ran \(version.path)" }
+        case .terraformApplied:
+            guard record.appliedAt != nil, let commit = record.commit else { return [] }
+            if case .onBranch = reconciled.placement {} else { beforeMergeAllowed = true }
+            ran = { "\($0.record.described) applied\(record.workspace.map { " workspace \($0)" } ?? "") from commit \(commit.prefix(12))" }
+        case .migrationReverted:
+            return []
         }
-        func ran(_ part: ReconciledRecord) -> String { "\(part.record.described) ran \(version.path)" }
+        // A Terraform apply's findings are on the change it applied (a migration's, on the version's change).
+        let applied = record.event == .terraformApplied ? change.change.commit : nil
         guard let evidence = change.pullRequest else {
-            return [Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(ran(reconciled)); the change reached the branch without a merged pull request.")]
+            return [Finding(control: Self.id, status: .fail, on: reconciled, commit: applied,
+                            detail: "\(ran(reconciled)); the change reached the branch without a merged pull request.")]
         }
         let pull = evidence.pullRequest
         var approval: (login: String, at: Int64)?
@@ -30,18 +49,21 @@ public struct AppliedAfterApproval: LedgerControl {
         return reconciled.parts { time -> [String] in
             var problems = [String]()
             if evidence.reviews == nil {
-                problems.append("the reviews of pull request #\(pull.number) were not exported")
+                problems.append("but the reviews of pull request #\(pull.number) were not exported")
             } else if let approval {
                 if time! < approval.at { problems.append("before the first qualifying approval (\(approval.login) at \(Timestamp.iso8601UTC(approval.at)))") }
             } else {
-                problems.append("pull request #\(pull.number) has no qualifying approval")
+                problems.append("but pull request #\(pull.number) has no qualifying approval")
             }
-            if let merged, time! < merged { problems.append("before pull request #\(pull.number) was merged at \(Timestamp.iso8601UTC(merged))") }
+            if let merged, time! < merged, !beforeMergeAllowed {
+                problems.append("before pull request #\(pull.number) was merged at \(Timestamp.iso8601UTC(merged))")
+            }
             return problems
         }.map { problems, part in
             problems.isEmpty
-                ? Finding(control: Self.id, status: .pass, on: part, detail: "\(ran(part)) after pull request #\(pull.number) was approved and merged.")
-                : Finding(control: Self.id, status: .fail, on: part, detail: "\(ran(part)) " + problems.joined(separator: " and ") + ".")
+                ? Finding(control: Self.id, status: .pass, on: part, commit: applied, detail: "\(ran(part)) after pull request #\(pull.number) was approved"
+                    + (beforeMergeAllowed ? ", from its branch before the merge." : " and merged."))
+                : Finding(control: Self.id, status: .fail, on: part, commit: applied, detail: "\(ran(part)) " + problems.joined(separator: " and ") + ".")
         }
     }
 
@@ -67,5 +89,13 @@ public struct AppliedAfterApproval: LedgerControl {
             record: Example.row(.django, migration: "shop.0007_orders", checksum: nil, at: "2026-07-02T11:00:00Z"), version: AppliedAsReviewed.django,
             change: Example.reviewed(), byName: true), expect: .fail),
         LedgerControlExample("unmatched row", ReconciledRecord(record: Example.row(.events)), expect: nil),
+        LedgerControlExample("terraform applied from the pull request's branch after approval, before merge", ReconciledRecord(
+            record: Example.terraformApply(at: "2026-07-03T11:00:00Z"), change: Example.reviewed(),
+            placement: .offBranch(commit: "feedface00000000000000000000000000000000")), expect: .pass),
+        LedgerControlExample("terraform applied from the pull request's branch before approval", ReconciledRecord(
+            record: Example.terraformApply(at: "2026-07-02T11:00:00Z"), change: Example.reviewed(),
+            placement: .offBranch(commit: "feedface00000000000000000000000000000000")), expect: .fail),
+        LedgerControlExample("terraform applied from the branch after approval and merge", ReconciledRecord(
+            record: Example.terraformApply(), change: Example.reviewed(), placement: IacAppliedFromBranch.onBranch), expect: .pass),
     ]
 }

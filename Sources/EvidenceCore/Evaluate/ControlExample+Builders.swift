@@ -92,8 +92,9 @@ enum Example {
     }
 
     /// A `TerraformApplied` event for the example change's commit.
-    static func terraformApply(at: String = "2026-07-04T10:00:00Z") -> LedgerRecord {
+    static func terraformApply(at: String = "2026-07-04T10:00:00Z", commit: String? = String(change().commit.prefix(12)),
+                               pullRequest: Int? = nil) -> LedgerRecord {
         LedgerRecord(ledger: "inputs/ledgers/events/deploys.jsonl", row: 5, kind: .events, event: .terraformApplied, appliedAt: Timestamp.parse(at),
-                     environment: "production", appliedBy: "deploy-bot", runID: "run-119", commit: String(change().commit.prefix(12)), workspace: "prod")
+                     environment: "production", appliedBy: "deploy-bot", runID: "run-119", commit: commit, workspace: "prod", pullRequest: pullRequest)
     }
 }

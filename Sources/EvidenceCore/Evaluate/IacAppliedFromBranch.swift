@@ -7,9 +7,28 @@ public struct IacAppliedFromBranch: LedgerControl {
 
     public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> [Finding] {
         let record = reconciled.record
-        guard record.event == .terraformApplied, let commit = record.commit else { return [] }
+        guard record.event == .terraformApplied else { return [] }
+        guard let commit = record.commit else {
+            return [Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(record.described) applied"
+                + "\(record.workspace.map { " workspace \($0)" } ?? "") a configuration that names no commit (uploaded from outside version "
+                + "control), so what it applied is tied to no reviewed change.")]
+        }
         func applied(_ part: ReconciledRecord) -> String {
             "\(part.record.described) applied\(record.workspace.map { " workspace \($0)" } ?? "") from commit \(commit)"
+        }
+        // From a pull request's branch before its merge (Atlantis' flow): the apply is the pull request's, judged by its
+        // approval under CC8.1-applied-after-approval, not called off-branch.
+        let onBranch: Bool
+        if case .onBranch = reconciled.placement { onBranch = true } else { onBranch = false }
+        if !onBranch, let pull = reconciled.change?.pullRequest?.pullRequest,
+           record.pullRequest == pull.number || pull.head?.sha.map({ $0.lowercased().hasPrefix(commit) }) == true {
+            return [Finding(control: Self.id, status: .pass, on: reconciled, commit: reconciled.change!.change.commit, detail: "\(applied(reconciled)), "
+                + "from the branch of pull request #\(pull.number) before its merge into the audited branch"
+                + (pull.mergedAt.map { " at \($0.text)" } ?? "") + "; judged by that pull request's approval.")]
+        }
+        if !onBranch, let number = record.pullRequest {
+            return [Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(applied(reconciled)), from the branch of pull request #\(number), "
+                + "which no change of the audited branch merged in the evidence: what it applied never reached the branch.")]
         }
         switch reconciled.placement ?? .unknown {
         case .onBranch(let full, let since):
@@ -38,6 +57,13 @@ public struct IacAppliedFromBranch: LedgerControl {
         LedgerControlExample("applied from a feature branch", ReconciledRecord(
             record: Example.terraformApply(), placement: .offBranch(commit: "feedface00000000000000000000000000000000")), expect: .fail),
         LedgerControlExample("applied from an unknown commit", ReconciledRecord(record: Example.terraformApply(), placement: .unknown), expect: .fail),
+        LedgerControlExample("applied from a merged pull request's branch before the merge", ReconciledRecord(
+            record: Example.terraformApply(pullRequest: 7), change: Example.reviewed(),
+            placement: .offBranch(commit: "feedface00000000000000000000000000000000")), expect: .pass),
+        LedgerControlExample("applied from a pull request no change merged", ReconciledRecord(
+            record: Example.terraformApply(pullRequest: 9), placement: .offBranch(commit: "feedface00000000000000000000000000000000")), expect: .fail),
+        LedgerControlExample("an apply naming no commit", ReconciledRecord(record: Example.terraformApply(commit: nil), placement: .unknown),
+                             expect: .fail),
         LedgerControlExample("a migration apply", ReconciledRecord(record: Example.row(.events)), expect: nil),
     ]
 }

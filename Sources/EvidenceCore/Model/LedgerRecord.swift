@@ -36,13 +36,18 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     public let commit: String?
     /// For a Terraform apply: the workspace.
     public let workspace: String?
+    /// For a Terraform apply from a pull request's branch (Atlantis, HCP Terraform's speculative-then-apply VCS
+    /// runs): the pull request, whose approval it is judged by, and the branch.
+    public let pullRequest: Int?
+    public let branch: String?
     /// False when the ledger says the run failed or was rolled back.
     public let succeeded: Bool
     /// Every row this record stands for, when more than one.
     public private(set) var repeats: LedgerRows?
 
     enum CodingKeys: String, CodingKey {
-        case ledger, row, kind, event, migration, checksum, environment, commit, workspace, succeeded, repeats
+        case ledger, row, kind, event, migration, checksum, environment, commit, workspace, succeeded, repeats, branch
+        case pullRequest = "pull_request"
         case appliedAt = "applied_at"
         case journalWhen = "journal_when"
         case appliedBy = "applied_by"
@@ -51,7 +56,8 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
 
     public init(ledger: String, row: Int, kind: LedgerKind, event: LedgerEvent = .migrationApplied, migration: String? = nil,
                 checksum: String? = nil, appliedAt: Int64? = nil, journalWhen: Int64? = nil, environment: String? = nil,
-                appliedBy: String? = nil, runID: String? = nil, commit: String? = nil, workspace: String? = nil, succeeded: Bool = true) {
+                appliedBy: String? = nil, runID: String? = nil, commit: String? = nil, workspace: String? = nil, pullRequest: Int? = nil,
+                branch: String? = nil, succeeded: Bool = true) {
         self.ledger = ledger
         self.row = row
         self.kind = kind
@@ -65,6 +71,8 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
         self.runID = runID
         self.commit = commit
         self.workspace = workspace
+        self.pullRequest = pullRequest
+        self.branch = branch
         self.succeeded = succeeded
     }
 
@@ -95,13 +103,14 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     /// time, so a record's rows all have one or none).
     struct Identity: Hashable {
         let ledger: String, kind: LedgerKind, event: LedgerEvent, migration: String?, checksum: String?, journalWhen: Int64?
-        let environment: String?, appliedBy: String?, commit: String?, workspace: String?, succeeded: Bool, timed: Bool
+        let environment: String?, appliedBy: String?, commit: String?, workspace: String?, pullRequest: Int?, branch: String?
+        let succeeded: Bool, timed: Bool
     }
 
     var identity: Identity {
         Identity(ledger: ledger, kind: kind, event: event, migration: migration, checksum: checksum, journalWhen: journalWhen,
-                 environment: environment, appliedBy: appliedBy, commit: commit, workspace: workspace, succeeded: succeeded,
-                 timed: appliedAt != nil)
+                 environment: environment, appliedBy: appliedBy, commit: commit, workspace: workspace, pullRequest: pullRequest,
+                 branch: branch, succeeded: succeeded, timed: appliedAt != nil)
     }
 
     /// Stands for `other`'s row too (the same identity, read later).
@@ -121,7 +130,8 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
         if kept.count == count { return self }
         var record = LedgerRecord(ledger: ledger, row: first.row, kind: kind, event: event, migration: migration, checksum: checksum,
                                   appliedAt: first.appliedAt, journalWhen: journalWhen, environment: environment, appliedBy: appliedBy,
-                                  runID: first.row == row ? runID : nil, commit: commit, workspace: workspace, succeeded: succeeded)
+                                  runID: first.row == row ? runID : nil, commit: commit, workspace: workspace, pullRequest: pullRequest,
+                                  branch: branch, succeeded: succeeded)
         if kept.count > 1 {
             record.repeats = LedgerRows(rows: kept.map { Int32(clamping: $0.row) }, times: appliedAt == nil ? [] : kept.map { $0.appliedAt! })
         }
