@@ -32,6 +32,7 @@ deps:
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
 	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v terraform >/dev/null || echo "note: terraform (1.x) is not on PATH: the drift tests need it, and no package registry here carries it; install it from releases.hashicorp.com"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \

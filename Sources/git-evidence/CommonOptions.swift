@@ -55,8 +55,14 @@ struct LedgerOptions: ParsableArguments {
                                    + "sqitch; detected from the file's header when left out. A URL may end in #table or #schema.table."))
     var ledger: [String] = []
 
+    @Option(help: ArgumentHelp("Nightly drift runs: the output of `terraform plan -detailed-exitcode -json` (or `terraform show -json`), a file "
+                               + "or a folder of WORKSPACE/NIGHT.json files; the folder holding a file names its workspace. Repeatable."))
+    var drift: [String] = []
+
     /// The arguments read as sources (a URL without its kind is refused here).
-    func sources() throws -> [LedgerSource] { try ledger.map(LedgerSource.init(argument:)) }
+    func sources() throws -> [LedgerSource] {
+        try ledger.map(LedgerSource.init(argument:)) + drift.flatMap { try LedgerSource.driftRuns(at: $0) }
+    }
 }
 
 /// `--quiet`, and the progress line long walks keep on stderr when it is a terminal.

@@ -47,7 +47,7 @@ extension EvidenceConfig {
         }
         guard let root else { return EvidenceConfig(classifier: .defaults, policy: .defaults, source: source, text: text) }
         let reader = NodeReader(source: source)
-        let top = try reader.mapping(root, at: "", allowed: ["paths", "approvals", "checks", "down_migrations"])
+        let top = try reader.mapping(root, at: "", allowed: ["paths", "approvals", "checks", "down_migrations", "terraform"])
         let policy = try parsePolicy(top, reader: reader)
         let down = top["down_migrations"] == nil ? DownConvention.defaults
             : DownConvention(patterns: try reader.strings(top["down_migrations"], at: "down_migrations"), isRequired: true)
@@ -95,6 +95,15 @@ extension EvidenceConfig {
             }
             policy.bots = Set(try reader.strings(approvals["bots"], at: "approvals.bots"))
             policy.authorisedApprovers = Set(try reader.strings(approvals["authorised"] ?? approvals["authorized"], at: "approvals.authorised"))
+        }
+        if let node = top["terraform"] {
+            let terraform = try reader.mapping(node, at: "terraform", allowed: ["drift"])
+            if let drift = terraform["drift"] {
+                guard let value = drift.string, ["info", "fail"].contains(value) else {
+                    throw EvidenceError.invalidConfig(file: reader.source, location: "terraform.drift", reason: "expected info or fail")
+                }
+                policy.driftFails = value == "fail"
+            }
         }
         if let node = top["checks"] {
             let checks = try reader.mapping(node, at: "checks", allowed: ["required"])

@@ -21,7 +21,7 @@ public enum LedgerReader {
         }
         if start == UInt8(ascii: "{") {
             if let given { throw EvidenceError.malformed(file: file, location: "", reason: "holds JSON Lines events, not a \(given) table") }
-            let format: any LedgerFormat.Type = isTfcRuns(body) ? TfcLedger.self : log
+            let format: any LedgerFormat.Type = isTfcRuns(body) ? TfcLedger.self : DriftLedger.isPlan(body) ? DriftLedger.self as any LedgerFormat.Type : log
             let path = name(format.kind)
             return ledger(format, path, try format.read(body, file: file, ledger: path), source: source, bytes: bytes)
         }
@@ -50,7 +50,7 @@ public enum LedgerReader {
         if let given { streamed = given == log.kind } else {
             let object = try firstByte(of: path) == UInt8(ascii: "{")
             let head = object ? firstBlock(of: path) : []
-            streamed = object && !isTfcRuns(head)
+            streamed = object && !isTfcRuns(head) && !DriftLedger.isPlan(head)
         }
         if streamed {
             let bundlePath = name(log.kind)

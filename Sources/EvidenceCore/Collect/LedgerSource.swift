@@ -36,6 +36,18 @@ public struct LedgerSource: Sendable, Hashable {
         }
     }
 
+    /// The drift runs `--drift PATH` names: the file, or every `.json` file under the folder, in path order.
+    public static func driftRuns(at path: String) throws(EvidenceError) -> [LedgerSource] {
+        var folder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &folder) else {
+            throw EvidenceError.invalidArgument(flag: "--drift", value: path, reason: "no such file or folder")
+        }
+        guard folder.boolValue else { return [LedgerSource(kind: .drift, location: path)] }
+        let files = (FileManager.default.subpaths(atPath: path) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        guard !files.isEmpty else { throw EvidenceError.invalidArgument(flag: "--drift", value: path, reason: "the folder holds no .json file") }
+        return files.map { LedgerSource(kind: .drift, location: (path as NSString).appendingPathComponent($0)) }
+    }
+
     /// A lowercase word such as a kind's name (`django`, `golang-migrate`), which a folder or file name rarely is.
     static func looksLikeKind(_ text: Substring) -> Bool {
         guard let first = text.first, first.isASCII, first.isLowercase else { return false }
@@ -72,7 +84,9 @@ public enum LedgerLoader {
                     })
                 }
             } else {
-                let name = URL(fileURLWithPath: source.location).lastPathComponent
+                // A drift run is named with its workspace, which only its folder tells.
+                let name = source.kind == .drift ? DriftLedger.bundleName(forFileAt: source.location)
+                    : URL(fileURLWithPath: source.location).lastPathComponent
                 ledgers.append(try LedgerReader.read(fileAt: source.location, kind: source.kind,
                                                      source: source.location) { kind in uniquePath(kind: kind, name: name, taken: &taken) })
             }

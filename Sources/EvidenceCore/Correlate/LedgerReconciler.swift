@@ -42,6 +42,9 @@ public struct LedgerReconciler {
                     return kept
                 }
                 switch record.event {
+                case .terraformDrift:
+                    guard let record = judged(record.appliedAt != nil) else { continue }
+                    matching.matches.append(ReconciledRecord(record: record))
                 case .terraformApplied:
                     // An apply without a time cannot be placed in the window.
                     guard let record = judged(record.appliedAt != nil) else { continue }

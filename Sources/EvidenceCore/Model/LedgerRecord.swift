@@ -3,6 +3,9 @@ public enum LedgerEvent: String, Codable, Sendable, Hashable {
     case migrationApplied = "migration_applied"
     /// A migration undone by its tool (sqitch's `revert`): after it, the migration is no longer applied.
     case migrationReverted = "migration_reverted"
+    /// A nightly `terraform plan` of a workspace: what differs between the committed configuration and the real
+    /// infrastructure (nothing, when there is no drift).
+    case terraformDrift = "terraform_drift"
     case terraformApplied = "terraform_applied"
 }
 
@@ -40,13 +43,15 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     /// runs): the pull request, whose approval it is judged by, and the branch.
     public let pullRequest: Int?
     public let branch: String?
+    /// For a drift run: each resource the plan would change, `address (action)`; empty for none.
+    public let drift: [String]?
     /// False when the ledger says the run failed or was rolled back.
     public let succeeded: Bool
     /// Every row this record stands for, when more than one.
     public private(set) var repeats: LedgerRows?
 
     enum CodingKeys: String, CodingKey {
-        case ledger, row, kind, event, migration, checksum, environment, commit, workspace, succeeded, repeats, branch
+        case ledger, row, kind, event, migration, checksum, environment, commit, workspace, succeeded, repeats, branch, drift
         case pullRequest = "pull_request"
         case appliedAt = "applied_at"
         case journalWhen = "journal_when"
@@ -57,7 +62,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     public init(ledger: String, row: Int, kind: LedgerKind, event: LedgerEvent = .migrationApplied, migration: String? = nil,
                 checksum: String? = nil, appliedAt: Int64? = nil, journalWhen: Int64? = nil, environment: String? = nil,
                 appliedBy: String? = nil, runID: String? = nil, commit: String? = nil, workspace: String? = nil, pullRequest: Int? = nil,
-                branch: String? = nil, succeeded: Bool = true) {
+                branch: String? = nil, drift: [String]? = nil, succeeded: Bool = true) {
         self.ledger = ledger
         self.row = row
         self.kind = kind
@@ -73,6 +78,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
         self.workspace = workspace
         self.pullRequest = pullRequest
         self.branch = branch
+        self.drift = drift
         self.succeeded = succeeded
     }
 
@@ -104,13 +110,13 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     struct Identity: Hashable {
         let ledger: String, kind: LedgerKind, event: LedgerEvent, migration: String?, checksum: String?, journalWhen: Int64?
         let environment: String?, appliedBy: String?, commit: String?, workspace: String?, pullRequest: Int?, branch: String?
-        let succeeded: Bool, timed: Bool
+        let drift: [String]?, succeeded: Bool, timed: Bool
     }
 
     var identity: Identity {
         Identity(ledger: ledger, kind: kind, event: event, migration: migration, checksum: checksum, journalWhen: journalWhen,
                  environment: environment, appliedBy: appliedBy, commit: commit, workspace: workspace, pullRequest: pullRequest,
-                 branch: branch, succeeded: succeeded, timed: appliedAt != nil)
+                 branch: branch, drift: drift, succeeded: succeeded, timed: appliedAt != nil)
     }
 
     /// Stands for `other`'s row too (the same identity, read later).
@@ -131,7 +137,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
         var record = LedgerRecord(ledger: ledger, row: first.row, kind: kind, event: event, migration: migration, checksum: checksum,
                                   appliedAt: first.appliedAt, journalWhen: journalWhen, environment: environment, appliedBy: appliedBy,
                                   runID: first.row == row ? runID : nil, commit: commit, workspace: workspace, pullRequest: pullRequest,
-                                  branch: branch, succeeded: succeeded)
+                                  branch: branch, drift: drift, succeeded: succeeded)
         if kept.count > 1 {
             record.repeats = LedgerRows(rows: kept.map { Int32(clamping: $0.row) }, times: appliedAt == nil ? [] : kept.map { $0.appliedAt! })
         }

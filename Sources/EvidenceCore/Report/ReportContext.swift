@@ -112,7 +112,7 @@ enum ReportContext {
             // Rows, not records: a record stands for every repeat of the same run.
             func rows(_ records: [ReconciledRecord]) -> Int { records.reduce(0) { $0 + $1.record.count } }
             let judged = reconciliation.records.filter { $0.record.ledger == ledger.bundlePath }
-            let migrations = judged.filter { $0.record.event != .terraformApplied }
+            let migrations = judged.filter { [.migrationApplied, .migrationReverted].contains($0.record.event) }
             let unreviewed = rows(migrations.filter { $0.version == nil && $0.record.checksum != nil })
             return ["path": ledger.bundlePath, "kind": ledger.kind.rawValue, "source": ledger.source,
                     "records": ledger.records.reduce(0) { $0 + $1.count }, "judged": rows(judged), "matched": rows(migrations.filter { $0.version != nil }),

@@ -78,6 +78,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         public let requiredChecks: [String]
         /// The down-migration convention's patterns (absent in bundles made before it was recorded).
         public let downMigrations: [String]?
+        /// `fail` when the settings make drift a failure (absent: drift is information).
+        public let terraformDrift: String?
 
         /// The rules and policy of `config`, as the manifest records them.
         public init(_ config: EvidenceConfig) {
@@ -91,6 +93,7 @@ public struct Manifest: Codable, Sendable, Equatable {
             authorisedApprovers = policy.authorisedApprovers.sorted()
             requiredChecks = policy.requiredChecks
             downMigrations = config.downMigrations.patterns
+            terraformDrift = policy.driftFails ? "fail" : nil
         }
 
         /// The same, but for where the settings were read from (a path on the exporter's machine).
@@ -99,6 +102,7 @@ public struct Manifest: Codable, Sendable, Equatable {
                                                                                other.requiredApprovals)
                 && (bots, authorisedApprovers, requiredChecks, downMigrations ?? []) == (other.bots, other.authorisedApprovers, other.requiredChecks,
                                                                                        other.downMigrations ?? [])
+                && terraformDrift == other.terraformDrift
         }
 
         enum CodingKeys: String, CodingKey {
@@ -110,6 +114,7 @@ public struct Manifest: Codable, Sendable, Equatable {
             case requiredApprovals = "required_approvals"
             case authorisedApprovers = "authorised_approvers"
             case requiredChecks = "required_checks"
+            case terraformDrift = "terraform_drift"
         }
     }
 

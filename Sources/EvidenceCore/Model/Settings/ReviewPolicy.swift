@@ -17,6 +17,8 @@ public struct ReviewPolicy: Sendable, Hashable {
     public var authorisedApprovers: Set<String>
     /// When not empty, only these checks are required (each must be recorded and succeed).
     public var requiredChecks: [String]
+    /// `terraform.drift: fail`: a nightly plan that finds drift fails `CC8.1-iac-drift` (default: info).
+    public var driftFails = false
 
     public init(requiredApprovals: Int = 1, bots: Set<String> = [], authorisedApprovers: Set<String> = [], requiredChecks: [String] = []) {
         self.requiredApprovals = requiredApprovals
