@@ -125,12 +125,14 @@ import Testing
     }
 
     @Test(arguments: [
-        ("pathz: {}", "cfg.yml: pathz: unknown key (expected one of: approvals, checks, down_migrations, paths)"),
+        ("pathz: {}", "cfg.yml: pathz: unknown key (expected one of: approvals, checks, down_migrations, paths, terraform)"),
         ("paths:\n  migration: {}", "cfg.yml: paths.migration: unknown key (expected one of: ignore, infrastructure, migrations)"),
         ("paths:\n  migrations:\n    remove: [\"**/nope/**\"]", "cfg.yml: paths.migrations.remove[0]: '**/nope/**' is not one of the default migrations rules"),
         ("paths:\n  ignore: vendor", "cfg.yml: paths.ignore: expected a list"),
         ("approvals:\n  required: two", "cfg.yml: approvals.required: expected a whole number, 0 or more"),
         ("- a\n- b", "cfg.yml: top level: expected a mapping"),
+        ("terraform:\n  drift: maybe", "cfg.yml: terraform.drift: expected info or fail"),
+        ("terraform:\n  drfit: fail", "cfg.yml: terraform.drfit: unknown key (expected one of: drift)"),
     ])
     func badSettingsNameTheFileAndTheKey(yaml: String, message: String) {
         #expect(throws: EvidenceError.self) { try EvidenceConfig.parse(yaml, source: "cfg.yml") }

@@ -114,3 +114,25 @@ import Testing
         }
     }
 }
+
+/// `why` on a Terraform file: for each version, the applies that ran it, and how to undo it.
+@Suite struct WhyTerraformTests {
+    @Test func eachVersionListsTheAppliesThatRanItAndItsRevertPath() throws {
+        let scenario = try LedgerScenario.shared.get()
+        let result = try Binary.run(["why", "--repo", scenario.repository.path, "--github", scenario.github.folder, "--ledger", scenario.ledgers["events"]!,
+                                     "infra/prod/main.tf"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let blocks = result.stdout.components(separatedBy: "\n\n")
+        let prod = String(scenario.commits["prod"]!.prefix(12))
+        let moved = try #require(blocks.first { $0.hasPrefix(prod) }, "\(result.stdout)")
+        // Applies of the commit that brought this version, at three times; the one from a feature-branch commit ran no version.
+        let log = scenario.ledgers["events"]!
+        // Lines 4 and 8 are the same apply run twice (one record); line 5 names the commit abbreviated.
+        #expect(moved.contains("  ran     workspace prod 2026-07-16T13:00:00Z to 2026-10-02T10:00:00Z by deploy-bot from \(prod) (\(log):4-8, 2 rows)"), "\(moved)")
+        #expect(moved.contains("  ran     workspace prod 2026-07-16T11:00:00Z by deploy-bot run 105 from \(prod) (\(log):5)"))
+        #expect(!result.stdout.contains("(\(log):6)"), "an apply of a commit never on the branch ran no version of the branch")
+        let previous = try #require(blocks.first { !$0.hasPrefix(prod) && $0.contains("  revert  ") && $0.range(of: #"^[0-9a-f]{12}  "#, options: .regularExpression) != nil })
+        #expect(moved.contains("  revert  apply the previous version again, from \(previous.prefix(12))"), "\(moved)")
+        #expect(previous.contains("  revert  remove the file: it came in with this change") || previous.contains("  revert  apply the previous version again"))
+    }
+}

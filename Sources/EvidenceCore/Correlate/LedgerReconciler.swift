@@ -82,7 +82,8 @@ extension LedgerApply {
     init(_ record: LedgerRecord, version: MigrationVersion, succeeded: Bool? = nil) {
         let last = record.repeats?.last
         self.init(ledger: record.ledger, row: record.row, environment: record.environment, appliedAt: record.appliedAt.map(Timestamp.iso8601UTC),
-                  appliedBy: record.appliedBy, runID: record.runID, commit: version.commit, succeeded: succeeded ?? record.succeeded,
+                  appliedBy: record.appliedBy, runID: record.runID, workspace: record.event == .terraformApplied ? record.workspace : nil,
+                  commit: version.commit, succeeded: succeeded ?? record.succeeded,
                   reverted: record.event == .migrationReverted,
                   count: record.count, lastRow: last?.row, lastAppliedAt: last?.appliedAt.map(Timestamp.iso8601UTC))
     }

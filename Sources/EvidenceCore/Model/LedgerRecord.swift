@@ -231,7 +231,10 @@ public struct LedgerApply: Codable, Sendable, Hashable {
     public let appliedAt: String?
     public let appliedBy: String?
     public let runID: String?
-    /// The commit that introduced the bytes that ran (an earlier version when the file was edited since).
+    /// For a Terraform apply: the workspace.
+    public let workspace: String?
+    /// The commit that introduced the bytes that ran (an earlier version when the file was edited since); for a
+    /// Terraform apply, the commit it applied.
     public let commit: String
     public let succeeded: Bool
     /// The row undid it (sqitch's `revert`) rather than ran it.
@@ -243,7 +246,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
     public let lastAppliedAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case ledger, row, environment, commit, succeeded, count, reverted
+        case ledger, row, environment, commit, succeeded, count, reverted, workspace
         case appliedAt = "applied_at"
         case appliedBy = "applied_by"
         case runID = "run_id"
@@ -257,7 +260,8 @@ public struct LedgerApply: Codable, Sendable, Hashable {
                   environment: try container.decodeIfPresent(String.self, forKey: .environment),
                   appliedAt: try container.decodeIfPresent(String.self, forKey: .appliedAt),
                   appliedBy: try container.decodeIfPresent(String.self, forKey: .appliedBy),
-                  runID: try container.decodeIfPresent(String.self, forKey: .runID), commit: try container.decode(String.self, forKey: .commit),
+                  runID: try container.decodeIfPresent(String.self, forKey: .runID),
+                  workspace: try container.decodeIfPresent(String.self, forKey: .workspace), commit: try container.decode(String.self, forKey: .commit),
                   succeeded: try container.decode(Bool.self, forKey: .succeeded),
                   reverted: try container.decodeIfPresent(Bool.self, forKey: .reverted) ?? false,
                   count: try container.decodeIfPresent(Int.self, forKey: .count) ?? 1,
@@ -273,6 +277,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
         try container.encodeIfPresent(appliedAt, forKey: .appliedAt)
         try container.encodeIfPresent(appliedBy, forKey: .appliedBy)
         try container.encodeIfPresent(runID, forKey: .runID)
+        try container.encodeIfPresent(workspace, forKey: .workspace)
         try container.encode(commit, forKey: .commit)
         try container.encode(succeeded, forKey: .succeeded)
         if reverted { try container.encode(reverted, forKey: .reverted) }
@@ -287,7 +292,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
     /// The same apply with the ledger named otherwise (its source, outside a bundle).
     public func naming(_ ledger: String) -> LedgerApply {
         LedgerApply(ledger: ledger, row: row, environment: environment, appliedAt: appliedAt, appliedBy: appliedBy, runID: runID,
-                    commit: commit, succeeded: succeeded, reverted: reverted, count: count, lastRow: lastRow, lastAppliedAt: lastAppliedAt)
+                    workspace: workspace, commit: commit, succeeded: succeeded, reverted: reverted, count: count, lastRow: lastRow, lastAppliedAt: lastAppliedAt)
     }
 
     /// `row 3`, or `rows 3-90 (12 rows)` for a repeated run.
@@ -309,7 +314,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
         return appliedAt + " to " + lastAppliedAt
     }
 
-    public init(ledger: String, row: Int, environment: String?, appliedAt: String?, appliedBy: String?, runID: String?, commit: String,
+    public init(ledger: String, row: Int, environment: String?, appliedAt: String?, appliedBy: String?, runID: String?, workspace: String? = nil, commit: String,
                 succeeded: Bool, reverted: Bool = false, count: Int = 1, lastRow: Int? = nil, lastAppliedAt: String? = nil) {
         self.ledger = ledger
         self.row = row
@@ -317,6 +322,7 @@ public struct LedgerApply: Codable, Sendable, Hashable {
         self.appliedAt = appliedAt
         self.appliedBy = appliedBy
         self.runID = runID
+        self.workspace = workspace
         self.commit = commit
         self.succeeded = succeeded
         self.reverted = reverted

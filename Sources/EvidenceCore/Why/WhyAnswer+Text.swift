@@ -26,9 +26,13 @@ extension WhyAnswer {
             }
             for apply in change.applies {
                 let run = apply.count == 1 ? apply.runID.map { "run \($0)" } : nil
-                let facts = [apply.environment, apply.time, apply.appliedBy.map { "by \($0)" }, run].compactMap { $0 }
+                let facts = [apply.workspace.map { "workspace \($0)" }, apply.environment, apply.time, apply.appliedBy.map { "by \($0)" }, run,
+                             apply.workspace == nil ? nil : "from \(apply.commit.prefix(12))"].compactMap { $0 }
                 lines.append((!apply.succeeded ? "  failed  " : apply.reverted ? "  reverted " : "  ran     ") + (facts.isEmpty ? "" : facts.joined(separator: " ") + " ")
                              + "(\(apply.place))" + (apply.succeeded ? "" : " failed or rolled back"))
+            }
+            if let previous = change.revertTo {
+                lines.append("  revert  " + (previous.isEmpty ? "remove the file: it came in with this change" : "apply the previous version again, from \(previous.prefix(12))"))
             }
             if change.isMigration {
                 let revert = change.down.map { "down migration \($0)" }

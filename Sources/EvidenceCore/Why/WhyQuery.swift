@@ -25,11 +25,15 @@ public struct WhyChange: Encodable, Sendable {
     public let down: String?
     /// For a Rails, Django or Alembic migration: whether its own code undoes it.
     public let reversal: CodeReversal?
+    /// For an infrastructure file: the commit of the version before this one, to apply again to undo it (empty
+    /// when this change added the file).
+    public let revertTo: String?
     /// True for a migration script: `down` (or `reversal`) then answers "can we revert?".
     public let isMigration: Bool
 
     enum CodingKeys: String, CodingKey {
         case commit, subject, authors, path, applies, down, reversal
+        case revertTo = "revert_to"
         case committedAt = "committed_at"
         case pullRequest = "pull_request"
         case isMigration = "is_migration"
@@ -90,13 +94,14 @@ public struct WhyQuery {
                     "no migration or infrastructure rule covers it, so no change to it is evidence (see git-evidence rules)")
             }
             var (names, commits) = try history(of: path, from: tip)
+            let versions = commits
             if let line {
                 guard let last = try repository.lastChange(ofLine: line, path: path, at: tip) else {
                     throw EvidenceError.invalidArgument(flag: "PATH:LINE", value: "\(path):\(line)", reason: "the file has no such line on \(branch.shortName)")
                 }
                 commits = commits.filter { $0.commit == last.hex }
             }
-            return WhyAnswer(path: path, grep: nil, line: line, names: names, changes: try describe(commits))
+            return WhyAnswer(path: path, grep: nil, line: line, names: names, changes: try describe(commits, versions: versions))
         case .grep(let text):
             guard let first = try firstAddition(of: text, from: tip) else {
                 return WhyAnswer(path: nil, grep: text, line: nil, names: [], changes: [])
@@ -104,7 +109,7 @@ public struct WhyQuery {
             // The file under the name it has today; its history from the change that added the text.
             let (names, commits) = try history(of: first.current, from: tip)
             let from = commits.firstIndex { $0.commit == first.commit } ?? 0
-            return WhyAnswer(path: first.path, grep: text, line: nil, names: names, changes: try describe(Array(commits[from...])))
+            return WhyAnswer(path: first.path, grep: text, line: nil, names: names, changes: try describe(Array(commits[from...]), versions: commits))
         }
     }
 
@@ -165,11 +170,13 @@ public struct WhyQuery {
 
     /// Correlates each change with its pull request and the ledgers (the pipeline's collect and correlate stages,
     /// over all history), and says whether the file can be reverted.
-    func describe(_ changes: [FileChange]) throws -> [WhyChange] {
+    func describe(_ changes: [FileChange], versions: [FileChange]) throws -> [WhyChange] {
         let inspector = MigrationInspector(repository: repository, convention: config.downMigrations)
         let inputs = EvidenceInputs(repository: repository, branch: branch, config: config, scope: .changes(changes.map(\.change)),
                                     pullRequests: github, ledgers: ledgers, creditsEarlierChanges: false, progress: progress)
-        let population = try EvidencePipeline.correlate(try EvidencePipeline.collect(inputs)).changes
+        let correlated = try EvidencePipeline.correlate(try EvidencePipeline.collect(inputs))
+        let population = correlated.changes
+        let terraform = correlated.reconciliation.records.filter { $0.record.event == .terraformApplied }
         let sources = Dictionary(ledgers.map { ($0.bundlePath, $0.source) }, uniquingKeysWith: { first, _ in first })
         return try zip(changes, population).map { file, correlated in
             // Approvers and checks exactly as changes.jsonl records them.
@@ -183,7 +190,9 @@ public struct WhyQuery {
             let down = migration ? try inspector.downMigration(for: file.path.path, at: ObjectID(hex: file.commit)!) : nil
             let reversal = migration ? try inspector.reversal(for: file.path.path, at: ObjectID(hex: file.commit)!) : nil
             // Outside a bundle, name each ledger by where it was read from.
-            let applies = (correlated.migrations.first { $0.path == file.path.path }?.applies ?? []).map { $0.naming(sources[$0.ledger] ?? $0.ledger) }
+            let ran = file.path.kind == .infrastructure ? Self.applies(of: file, versions: versions, records: terraform)
+                : correlated.migrations.first { $0.path == file.path.path }?.applies ?? []
+            let applies = ran.map { $0.naming(sources[$0.ledger] ?? $0.ledger) }
             // A merge's authors are those of the commits it brought in, not whoever pressed the button.
             var authors = [String]()
             for person in file.change.mergedCommits.isEmpty ? [file.change.author] : file.change.mergedCommits.map(\.author) {
@@ -192,7 +201,35 @@ public struct WhyQuery {
             }
             return WhyChange(commit: file.commit, committedAt: file.change.committedAt, subject: file.change.subject, authors: authors,
                              path: file.path, pullRequest: pull, applies: applies, down: down, reversal: reversal,
+                             revertTo: file.path.kind == .infrastructure && file.path.status != .deleted ? Self.previousVersion(of: file, versions: versions) : nil,
                              isMigration: migration)
+        }
+    }
+
+    /// The commit of the version before `file`'s in `versions` (oldest first); empty when `file` added it.
+    static func previousVersion(of file: FileChange, versions: [FileChange]) -> String {
+        guard file.path.status != .added, let index = versions.firstIndex(where: { $0.commit == file.commit }), index > 0 else { return "" }
+        return versions[index - 1].commit
+    }
+
+    /// The Terraform applies that ran this version of an infrastructure file: those from a commit of the branch
+    /// while the version was the branch's (from its change up to the next one), and those from the branch of the
+    /// pull request its change merged. Which folder a workspace runs the ledgers do not say, so every workspace's
+    /// applies in that time are listed.
+    static func applies(of file: FileChange, versions: [FileChange], records: [ReconciledRecord]) -> [LedgerApply] {
+        guard file.path.status != .deleted, let start = Timestamp.parse(file.change.committedAt) else { return [] }
+        let next = versions.firstIndex { $0.commit == file.commit }.flatMap { index in
+            index + 1 < versions.count ? Timestamp.parse(versions[index + 1].change.committedAt) : nil
+        }
+        return records.compactMap { reconciled in
+            let record = reconciled.record
+            switch reconciled.placement {
+            case .onBranch(let commit, let since) where since >= start && next.map({ since < $0 }) ?? true:
+                return LedgerApply(record, version: MigrationVersion(path: file.path.path, blob: "", commit: commit, committedAt: since))
+            default:
+                guard reconciled.change?.change.commit == file.commit, let commit = record.commit else { return nil }
+                return LedgerApply(record, version: MigrationVersion(path: file.path.path, blob: "", commit: commit, committedAt: start))
+            }
         }
     }
 
