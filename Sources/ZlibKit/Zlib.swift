@@ -26,6 +26,16 @@ public struct CRC32: Sendable {
     }
 }
 
+/// What stopped a gzip stream from being read.
+public enum GunzipError: Error, Equatable, Sendable {
+    /// The stream ends before its end (a truncated download).
+    case truncated
+    /// Not gzip, or corrupt.
+    case corrupt
+    /// It would inflate to more than the limit.
+    case tooLarge(limit: Int)
+}
+
 /// gzip compression in one call, with no time or file name in the header, so equal input gives equal bytes.
 public enum Gzip {
     /// `input` compressed at `level` (0–9) in a gzip wrapper.
@@ -47,5 +57,42 @@ public enum Gzip {
         }
         guard status == Z_STREAM_END else { throw ZlibError.failed(function: "deflate", status: status) }
         return Array(output.prefix(Int(stream.total_out)))
+    }
+}
+
+extension Gzip {
+    /// The bytes a gzip stream holds, refusing a stream that is truncated, corrupt, or would inflate past `limit`
+    /// (a decompression bomb); concatenated members are read on.
+    public static func decompress(_ input: [UInt8], limit: Int) throws(GunzipError) -> [UInt8] {
+        var output = [UInt8]()
+        var offset = 0
+        while offset < input.count {
+            var stream = z_stream()
+            guard git_evidence_inflate_init_gzip(&stream) == Z_OK else { throw .corrupt }
+            defer { inflateEnd(&stream) }
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            var status: Int32 = Z_OK
+            var input = input
+            let consumed: Int = input.withUnsafeMutableBufferPointer { source in
+                stream.next_in = source.baseAddress! + offset
+                stream.avail_in = uInt(source.count - offset)
+                repeat {
+                    status = chunk.withUnsafeMutableBufferPointer { target in
+                        stream.next_out = target.baseAddress
+                        stream.avail_out = uInt(target.count)
+                        return inflate(&stream, Z_NO_FLUSH)
+                    }
+                    output += chunk.prefix(chunk.count - Int(stream.avail_out))
+                } while status == Z_OK && output.count <= limit
+                return source.count - offset - Int(stream.avail_in)
+            }
+            if output.count > limit { throw .tooLarge(limit: limit) }
+            switch status {
+            case Z_STREAM_END: offset += consumed
+            case Z_BUF_ERROR: throw .truncated
+            default: throw .corrupt
+            }
+        }
+        return output
     }
 }

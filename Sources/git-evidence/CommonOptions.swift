@@ -59,9 +59,14 @@ struct LedgerOptions: ParsableArguments {
                                + "or a folder of WORKSPACE/NIGHT.json files; the folder holding a file names its workspace. Repeatable."))
     var drift: [String] = []
 
+    @Option(help: ArgumentHelp("CloudTrail log files (.json or .json.gz, as S3 delivers them), or a folder of them: every change outside "
+                               + "terraform.deploy_roles is an exception. Repeatable."))
+    var cloudtrail: [String] = []
+
     /// The arguments read as sources (a URL without its kind is refused here).
     func sources() throws -> [LedgerSource] {
         try ledger.map(LedgerSource.init(argument:)) + drift.flatMap { try LedgerSource.driftRuns(at: $0) }
+            + cloudtrail.flatMap { try LedgerSource.cloudTrailLogs(at: $0) }
     }
 }
 

@@ -132,7 +132,7 @@ import Testing
         ("approvals:\n  required: two", "cfg.yml: approvals.required: expected a whole number, 0 or more"),
         ("- a\n- b", "cfg.yml: top level: expected a mapping"),
         ("terraform:\n  drift: maybe", "cfg.yml: terraform.drift: expected info or fail"),
-        ("terraform:\n  drfit: fail", "cfg.yml: terraform.drfit: unknown key (expected one of: drift)"),
+        ("terraform:\n  drfit: fail", "cfg.yml: terraform.drfit: unknown key (expected one of: deploy_roles, drift)"),
     ])
     func badSettingsNameTheFileAndTheKey(yaml: String, message: String) {
         #expect(throws: EvidenceError.self) { try EvidenceConfig.parse(yaml, source: "cfg.yml") }

@@ -99,7 +99,7 @@ struct LedgerControlCase: Sendable, CustomTestStringConvertible {
             "CC8.1-migration-reversible", "CC8.1-migration-immutable", "CC8.1-deployed", "CC8.1-iac-pinned",
         ])
         #expect(ControlCatalogue.ledgerControls.map { type(of: $0).id } == [
-            "CC8.1-applied-as-reviewed", "CC8.1-applied-after-approval", "CC8.1-iac-applied-from-branch", "CC8.1-iac-drift",
+            "CC8.1-applied-as-reviewed", "CC8.1-applied-after-approval", "CC8.1-iac-applied-from-branch", "CC8.1-iac-drift", "CC8.1-iac-out-of-band",
         ])
     }
 }

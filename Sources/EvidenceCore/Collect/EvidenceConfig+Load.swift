@@ -97,7 +97,8 @@ extension EvidenceConfig {
             policy.authorisedApprovers = Set(try reader.strings(approvals["authorised"] ?? approvals["authorized"], at: "approvals.authorised"))
         }
         if let node = top["terraform"] {
-            let terraform = try reader.mapping(node, at: "terraform", allowed: ["drift"])
+            let terraform = try reader.mapping(node, at: "terraform", allowed: ["drift", "deploy_roles"])
+            policy.deployRoles = try reader.strings(terraform["deploy_roles"], at: "terraform.deploy_roles")
             if let drift = terraform["drift"] {
                 guard let value = drift.string, ["info", "fail"].contains(value) else {
                     throw EvidenceError.invalidConfig(file: reader.source, location: "terraform.drift", reason: "expected info or fail")

@@ -38,14 +38,27 @@ public struct LedgerSource: Sendable, Hashable {
 
     /// The drift runs `--drift PATH` names: the file, or every `.json` file under the folder, in path order.
     public static func driftRuns(at path: String) throws(EvidenceError) -> [LedgerSource] {
+        try files(at: path, kind: .drift, flag: "--drift", suffixes: [".json"])
+    }
+
+    /// The CloudTrail log files `--cloudtrail PATH` names: the file, or every `.json` and `.json.gz` under the
+    /// folder as S3 delivers them. Digest files (`CloudTrail-Digest/`) are left out: their chain is not verified yet.
+    public static func cloudTrailLogs(at path: String) throws(EvidenceError) -> [LedgerSource] {
+        try files(at: path, kind: .cloudtrail, flag: "--cloudtrail", suffixes: [".json", ".json.gz"]) { !$0.contains("CloudTrail-Digest") }
+    }
+
+    static func files(at path: String, kind: LedgerKind, flag: String, suffixes: [String],
+                      keep: (String) -> Bool = { _ in true }) throws(EvidenceError) -> [LedgerSource] {
         var folder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &folder) else {
-            throw EvidenceError.invalidArgument(flag: "--drift", value: path, reason: "no such file or folder")
+            throw EvidenceError.invalidArgument(flag: flag, value: path, reason: "no such file or folder")
         }
-        guard folder.boolValue else { return [LedgerSource(kind: .drift, location: path)] }
-        let files = (FileManager.default.subpaths(atPath: path) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-        guard !files.isEmpty else { throw EvidenceError.invalidArgument(flag: "--drift", value: path, reason: "the folder holds no .json file") }
-        return files.map { LedgerSource(kind: .drift, location: (path as NSString).appendingPathComponent($0)) }
+        guard folder.boolValue else { return [LedgerSource(kind: kind, location: path)] }
+        let files = (FileManager.default.subpaths(atPath: path) ?? []).filter { name in suffixes.contains { name.hasSuffix($0) } && keep(name) }.sorted()
+        guard !files.isEmpty else {
+            throw EvidenceError.invalidArgument(flag: flag, value: path, reason: "the folder holds no " + suffixes.joined(separator: " or ") + " file")
+        }
+        return files.map { LedgerSource(kind: kind, location: (path as NSString).appendingPathComponent($0)) }
     }
 
     /// A lowercase word such as a kind's name (`django`, `golang-migrate`), which a folder or file name rarely is.

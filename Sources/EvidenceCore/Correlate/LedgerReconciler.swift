@@ -42,7 +42,7 @@ public struct LedgerReconciler {
                     return kept
                 }
                 switch record.event {
-                case .terraformDrift:
+                case .terraformDrift, .cloudCall:
                     guard let record = judged(record.appliedAt != nil) else { continue }
                     matching.matches.append(ReconciledRecord(record: record))
                 case .terraformApplied:

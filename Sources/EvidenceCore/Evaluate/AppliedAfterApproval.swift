@@ -29,7 +29,7 @@ public struct AppliedAfterApproval: LedgerControl {
             guard record.appliedAt != nil, let commit = record.commit else { return [] }
             if case .onBranch = reconciled.placement {} else { beforeMergeAllowed = true }
             ran = { "\($0.record.described) applied\(record.workspace.map { " workspace \($0)" } ?? "") from commit \(commit.prefix(12))" }
-        case .migrationReverted, .terraformDrift:
+        case .migrationReverted, .terraformDrift, .cloudCall:
             return []
         }
         // A Terraform apply's findings are on the change it applied (a migration's, on the version's change).

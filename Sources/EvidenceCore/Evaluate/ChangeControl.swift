@@ -43,7 +43,7 @@ public enum ControlCatalogue {
     }
 
     /// The per-record ledger controls, in the order findings list them.
-    public static let ledgerControls: [any LedgerControl] = [AppliedAsReviewed(), AppliedAfterApproval(), IacAppliedFromBranch(), IacDrift()]
+    public static let ledgerControls: [any LedgerControl] = [AppliedAsReviewed(), AppliedAfterApproval(), IacAppliedFromBranch(), IacDrift(), IacOutOfBand()]
 
     /// Every example of every ledger control.
     public static var ledgerExamples: [(control: any LedgerControl, example: LedgerControlExample)] {

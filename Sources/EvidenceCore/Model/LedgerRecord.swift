@@ -6,6 +6,8 @@ public enum LedgerEvent: String, Codable, Sendable, Hashable {
     /// A nightly `terraform plan` of a workspace: what differs between the committed configuration and the real
     /// infrastructure (nothing, when there is no drift).
     case terraformDrift = "terraform_drift"
+    /// An AWS API call CloudTrail recorded.
+    case cloudCall = "cloud_call"
     case terraformApplied = "terraform_applied"
 }
 
@@ -45,13 +47,15 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     public let branch: String?
     /// For a drift run: each resource the plan would change, `address (action)`; empty for none.
     public let drift: [String]?
+    /// For a CloudTrail event: the call.
+    public let cloud: CloudCall?
     /// False when the ledger says the run failed or was rolled back.
     public let succeeded: Bool
     /// Every row this record stands for, when more than one.
     public private(set) var repeats: LedgerRows?
 
     enum CodingKeys: String, CodingKey {
-        case ledger, row, kind, event, migration, checksum, environment, commit, workspace, succeeded, repeats, branch, drift
+        case ledger, row, kind, event, migration, checksum, environment, commit, workspace, succeeded, repeats, branch, drift, cloud
         case pullRequest = "pull_request"
         case appliedAt = "applied_at"
         case journalWhen = "journal_when"
@@ -62,7 +66,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     public init(ledger: String, row: Int, kind: LedgerKind, event: LedgerEvent = .migrationApplied, migration: String? = nil,
                 checksum: String? = nil, appliedAt: Int64? = nil, journalWhen: Int64? = nil, environment: String? = nil,
                 appliedBy: String? = nil, runID: String? = nil, commit: String? = nil, workspace: String? = nil, pullRequest: Int? = nil,
-                branch: String? = nil, drift: [String]? = nil, succeeded: Bool = true) {
+                branch: String? = nil, drift: [String]? = nil, cloud: CloudCall? = nil, succeeded: Bool = true) {
         self.ledger = ledger
         self.row = row
         self.kind = kind
@@ -79,6 +83,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
         self.pullRequest = pullRequest
         self.branch = branch
         self.drift = drift
+        self.cloud = cloud
         self.succeeded = succeeded
     }
 
@@ -110,13 +115,13 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     struct Identity: Hashable {
         let ledger: String, kind: LedgerKind, event: LedgerEvent, migration: String?, checksum: String?, journalWhen: Int64?
         let environment: String?, appliedBy: String?, commit: String?, workspace: String?, pullRequest: Int?, branch: String?
-        let drift: [String]?, succeeded: Bool, timed: Bool
+        let drift: [String]?, cloud: CloudCall?, succeeded: Bool, timed: Bool
     }
 
     var identity: Identity {
         Identity(ledger: ledger, kind: kind, event: event, migration: migration, checksum: checksum, journalWhen: journalWhen,
                  environment: environment, appliedBy: appliedBy, commit: commit, workspace: workspace, pullRequest: pullRequest,
-                 branch: branch, drift: drift, succeeded: succeeded, timed: appliedAt != nil)
+                 branch: branch, drift: drift, cloud: cloud, succeeded: succeeded, timed: appliedAt != nil)
     }
 
     /// Stands for `other`'s row too (the same identity, read later).
@@ -137,7 +142,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
         var record = LedgerRecord(ledger: ledger, row: first.row, kind: kind, event: event, migration: migration, checksum: checksum,
                                   appliedAt: first.appliedAt, journalWhen: journalWhen, environment: environment, appliedBy: appliedBy,
                                   runID: first.row == row ? runID : nil, commit: commit, workspace: workspace, pullRequest: pullRequest,
-                                  branch: branch, drift: drift, succeeded: succeeded)
+                                  branch: branch, drift: drift, cloud: cloud, succeeded: succeeded)
         if kept.count > 1 {
             record.repeats = LedgerRows(rows: kept.map { Int32(clamping: $0.row) }, times: appliedAt == nil ? [] : kept.map { $0.appliedAt! })
         }

@@ -19,6 +19,9 @@ public struct ReviewPolicy: Sendable, Hashable {
     public var requiredChecks: [String]
     /// `terraform.drift: fail`: a nightly plan that finds drift fails `CC8.1-iac-drift` (default: info).
     public var driftFails = false
+    /// `terraform.deploy_roles`: the principals (ARN globs) Terraform applies as; any other principal's change
+    /// CloudTrail records is out of band.
+    public var deployRoles: [String] = []
 
     public init(requiredApprovals: Int = 1, bots: Set<String> = [], authorisedApprovers: Set<String> = [], requiredChecks: [String] = []) {
         self.requiredApprovals = requiredApprovals
