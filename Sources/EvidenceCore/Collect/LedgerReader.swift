@@ -19,9 +19,9 @@ public enum LedgerReader {
             let path = name(givenFormat.kind)
             return ledger(givenFormat, path, try givenFormat.read(body, file: file, ledger: path), source: source, bytes: bytes)
         }
-        if start == UInt8(ascii: "{") {
+        if start == UInt8(ascii: "{") || bytes.starts(with: [0x1F, 0x8B]) {
             if let given { throw EvidenceError.malformed(file: file, location: "", reason: "holds JSON Lines events, not a \(given) table") }
-            let format: any LedgerFormat.Type = isTfcRuns(body) ? TfcLedger.self : DriftLedger.isPlan(body) ? DriftLedger.self as any LedgerFormat.Type : log
+            let format = documentKind(body) ?? log
             let path = name(format.kind)
             return ledger(format, path, try format.read(body, file: file, ledger: path), source: source, bytes: bytes)
         }
@@ -50,7 +50,7 @@ public enum LedgerReader {
         if let given { streamed = given == log.kind } else {
             let object = try firstByte(of: path) == UInt8(ascii: "{")
             let head = object ? firstBlock(of: path) : []
-            streamed = object && !isTfcRuns(head) && !DriftLedger.isPlan(head)
+            streamed = object && documentKind(head) == nil
         }
         if streamed {
             let bundlePath = name(log.kind)
@@ -59,6 +59,16 @@ public enum LedgerReader {
                           otherEvents: contents.otherEvents)
         }
         return try read(try readInputBytes(path), file: path, kind: given, source: source, bundlePath: name)
+    }
+
+    /// The JSON document kind the first bytes show — HCP Terraform runs, a Terraform plan, a CloudTrail log (gzipped
+    /// as S3 delivers it, or not) — or nil for an event log.
+    static func documentKind(_ head: some Collection<UInt8>) -> (any LedgerFormat.Type)? {
+        if head.starts(with: [0x1F, 0x8B]) { return CloudTrailLedger.self }
+        if isTfcRuns(head) { return TfcLedger.self }
+        if DriftLedger.isPlan(head) { return DriftLedger.self }
+        let text = String(decoding: head.prefix(1 << 16), as: UTF8.self)
+        return text.contains(#/"Records"\s*:\s*\[/#) && !text.contains("\"event_type\"") ? CloudTrailLedger.self : nil
     }
 
     /// Whether a JSON document is a page of HCP Terraform runs (JSON:API `"type": "runs"` in its first 64 KiB)
