@@ -11,12 +11,9 @@ import Testing
 
     init() throws {
         scenario = try LedgerScenario.shared.get()
-        let folder = try TemporaryFolder.make("ledger-key")
-        key = folder + "/signing.key.pem"
-        publicKey = folder + "/signing.pub.pem"
-        #expect(try Command.run("/usr/bin/env", ["openssl", "genpkey", "-algorithm", "ed25519", "-out", key]).status == 0)
-        #expect(try Command.run("/usr/bin/env", ["openssl", "pkey", "-in", key, "-pubout", "-out", publicKey]).status == 0)
-        #expect(chmod(key, 0o600) == 0)
+        let keys = try SigningKeyPair("ledger-key")
+        key = keys.key
+        publicKey = keys.publicKey
     }
 
     func export(_ ledgers: [String]) throws -> (Command.Result, String) {
