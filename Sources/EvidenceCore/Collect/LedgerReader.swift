@@ -63,19 +63,15 @@ public enum LedgerReader {
 
     /// The JSON document kind the first bytes show — HCP Terraform runs, a Terraform plan, a CloudTrail log (gzipped
     /// as S3 delivers it, or not) — or nil for an event log.
-    static func documentKind(_ head: some Collection<UInt8>) -> (any LedgerFormat.Type)? {
-        if head.starts(with: [0x1F, 0x8B]) { return CloudTrailLedger.self }
-        if isTfcRuns(head) { return TfcLedger.self }
-        if DriftLedger.isPlan(head) { return DriftLedger.self }
-        let text = String(decoding: head.prefix(1 << 16), as: UTF8.self)
-        return text.contains(#/"Records"\s*:\s*\[/#) && !text.contains("\"event_type\"") ? CloudTrailLedger.self : nil
-    }
-
-    /// Whether a JSON document is a page of HCP Terraform runs (JSON:API `"type": "runs"` in its first 64 KiB)
-    /// rather than an event log, whose lines carry `event_type`.
-    static func isTfcRuns(_ bytes: some Collection<UInt8>) -> Bool {
+    /// Told from the first 64 KiB: an event log's lines carry `event_type`; HCP Terraform's runs are JSON:API
+    /// `"type": "runs"`; a plan has a UI version message or `format_version`; CloudTrail holds `"Records": [`.
+    static func documentKind(_ bytes: some Collection<UInt8>) -> (any LedgerFormat.Type)? {
+        if bytes.starts(with: [0x1F, 0x8B]) { return CloudTrailLedger.self }
         let head = String(decoding: bytes.prefix(1 << 16), as: UTF8.self)
-        return head.contains(#/"type"\s*:\s*"runs"/#) && !head.contains("\"event_type\"")
+        let events = head.contains("\"event_type\"")
+        if !events, head.contains(#/"type"\s*:\s*"runs"/#) { return TfcLedger.self }
+        if DriftLedger.isPlan(head) { return DriftLedger.self }
+        return !events && head.contains(#/"Records"\s*:\s*\[/#) ? CloudTrailLedger.self : nil
     }
 
     /// The file's first 64 KiB (fewer when it is shorter).

@@ -8,7 +8,6 @@ import MySQLKit
 /// table other than the tool's default. Times are read in UTC (`time_zone = '+00:00'`), the session read-only.
 enum MySQLLedger {
     static func read(_ live: LiveTable, url: String, companion: Bool = false) throws -> PostgresLedger.Table {
-        let withoutFragment = url.firstIndex(of: "#").map { String(url[..<$0]) } ?? url
         var source = PostgresLedger.redacted(url)
         let usage = "expected mysql://USER:PASSWORD@HOST[:PORT]/DATABASE[#TABLE]"
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
@@ -18,9 +17,9 @@ enum MySQLLedger {
         guard !database.isEmpty, !database.contains("/") else {
             throw EvidenceError.invalidArgument(flag: "--ledger", value: source, reason: "names no database: \(usage)")
         }
-        let named = companion ? nil : components.fragment.map { $0.split(separator: ".", maxSplits: 1).map(String.init) }
-        let table = named ?? live.mysqlName ?? live.name
-        if companion { source = PostgresLedger.redacted(withoutFragment) + "#" + table.joined(separator: ".") }
+        // A companion is read only when the URL names no table (`LedgerLoader`).
+        let table = components.fragment.map { $0.split(separator: ".", maxSplits: 1).map(String.init) } ?? live.mysqlName ?? live.name
+        if companion { source += "#" + table.joined(separator: ".") }
         let connection = try MySQLConnection.open(host: host, port: components.port ?? 3306, user: components.user,
                                                   password: components.password, database: database, source: source)
         try connection.execute("SET SESSION time_zone = '+00:00'", purpose: "cannot prepare the session")

@@ -17,15 +17,18 @@ enum PostgresLedger {
     }
 
     /// Reads `live` (or the table the URL's fragment names); a companion table (sqitch's events beside its
-    /// changes) is always read by its own name and is named `<database>-<table>.csv`, `URL#schema.table`.
+    /// changes, read only when the URL names no table) is named `<database>-<table>.csv`, `URL#schema.table`.
     static func read(_ live: LiveTable, url: String, companion: Bool = false) throws -> Table {
         var connectionURL = url
+        var fragment = ""
         var table = live.name
         if let hash = url.firstIndex(of: "#") {
             connectionURL = String(url[..<hash])
-            if !companion { table = url[url.index(after: hash)...].split(separator: ".", maxSplits: 1).map(String.init) }
+            fragment = String(url[hash...])
+            table = url[url.index(after: hash)...].split(separator: ".", maxSplits: 1).map(String.init)
         }
-        let source = redacted(connectionURL) + (companion ? "#" + table.joined(separator: ".") : url.firstIndex(of: "#").map { String(url[$0...]) } ?? "")
+        // The fragment is ours, kept apart from the password taken out of the URL libpq sees.
+        let source = redacted(connectionURL) + fragment + (companion ? "#" + table.joined(separator: ".") : "")
         let connection = try PostgresConnection.open(url: connectionURL, source: source)
         // Times in UTC and ISO form, so timestamptz columns read the same wherever the server is; read-only, as evidence.
         try connection.execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET default_transaction_read_only = on",

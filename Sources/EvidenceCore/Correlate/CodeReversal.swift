@@ -11,6 +11,9 @@ public struct CodeReversal: Codable, Sendable, Hashable {
         self.reason = reason
     }
 
+    /// The flavours whose migrations are judged by their code.
+    public static let flavours: Set<MigrationFlavour> = [.rails, .django, .alembic]
+
     /// The verdict for a migration of `flavour` with source `text`; nil for a flavour not judged by its code.
     public static func judge(_ flavour: MigrationFlavour, path: String, text: String) -> CodeReversal? {
         switch flavour {

@@ -71,7 +71,7 @@ public struct LedgerReconciler {
             LedgerCoverage(ledger: ledger.bundlePath, kind: ledger.kind,
                            newestJournalWhen: ledger.kind.format.capabilities.skipsOlderThanNewest
                                ? ledger.records.compactMap(\.journalWhen).max() : nil,
-                           heads: ledger.kind.format.matching.names.map { if case .head = $0 { ledger.records.compactMap(\.migration) } else { [] } } ?? [])
+                           heads: ledger.kind.format.matching.holdsHead ? ledger.records.compactMap(\.migration) : [])
         }
     }
 }

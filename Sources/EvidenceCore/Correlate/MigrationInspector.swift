@@ -42,9 +42,9 @@ public struct MigrationInspector {
             var reversal: CodeReversal?
             if path.status == .added, script, !down, let revert = Self.sqitchRevert(of: path.path) {
                 // sqitch pairs every deploy script with its revert script: the convention is always in use.
-                found = try repository.blobID(atPath: revert, in: commit) != nil ? revert : nil
+                found = try downMigration(for: path.path, at: commit)
                 lookedFor = found == nil ? [revert] : nil
-            } else if path.status == .added, script, !down, [.rails, .django, .alembic].contains(flavour) {
+            } else if path.status == .added, script, !down, CodeReversal.flavours.contains(flavour) {
                 reversal = try self.reversal(for: path.path, flavour: flavour, at: commit)
             } else if path.status == .added, script, !down {
                 let candidates = convention.candidates(for: path.path, version: Self.flywayVersion(path.path))
@@ -90,7 +90,7 @@ public struct MigrationInspector {
     /// nil for other flavours.
     public func reversal(for path: String, flavour: MigrationFlavour? = nil, at commit: ObjectID) throws -> CodeReversal? {
         let flavour = flavour ?? Self.flavour(of: path)
-        guard [.rails, .django, .alembic].contains(flavour), let bytes = try repository.blob(atPath: path, in: commit) else { return nil }
+        guard CodeReversal.flavours.contains(flavour), let bytes = try repository.blob(atPath: path, in: commit) else { return nil }
         return CodeReversal.judge(flavour, path: path, text: String(decoding: bytes, as: UTF8.self))
     }
 

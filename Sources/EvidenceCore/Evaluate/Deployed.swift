@@ -65,7 +65,7 @@ public struct Deployed: ChangeControl {
                     + "\(drizzle.ledger), so drizzle's migrator will never apply it")
             } else {
                 // A head ledger (Alembic, golang-migrate) has a row only for the newest; the rest are below it.
-                let heads = ledgers.filter { if case .head = $0.kind.format.matching.names { true } else { false } }
+                let heads = ledgers.filter { $0.kind.format.matching.holdsHead }
                 let rows = ledgers.filter { !heads.contains($0) }
                 states.append("\(file.path): pending: " + (
                     (rows.isEmpty ? [] : ["no row in " + rows.map(\.ledger).joined(separator: ", ")])

@@ -31,9 +31,8 @@ public enum DriftLedger: LedgerFormat {
         return name.firstIndex(of: "@").map { String(name[..<$0]) } ?? "default"
     }
 
-    /// Whether the bytes look like a plan's output (a UI version message or a plan representation).
-    static func isPlan(_ bytes: some Collection<UInt8>) -> Bool {
-        let head = String(decoding: bytes.prefix(1 << 16), as: UTF8.self)
+    /// Whether a file's first text looks like a plan's output (a UI version message or a plan representation).
+    static func isPlan(_ head: String) -> Bool {
         return head.contains(#/"type"\s*:\s*"version"/#) && head.contains("\"terraform\"") || head.contains("\"format_version\"") && head.contains("\"terraform_version\"")
     }
 

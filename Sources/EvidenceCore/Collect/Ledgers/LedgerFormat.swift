@@ -73,6 +73,11 @@ public struct LedgerMatch: Sendable, Hashable {
     /// ran is what was committed, as a checksum does.
     public let namesAreDigests: Bool
 
+    /// The table holds only the newest migration applied (Alembic, golang-migrate), not a row for each.
+    public var holdsHead: Bool {
+        if case .head = names { true } else { false }
+    }
+
     public static func checksum(_ algorithms: [MigrationChecksum.Algorithm]) -> LedgerMatch {
         LedgerMatch(checksums: algorithms, names: nil, namesAreDigests: false)
     }
