@@ -62,15 +62,17 @@ public enum LedgerReader {
     }
 
     /// The JSON document kind the first bytes show — HCP Terraform runs, a Terraform plan, a CloudTrail log (gzipped
-    /// as S3 delivers it, or not) — or nil for an event log.
+    /// as S3 delivers it, or not), Atlantis' log — or nil for an event log.
     /// Told from the first 64 KiB: an event log's lines carry `event_type`; HCP Terraform's runs are JSON:API
-    /// `"type": "runs"`; a plan has a UI version message or `format_version`; CloudTrail holds `"Records": [`.
+    /// `"type": "runs"`; a plan has a UI version message or `format_version`; CloudTrail holds `"Records": [`;
+    /// Atlantis' log lines are `level`, `caller` and `msg`.
     static func documentKind(_ bytes: some Collection<UInt8>) -> (any LedgerFormat.Type)? {
         if bytes.starts(with: [0x1F, 0x8B]) { return CloudTrailLedger.self }
         let head = String(decoding: bytes.prefix(1 << 16), as: UTF8.self)
         let events = head.contains("\"event_type\"")
         if !events, head.contains(#/"type"\s*:\s*"runs"/#) { return TfcLedger.self }
         if DriftLedger.isPlan(head) { return DriftLedger.self }
+        if AtlantisLedger.isLog(head) { return AtlantisLedger.self }
         return !events && head.contains(#/"Records"\s*:\s*\[/#) ? CloudTrailLedger.self : nil
     }
 

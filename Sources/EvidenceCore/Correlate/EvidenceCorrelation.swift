@@ -1,3 +1,5 @@
+import GitKit
+
 /// The correlate stage: each change with its review evidence, the migrations and Terraform modules in its tree, and
 /// the ledger rows that ran its migrations; each ledger record with the change whose bytes it ran. Reads the
 /// repository's trees, nothing else, and builds every value once.
@@ -41,7 +43,15 @@ enum EvidenceCorrelation {
             }
             return pull.flatMap { byPull[$0] }
         }
-        let records = matching.matches.map { match in
+        // A log serving several repositories (Atlantis) names each apply's: only this repository's pull requests are its.
+        let audited = try Self.repositoryNames(collected.review.held, repository: inputs.repository)
+        var otherRepositories = [String: Set<String>]()
+        let kept = matching.matches.filter { match in
+            guard let named = match.record.repository, !audited.isEmpty, !audited.contains(named.lowercased()) else { return true }
+            otherRepositories[match.record.ledger, default: []].insert(named)
+            return false
+        }
+        let records = kept.map { match in
             ReconciledRecord(record: match.record, version: match.version,
                              change: match.record.event == .terraformApplied ? applied(match.record, match.placement)
                                  : match.version.flatMap { byCommit[$0.commit] },
@@ -64,6 +74,9 @@ enum EvidenceCorrelation {
         for (ledger, count) in reconciliation.outsideWindow.sorted(by: { $0.key < $1.key }) {
             diagnostics.append(Diagnostic(subject: ledger, message: "\(count) record(s) ran outside the window; counted, not judged"))
         }
+        for (ledger, names) in otherRepositories.sorted(by: { $0.key < $1.key }) {
+            diagnostics.append(Diagnostic(subject: ledger, message: "applies of other repositories (\(names.sorted().joined(separator: ", "))); not judged"))
+        }
         for (ledger, count) in reconciliation.otherEvents.sorted(by: { $0.key < $1.key }) {
             diagnostics.append(Diagnostic(subject: ledger, message: "\(count) event(s) of other types; not about migrations or Terraform"))
         }
@@ -74,6 +87,28 @@ enum EvidenceCorrelation {
         return CorrelatedEvidence(branch: inputs.branch, hostBranch: inputs.hostBranch, window: collected.window, config: inputs.config,
                                   changes: population, ledgers: collected.ledgers, reconciliation: reconciliation, review: collected.review,
                                   diagnostics: diagnostics, completeness: completeness)
+    }
+
+    /// The `owner/name` (lowercased) this repository goes by on its host: from its pull requests' web addresses and
+    /// its `origin` remote. Empty when neither tells.
+    static func repositoryNames(_ held: [PullRequest], repository: Repository) throws -> Set<String> {
+        var names = Set<String>()
+        for pull in held {
+            guard let url = pull.htmlURL, let range = url.range(of: "/pull/") ?? url.range(of: "/-/merge_requests/") else { continue }
+            if let name = ownerName(String(url[..<range.lowerBound])) { names.insert(name) }
+        }
+        if let remote = try repository.remoteURL(), let name = ownerName(remote) { names.insert(name) }
+        return names
+    }
+
+    /// `https://github.com/acme/api.git`, `git@github.com:acme/api.git` → `acme/api`.
+    static func ownerName(_ address: String) -> String? {
+        var text = address.hasSuffix(".git") ? String(address.dropLast(4)) : address
+        if let scheme = text.range(of: "://") { text = String(text[scheme.upperBound...]) }
+        else if let colon = text.firstIndex(of: ":") { text = String(text[text.index(after: colon)...]) }
+        let parts = text.split(separator: "/")
+        guard parts.count >= 2 else { return nil }
+        return parts.suffix(2).joined(separator: "/").lowercased()
     }
 
     /// What the export holds against what the window needed.

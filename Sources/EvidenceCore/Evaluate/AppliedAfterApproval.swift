@@ -26,9 +26,11 @@ public struct AppliedAfterApproval: LedgerControl {
             }
             ran = { "\($0.record.described) ran \(version.path)" }
         case .terraformApplied:
-            guard record.appliedAt != nil, let commit = record.commit else { return [] }
+            // Atlantis logs the pull request, not the commit.
+            guard record.appliedAt != nil, record.commit != nil || record.pullRequest != nil else { return [] }
             if case .onBranch = reconciled.placement {} else { beforeMergeAllowed = true }
-            ran = { "\($0.record.described) applied\(record.workspace.map { " workspace \($0)" } ?? "") from commit \(commit.prefix(12))" }
+            let from = record.commit.map { "from commit \($0.prefix(12))" } ?? "from the branch of pull request #\(record.pullRequest!)"
+            ran = { "\($0.record.described) applied\(record.workspace.map { " workspace \($0)" } ?? "") \(from)" }
         case .migrationReverted, .terraformDrift, .cloudCall:
             return []
         }

@@ -8,27 +8,29 @@ public struct IacAppliedFromBranch: LedgerControl {
     public func evaluate(_ reconciled: ReconciledRecord, policy: ReviewPolicy) -> [Finding] {
         let record = reconciled.record
         guard record.event == .terraformApplied else { return [] }
-        guard let commit = record.commit else {
-            return [Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(record.described) applied"
-                + "\(record.workspace.map { " workspace \($0)" } ?? "") a configuration that names no commit (uploaded from outside version "
-                + "control), so what it applied is tied to no reviewed change.")]
-        }
-        func applied(_ part: ReconciledRecord) -> String {
-            "\(part.record.described) applied\(record.workspace.map { " workspace \($0)" } ?? "") from commit \(commit)"
-        }
-        // From a pull request's branch before its merge (Atlantis' flow): the apply is the pull request's, judged by its
-        // approval under CC8.1-applied-after-approval, not called off-branch.
+        let workspace = record.workspace.map { " workspace \($0)" } ?? ""
         let onBranch: Bool
         if case .onBranch = reconciled.placement { onBranch = true } else { onBranch = false }
+        // From a pull request's branch before its merge (Atlantis' flow, which logs the pull request and no commit):
+        // the apply is the pull request's, judged by its approval under CC8.1-applied-after-approval, not called off-branch.
         if !onBranch, let pull = reconciled.change?.pullRequest?.pullRequest,
-           record.pullRequest == pull.number || pull.head?.sha.map({ $0.lowercased().hasPrefix(commit) }) == true {
-            return [Finding(control: Self.id, status: .pass, on: reconciled, commit: reconciled.change!.change.commit, detail: "\(applied(reconciled)), "
-                + "from the branch of pull request #\(pull.number) before its merge into the audited branch"
+           record.pullRequest == pull.number || (record.commit.map { commit in pull.head?.sha.map { $0.lowercased().hasPrefix(commit) } == true } ?? false) {
+            let from = record.commit.map { " from commit \($0)" } ?? ""
+            return [Finding(control: Self.id, status: .pass, on: reconciled, commit: reconciled.change!.change.commit, detail: "\(record.described) "
+                + "applied\(workspace)\(from), from the branch of pull request #\(pull.number) before its merge into the audited branch"
                 + (pull.mergedAt.map { " at \($0.text)" } ?? "") + "; judged by that pull request's approval.")]
         }
         if !onBranch, let number = record.pullRequest {
-            return [Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(applied(reconciled)), from the branch of pull request #\(number), "
-                + "which no change of the audited branch merged in the evidence: what it applied never reached the branch.")]
+            let from = record.commit.map { " from commit \($0)" } ?? ""
+            return [Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(record.described) applied\(workspace)\(from), from the branch "
+                + "of pull request #\(number), which no change of the audited branch merged in the evidence: what it applied never reached the branch.")]
+        }
+        guard let commit = record.commit else {
+            return [Finding(control: Self.id, status: .fail, on: reconciled, detail: "\(record.described) applied\(workspace) a configuration that "
+                + "names no commit (uploaded from outside version control), so what it applied is tied to no reviewed change.")]
+        }
+        func applied(_ part: ReconciledRecord) -> String {
+            "\(part.record.described) applied\(workspace) from commit \(commit)"
         }
         switch reconciled.placement ?? .unknown {
         case .onBranch(let full, let since):
@@ -60,6 +62,8 @@ public struct IacAppliedFromBranch: LedgerControl {
         LedgerControlExample("applied from a merged pull request's branch before the merge", ReconciledRecord(
             record: Example.terraformApply(pullRequest: 7), change: Example.reviewed(),
             placement: .offBranch(commit: "feedface00000000000000000000000000000000")), expect: .pass),
+        LedgerControlExample("applied by Atlantis from a pull request's branch (its log names no commit)", ReconciledRecord(
+            record: Example.terraformApply(commit: nil, pullRequest: 7), change: Example.reviewed(), placement: .unknown), expect: .pass),
         LedgerControlExample("applied from a pull request no change merged", ReconciledRecord(
             record: Example.terraformApply(pullRequest: 9), placement: .offBranch(commit: "feedface00000000000000000000000000000000")), expect: .fail),
         LedgerControlExample("an apply naming no commit", ReconciledRecord(record: Example.terraformApply(commit: nil), placement: .unknown),

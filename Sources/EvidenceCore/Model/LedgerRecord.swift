@@ -45,6 +45,9 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     /// runs): the pull request, whose approval it is judged by, and the branch.
     public let pullRequest: Int?
     public let branch: String?
+    /// For an apply from a log that serves several repositories (Atlantis): the repository, `owner/name`, so the
+    /// pull request number is read as that repository's.
+    public let repository: String?
     /// For a drift run: each resource the plan would change, `address (action)`; empty for none.
     public let drift: [String]?
     /// For a CloudTrail event: the call.
@@ -55,7 +58,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     public private(set) var repeats: LedgerRows?
 
     enum CodingKeys: String, CodingKey {
-        case ledger, row, kind, event, migration, checksum, environment, commit, workspace, succeeded, repeats, branch, drift, cloud
+        case ledger, row, kind, event, migration, checksum, environment, commit, workspace, succeeded, repeats, branch, drift, cloud, repository
         case pullRequest = "pull_request"
         case appliedAt = "applied_at"
         case journalWhen = "journal_when"
@@ -66,7 +69,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     public init(ledger: String, row: Int, kind: LedgerKind, event: LedgerEvent = .migrationApplied, migration: String? = nil,
                 checksum: String? = nil, appliedAt: Int64? = nil, journalWhen: Int64? = nil, environment: String? = nil,
                 appliedBy: String? = nil, runID: String? = nil, commit: String? = nil, workspace: String? = nil, pullRequest: Int? = nil,
-                branch: String? = nil, drift: [String]? = nil, cloud: CloudCall? = nil, succeeded: Bool = true) {
+                branch: String? = nil, repository: String? = nil, drift: [String]? = nil, cloud: CloudCall? = nil, succeeded: Bool = true) {
         self.ledger = ledger
         self.row = row
         self.kind = kind
@@ -82,6 +85,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
         self.workspace = workspace
         self.pullRequest = pullRequest
         self.branch = branch
+        self.repository = repository
         self.drift = drift
         self.cloud = cloud
         self.succeeded = succeeded
@@ -114,14 +118,14 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
     /// time, so a record's rows all have one or none).
     struct Identity: Hashable {
         let ledger: String, kind: LedgerKind, event: LedgerEvent, migration: String?, checksum: String?, journalWhen: Int64?
-        let environment: String?, appliedBy: String?, commit: String?, workspace: String?, pullRequest: Int?, branch: String?
+        let environment: String?, appliedBy: String?, commit: String?, workspace: String?, pullRequest: Int?, branch: String?, repository: String?
         let drift: [String]?, cloud: CloudCall?, succeeded: Bool, timed: Bool
     }
 
     var identity: Identity {
         Identity(ledger: ledger, kind: kind, event: event, migration: migration, checksum: checksum, journalWhen: journalWhen,
                  environment: environment, appliedBy: appliedBy, commit: commit, workspace: workspace, pullRequest: pullRequest,
-                 branch: branch, drift: drift, cloud: cloud, succeeded: succeeded, timed: appliedAt != nil)
+                 branch: branch, repository: repository, drift: drift, cloud: cloud, succeeded: succeeded, timed: appliedAt != nil)
     }
 
     /// Stands for `other`'s row too (the same identity, read later).
@@ -142,7 +146,7 @@ public struct LedgerRecord: Codable, Sendable, Hashable {
         var record = LedgerRecord(ledger: ledger, row: first.row, kind: kind, event: event, migration: migration, checksum: checksum,
                                   appliedAt: first.appliedAt, journalWhen: journalWhen, environment: environment, appliedBy: appliedBy,
                                   runID: first.row == row ? runID : nil, commit: commit, workspace: workspace, pullRequest: pullRequest,
-                                  branch: branch, drift: drift, cloud: cloud, succeeded: succeeded)
+                                  branch: branch, repository: repository, drift: drift, cloud: cloud, succeeded: succeeded)
         if kept.count > 1 {
             record.repeats = LedgerRows(rows: kept.map { Int32(clamping: $0.row) }, times: appliedAt == nil ? [] : kept.map { $0.appliedAt! })
         }

@@ -227,8 +227,10 @@ public struct WhyQuery {
             case .onBranch(let commit, let since) where since >= start && next.map({ since < $0 }) ?? true:
                 return LedgerApply(record, version: MigrationVersion(path: file.path.path, blob: "", commit: commit, committedAt: since))
             default:
-                guard reconciled.change?.change.commit == file.commit, let commit = record.commit else { return nil }
-                return LedgerApply(record, version: MigrationVersion(path: file.path.path, blob: "", commit: commit, committedAt: start))
+                // Atlantis logs the pull request, not the commit: the apply ran the pull request's change.
+                guard reconciled.change?.change.commit == file.commit else { return nil }
+                return LedgerApply(record, version: MigrationVersion(path: file.path.path, blob: "", commit: record.commit ?? file.commit,
+                                                                     committedAt: start))
             }
         }
     }

@@ -186,7 +186,8 @@ public enum LedgerFormats {
     /// `version, dirty` before Rails' `version`).
     public static let all: [any LedgerFormat.Type] = [
         DrizzleLedger.self, PrismaLedger.self, FlywayLedger.self, DjangoLedger.self, KnexLedger.self, LiquibaseLedger.self,
-        SqitchLedger.self, AtlasLedger.self, GolangMigrateLedger.self, AlembicLedger.self, RailsLedger.self, EventLog.self, TfcLedger.self, DriftLedger.self, CloudTrailLedger.self,
+        SqitchLedger.self, AtlasLedger.self, GolangMigrateLedger.self, AlembicLedger.self, RailsLedger.self, EventLog.self, TfcLedger.self, AtlantisLedger.self,
+        DriftLedger.self, CloudTrailLedger.self,
     ]
 
     /// The kinds whose rows find files by name.
