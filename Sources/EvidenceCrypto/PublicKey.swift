@@ -34,6 +34,20 @@ public final class PublicKey {
         try self.init(key: OwnedKey(adopting: pointer), source: source)
     }
 
+    /// Loads an RSA public key given as PKCS #1 `RSAPublicKey` DER, as AWS CloudTrail's `ListPublicKeys` returns
+    /// the keys that sign its digest files.
+    public convenience init(rsaPKCS1 der: [UInt8], source: String) throws(CryptoError) {
+        var cursor: UnsafePointer<UInt8>?
+        let pointer: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
+            cursor = buffer.baseAddress
+            return d2i_PublicKey(git_evidence_nid_rsa(), nil, &cursor, buffer.count)
+        }
+        guard let pointer else {
+            throw CryptoError.invalidKey(source: source, reason: "not a DER PKCS #1 RSA public key (\(drainOpenSSLErrors().last ?? "unknown"))")
+        }
+        try self.init(key: OwnedKey(adopting: pointer), source: source)
+    }
+
     private init(key: OwnedKey, source: String) throws(CryptoError) {
         guard let algorithm = key.algorithm else {
             throw CryptoError.unsupportedKey(source: source, reason: "expected Ed25519, ECDSA P-256 or RSA")
@@ -49,6 +63,19 @@ public final class PublicKey {
     /// The key as PEM text.
     public func pem() throws(CryptoError) -> String {
         try key.pem({ PEM_write_bio_PUBKEY($0, key.pointer) }, function: "PEM_write_bio_PUBKEY")
+    }
+
+    /// True when `signature` is this RSA key's RSASSA-PKCS1-v1_5 signature over the SHA-256 of `message`
+    /// (`SHA256withRSA`, as CloudTrail signs digest files); false for a wrong or malformed one, or a key not RSA.
+    public func verifyRS256(_ signature: [UInt8], over message: [UInt8]) throws(CryptoError) -> Bool {
+        guard git_evidence_key_is_plain_rsa(key.pointer) == 1 else { return false }
+        let context = try check(EVP_MD_CTX_new(), "EVP_MD_CTX_new")
+        defer { EVP_MD_CTX_free(context) }
+        // An RSA key's default padding is PKCS #1 v1.5.
+        try check(EVP_DigestVerifyInit(context, nil, EVP_sha256(), nil, key.pointer), "EVP_DigestVerifyInit")
+        let result = EVP_DigestVerify(context, signature, signature.count, message, message.count)
+        _ = drainOpenSSLErrors()
+        return result == 1
     }
 
     /// True when `signature` is this key's signature over `message`; false for a wrong or malformed signature.

@@ -59,14 +59,20 @@ struct LedgerOptions: ParsableArguments {
                                + "or a folder of WORKSPACE/NIGHT.json files; the folder holding a file names its workspace. Repeatable."))
     var drift: [String] = []
 
-    @Option(help: ArgumentHelp("CloudTrail log files (.json or .json.gz, as S3 delivers them), or a folder of them: every change outside "
-                               + "terraform.deploy_roles is an exception. Repeatable."))
+    @Option(help: ArgumentHelp("CloudTrail log files (.json or .json.gz, as S3 delivers them), or a folder of them with the trail's digest "
+                               + "files (CloudTrail-Digest/): every change outside terraform.deploy_roles is an exception, and the digest "
+                               + "chain shows the logs complete and unaltered. Repeatable."))
     var cloudtrail: [String] = []
+
+    @Option(name: .customLong("cloudtrail-keys"), help: ArgumentHelp("The keys CloudTrail signs digest files with: the output of "
+                               + "`aws cloudtrail list-public-keys` (JSON), one file per region. Repeatable."))
+    var cloudtrailKeys: [String] = []
 
     /// The arguments read as sources (a URL without its kind is refused here).
     func sources() throws -> [LedgerSource] {
         try ledger.map(LedgerSource.init(argument:)) + drift.flatMap { try LedgerSource.driftRuns(at: $0) }
             + cloudtrail.flatMap { try LedgerSource.cloudTrailLogs(at: $0) }
+            + cloudtrailKeys.map { try LedgerSource.cloudTrailKeys(at: $0) }
     }
 }
 

@@ -77,8 +77,11 @@ import Testing
         let (result, output) = try export(["--cloudtrail", try logs()])
         #expect(result.status == 0, "\(result.stderr)")
         let findings = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/findings.json"))) as? [[String: Any]])
-        let calls = findings.filter { $0["control"] as? String == "CC8.1-iac-out-of-band" }
+        let outOfBand = findings.filter { $0["control"] as? String == "CC8.1-iac-out-of-band" }
+        let calls = outOfBand.filter { ($0["detail"] as? String)?.contains(" called ") == true }
         #expect(calls.count == 2, "\(calls)")
+        // Without digest files the logs are not called complete.
+        #expect(outOfBand.count == 3 && outOfBand.contains { $0["status"] as? String == "info" && ($0["detail"] as? String)?.contains("without the trail's digest files") == true })
         let console = try #require(calls.first { $0["status"] as? String == "fail" })
         #expect(console["change"] is NSNull)
         #expect((console["detail"] as? String)?.hasSuffix("arn:aws:iam::111122223333:role/AdministratorAccess called ec2.amazonaws.com AuthorizeSecurityGroupIngress "
@@ -90,6 +93,27 @@ import Testing
         // The logs travel verbatim, gzipped, and verify re-derives the same findings from them.
         let verify = try Binary.run(["verify", output, "--key", publicKey, "--repo", scenario.repository.path])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
+    @Test func aSignedTrailTravelsInTheBundleAndVerifiesAgain() throws {
+        let trail = try CloudTrailTrail("cloudtrail-signed")
+        let (result, output) = try export(["--cloudtrail", trail.folder, "--cloudtrail-keys", trail.keys])
+        #expect(result.status == 0, "\(result.stderr)")
+        let findings = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + "/findings.json"))) as? [[String: Any]])
+        let trails = findings.filter { $0["control"] as? String == "CC8.1-iac-out-of-band" && ($0["detail"] as? String)?.hasPrefix("Trail ") == true }
+        // The window is the quarter: the six hours given are one signed chain, and the rest of the quarter is not evidenced.
+        #expect(trails.map { $0["status"] as? String } == ["fail", "fail"], "\(trails)")
+        #expect((trails.first?["detail"] as? String)?.contains("no digest file covers 2026-07-01T00:00:00Z to 2026-07-15T23:01:31Z") == true)
+        let held = try FileManager.default.contentsOfDirectory(atPath: output + "/inputs/ledgers/cloudtrail-digest")
+        #expect(held.count == 6)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output + "/inputs/ledgers/cloudtrail-keys") == ["public-keys.json"])
+        let verify = try Binary.run(["verify", output, "--key", publicKey, "--repo", scenario.repository.path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        // A key list that is not one is refused before anything is written.
+        let (bad, badOutput) = try export(["--cloudtrail", trail.folder, "--cloudtrail-keys", trail.log(0)])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("git-evidence: error: \(trail.log(0)): not the output of aws cloudtrail list-public-keys"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: badOutput))
     }
 
     @Test func anUnreadableLogIsOneLineNamingTheFile() throws {

@@ -41,10 +41,20 @@ public struct LedgerSource: Sendable, Hashable {
         try files(at: path, kind: .drift, flag: "--drift", suffixes: [".json"])
     }
 
-    /// The CloudTrail log files `--cloudtrail PATH` names: the file, or every `.json` and `.json.gz` under the
-    /// folder as S3 delivers them. Digest files (`CloudTrail-Digest/`) are left out: their chain is not verified yet.
+    /// The CloudTrail files `--cloudtrail PATH` names: the file, or every `.json` and `.json.gz` under the folder as
+    /// S3 delivers them; the digest files (`_CloudTrail-Digest_` in the name) are read as such.
     public static func cloudTrailLogs(at path: String) throws(EvidenceError) -> [LedgerSource] {
-        try files(at: path, kind: .cloudtrail, flag: "--cloudtrail", suffixes: [".json", ".json.gz"]) { !$0.contains("CloudTrail-Digest") }
+        try files(at: path, kind: .cloudtrail, flag: "--cloudtrail", suffixes: [".json", ".json.gz"]).map { source in
+            source.location.contains("_CloudTrail-Digest_") ? LedgerSource(kind: .cloudtrailDigest, location: source.location) : source
+        }
+    }
+
+    /// The key list `--cloudtrail-keys FILE` names.
+    public static func cloudTrailKeys(at path: String) throws(EvidenceError) -> LedgerSource {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw EvidenceError.invalidArgument(flag: "--cloudtrail-keys", value: path, reason: "no such file")
+        }
+        return LedgerSource(kind: .cloudtrailKeys, location: path)
     }
 
     static func files(at path: String, kind: LedgerKind, flag: String, suffixes: [String],

@@ -3,6 +3,7 @@ enum EvidenceEvaluation {
     static func run(_ correlated: CorrelatedEvidence) -> EvaluatedEvidence {
         let findings = Evaluator.findings(for: correlated.changes, ledgers: correlated.reconciliation, policy: correlated.config.policy)
             + IacDrift.coverage(correlated)
+            + CloudTrailIntegrity.findings(correlated)
             + [BranchProtectionEvidence.finding(correlated.review.protection, rules: correlated.review.rules, branch: correlated.hostBranch)]
         return EvaluatedEvidence(correlated: correlated, findings: findings)
     }

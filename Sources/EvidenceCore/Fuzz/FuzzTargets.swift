@@ -1,4 +1,5 @@
 import ArchiveKit
+import EvidenceCrypto
 import Foundation
 
 /// The parsers reachable from input, one entry each, for the fuzzers of `make fuzz` (`Fuzz/evidence-fuzz`) and for
@@ -22,6 +23,13 @@ public enum FuzzTargets {
         "ledger-prisma": { bytes in ledger(bytes, kind: .prisma) },
         "ledger-flyway": { bytes in ledger(bytes, kind: .flyway) },
         "events": { bytes in ledger(bytes, kind: .events) },
+        // CloudTrail's digest files and key lists, then the chain judged over what they hold.
+        "cloudtrail-digest": { bytes in
+            guard let digest = try? CloudTrailDigestLedger.digest(bytes, file: "digest.json.gz") else { return false }
+            return CloudTrailIntegrity.series(of: CloudTrailIntegrity.name(of: digest.object)).isEmpty == false && !digest.signedText.isEmpty
+        },
+        "cloudtrail-keys": { bytes in (try? CloudTrailKeysLedger.keys(bytes, file: "keys.json")).map { keys in
+            keys.contains { (try? PublicKey(rsaPKCS1: $0.der, source: "fuzz")) != nil } } ?? false },
         // A committed migration's text, as the history names it for the ledgers and the inspector judges its undo.
         "migration-code": { bytes in
             var found = false

@@ -36,18 +36,22 @@ public enum CloudTrailLedger: LedgerFormat {
     /// No log file S3 delivers comes near this; more is refused as a decompression bomb.
     static let inflatedLimit = 1 << 30
 
-    public static func read(_ bytes: ArraySlice<UInt8>, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
-        var json = Array(bytes)
-        if bytes.starts(with: [0x1F, 0x8B]) {
-            do { json = try Gzip.decompress(json, limit: inflatedLimit) } catch {
-                let reason = switch error {
-                case .truncated: "a truncated gzip stream"
-                case .corrupt: "not a readable gzip stream"
-                case .tooLarge(let limit): "inflates past \(limit >> 20) MiB"
-                }
-                throw EvidenceError.malformed(file: file, location: "", reason: reason)
+    /// The JSON a file holds: its bytes, or inflated when gzipped as S3 delivers it. CloudTrail's digests hash
+    /// the inflated bytes.
+    static func inflated(_ bytes: some Collection<UInt8>, file: String) throws(EvidenceError) -> [UInt8] {
+        guard bytes.starts(with: [0x1F, 0x8B]) else { return Array(bytes) }
+        do { return try Gzip.decompress(Array(bytes), limit: inflatedLimit) } catch {
+            let reason = switch error {
+            case .truncated: "a truncated gzip stream"
+            case .corrupt: "not a readable gzip stream"
+            case .tooLarge(let limit): "inflates past \(limit >> 20) MiB"
             }
+            throw EvidenceError.malformed(file: file, location: "", reason: reason)
         }
+    }
+
+    public static func read(_ bytes: ArraySlice<UInt8>, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
+        let json = try inflated(bytes, file: file)
         guard let document = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any], let records = document["Records"] as? [Any] else {
             throw EvidenceError.malformed(file: file, location: "", reason: "not a CloudTrail log file ({\"Records\": [...]})")
         }

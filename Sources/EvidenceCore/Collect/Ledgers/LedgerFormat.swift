@@ -187,7 +187,7 @@ public enum LedgerFormats {
     public static let all: [any LedgerFormat.Type] = [
         DrizzleLedger.self, PrismaLedger.self, FlywayLedger.self, DjangoLedger.self, KnexLedger.self, LiquibaseLedger.self,
         SqitchLedger.self, AtlasLedger.self, GolangMigrateLedger.self, AlembicLedger.self, RailsLedger.self, EventLog.self, TfcLedger.self, AtlantisLedger.self,
-        DriftLedger.self, CloudTrailLedger.self,
+        DriftLedger.self, CloudTrailLedger.self, CloudTrailDigestLedger.self, CloudTrailKeysLedger.self,
     ]
 
     /// The kinds whose rows find files by name.
