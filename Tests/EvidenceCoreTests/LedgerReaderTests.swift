@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("id,name\n1,x\n", nil as LedgerKind?, "ledger.csv: header: cannot tell the ledger kind from columns id,name; give it as alembic:, atlantis:, atlas:, cloudtrail:, django:, drift:, drizzle:, events:, flyway:, golang-migrate:, knex:, liquibase:, prisma:, rails:, sqitch: or tfc:"),
+        ("id,name\n1,x\n", nil as LedgerKind?, "ledger.csv: header: cannot tell the ledger kind from columns id,name; give it as alembic:, atlantis:, atlas:, cloudtrail-digest:, cloudtrail-keys:, cloudtrail:, django:, drift:, drizzle:, events:, flyway:, golang-migrate:, knex:, liquibase:, prisma:, rails:, sqitch: or tfc:"),
         ("id,hash,created_at\n1,aa,1782892800000\n", LedgerKind.prisma, "ledger.csv: header: not a prisma ledger: no column 'checksum'"),
         ("id,hash,created_at\n1,aa,yesterday\n", nil, "ledger.csv: row 1, created_at: 'yesterday' is not a whole number"),
         ("id,hash,created_at\n1,aa\n", nil, "ledger.csv: row 1: 2 fields where the header has 3"),
@@ -149,7 +149,7 @@ import Testing
         #expect(throws: EvidenceError.self) { try LedgerSource(argument: "drizzle:") }
         #expect(try LedgerSource(argument: "golang-migrate:exports/ledger.csv") == LedgerSource(kind: .golangMigrate, location: "exports/ledger.csv"))
         // A kind not known is named as such, not read as a file called "flask:ledger.csv".
-        let known = "alembic, atlantis, atlas, cloudtrail, django, drift, drizzle, events, flyway, golang-migrate, knex, liquibase, prisma, rails, sqitch, tfc"
+        let known = "alembic, atlantis, atlas, cloudtrail, cloudtrail-digest, cloudtrail-keys, django, drift, drizzle, events, flyway, golang-migrate, knex, liquibase, prisma, rails, sqitch, tfc"
         #expect(throws: EvidenceError.invalidArgument(flag: "--ledger", value: "flask:exports/ledger.csv",
                                                       reason: "unknown ledger kind flask (known: \(known))")) {
             try LedgerSource(argument: "flask:exports/ledger.csv")

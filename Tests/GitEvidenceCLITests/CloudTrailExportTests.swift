@@ -107,6 +107,9 @@ import Testing
         let held = try FileManager.default.contentsOfDirectory(atPath: output + "/inputs/ledgers/cloudtrail-digest")
         #expect(held.count == 6)
         #expect(try FileManager.default.contentsOfDirectory(atPath: output + "/inputs/ledgers/cloudtrail-keys") == ["public-keys.json"])
+        // The report lists a file per delivery as one row per kind, not a row per hour.
+        let report = try String(contentsOfFile: output + "/report.html", encoding: .utf8)
+        #expect(report.contains("<code>inputs/ledgers/cloudtrail-digest/ (6 files)</code>") && report.contains("<code>inputs/ledgers/cloudtrail/ (4 files)</code>"))
         let verify = try Binary.run(["verify", output, "--key", publicKey, "--repo", scenario.repository.path])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         // A key list that is not one is refused before anything is written.

@@ -135,4 +135,19 @@ import Testing
         #expect(moved.contains("  revert  apply the previous version again, from \(previous.prefix(12))"), "\(moved)")
         #expect(previous.contains("  revert  remove the file: it came in with this change") || previous.contains("  revert  apply the previous version again"))
     }
+
+    @Test func anAtlantisApplyFromThePullRequestsBranchRanTheVersionItMerged() throws {
+        let scenario = try LedgerScenario.shared.get()
+        let log = try TemporaryFolder.make("why-atlantis") + "/atlantis.log"
+        let checkout = "/home/atlantis/.atlantis/repos/acme/api/7/default/infra/prod"
+        try ([#"{"level":"info","ts":"2026-07-16T11:00:00.000Z","caller":"terraform/terraform_client.go:280","msg":"successfully ran \"terraform apply -input=false \\\"\#(checkout)/default.tfplan\\\"\" in \"\#(checkout)\"","json":{"repo":"acme/api","pull":"7"}}"#,
+              #"{"level":"info","ts":"2026-07-16T11:00:00.000Z","caller":"runtime/apply_step_runner.go:57","msg":"apply successful, deleting planfile","json":{"repo":"acme/api","pull":"7"}}"#]
+            .joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let result = try Binary.run(["why", "--repo", scenario.repository.path, "--github", scenario.github.folder, "--ledger", log, "infra/prod/main.tf"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let prod = String(scenario.commits["prod"]!.prefix(12))
+        let moved = try #require(result.stdout.components(separatedBy: "\n\n").first { $0.hasPrefix(prod) }, "\(result.stdout)")
+        // The log names the pull request, not a commit: the apply ran what PR #7 merged.
+        #expect(moved.contains("  ran     workspace default 2026-07-16T11:00:00Z from \(prod) (\(log):2)"), "\(moved)")
+    }
 }

@@ -108,7 +108,7 @@ enum ReportContext {
         }
 
         let reconciliation = correlated.reconciliation
-        let ledgers: [[String: Any]] = correlated.ledgers.map { ledger in
+        var ledgers: [[String: Any]] = correlated.ledgers.map { ledger in
             // Rows, not records: a record stands for every repeat of the same run.
             func rows(_ records: [ReconciledRecord]) -> Int { records.reduce(0) { $0 + $1.record.count } }
             let judged = reconciliation.records.filter { $0.record.ledger == ledger.bundlePath }
@@ -119,6 +119,29 @@ enum ReportContext {
                     "unreviewed": unreviewed, "has_unreviewed": unreviewed > 0,  // Mustache counts 0 as true
                     "terraform": rows(judged.filter { $0.record.event == .terraformApplied }),
                     "outside": reconciliation.outsideWindow[ledger.bundlePath] ?? 0, "other_events": ledger.otherEvents]
+        }
+        // A file per delivery (CloudTrail's logs every few minutes and digests every hour, a drift run per night) is one
+        // row per kind: a quarter of them is thousands of files.
+        let delivered = Set([LedgerKind.cloudtrail, .cloudtrailDigest, .cloudtrailKeys, .drift].map(\.rawValue))
+        var folded = [String: [String: Any]]()
+        var order = [String]()
+        for row in ledgers {
+            guard let kind = row["kind"] as? String, delivered.contains(kind) else { order.append(row["path"] as! String); folded[row["path"] as! String] = row; continue }
+            let key = "kind:" + kind
+            guard var sum = folded[key] else { order.append(key); folded[key] = row.merging(["files": 1]) { $1 }; continue }
+            for count in ["records", "judged", "matched", "unreviewed", "terraform", "outside", "other_events", "files"] {
+                sum[count] = (sum[count] as? Int ?? 0) + (row[count] as? Int ?? (count == "files" ? 1 : 0))
+            }
+            sum["has_unreviewed"] = (sum["unreviewed"] as? Int ?? 0) > 0
+            folded[key] = sum
+        }
+        ledgers = order.map { key in
+            var row = folded[key]!
+            if let files = row["files"] as? Int, files > 1, let kind = row["kind"] as? String {
+                row["path"] = "\(BundleLayout.ledgerInputs)/\(kind)/ (\(files) files)"
+                row["source"] = "\(files) files"
+            }
+            return row
         }
         let notDeployed = findings.filter { $0.control == Deployed.id && $0.status == .info }.map { finding in
             ["short": String((finding.change ?? "").prefix(12)), "detail": finding.detail]
