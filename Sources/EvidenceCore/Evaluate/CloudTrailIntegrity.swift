@@ -10,6 +10,8 @@ import Foundation
 /// `CC8.1-iac-out-of-band`'s, with no change: a hole in the trail is an hour whose changes nobody can see.
 enum CloudTrailIntegrity {
     static let id = IacOutOfBand.id
+    /// The reason its findings give, so the report asks the auditor about the trail, not about a console change.
+    static let reason = "trail-incomplete"
 
     /// A digest file given, with the name it was delivered under.
     struct Given {
@@ -24,7 +26,8 @@ enum CloudTrailIntegrity {
         guard !logs.isEmpty || !digestLedgers.isEmpty else { return [] }
         var findings = [Finding]()
         func finding(_ status: FindingStatus, _ detail: String) {
-            findings.append(Finding(control: id, status: status, change: nil, pullRequest: nil, paths: [], detail: detail))
+            findings.append(Finding(control: id, status: status, change: nil, pullRequest: nil, paths: [], detail: detail,
+                                    reason: status == .pass ? nil : reason))
         }
         guard !digestLedgers.isEmpty else {
             finding(.info, "The \(logs.count) CloudTrail log file(s) come without the trail's digest files (CloudTrail-Digest/): that they are all "
