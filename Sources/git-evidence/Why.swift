@@ -14,8 +14,13 @@ struct Why: ParsableCommand {
     @Argument(help: "A migration or Terraform file, or PATH:LINE.")
     var path: String?
 
-    @Option(help: "Find the change that first added TEXT to a migration or Terraform file, then the later changes to that file.")
+    @Option(help: "Find the migration or Terraform file TEXT was first added to, then every change that adds or removes it (as git log -S counts; Drizzle's meta/ snapshots are not searched).")
     var grep: String?
+
+    @Flag(name: [.customShort("p"), .long], help: "Print each change's diff of its migration and Terraform files.")
+    var patch = false
+
+    @OptionGroup var window: WindowOptions
 
     @Option(help: "Folder of GitHub REST exports, for pull requests, approvals and checks.")
     var github: String?
@@ -43,7 +48,8 @@ struct Why: ParsableCommand {
     func run() throws {
         let (repo, branch, config) = try repository.open()
         let query = try WhyQuery(repository: repo, branch: branch, config: config, github: github,
-                                 ledgers: try LedgerLoader.load(try ledgers.sources()), progress: progress.reporter)
+                                 ledgers: try LedgerLoader.load(try ledgers.sources()), window: try window.resolve(), patches: patch,
+                                 progress: progress.reporter)
         let answer = try query.answer(target)
         progress.finish()
         if json {

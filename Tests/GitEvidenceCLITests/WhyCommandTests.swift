@@ -24,9 +24,17 @@ import Testing
             try repo.checkout("main")
             ids["orders"] = try repo.merge("feature/orders", message: "Merge pull request #1 from acme/feature/orders", date: "2026-07-02T12:00:00Z")
             try repo.write("drizzle/0001_orders.sql", "CREATE TABLE orders (\n  id serial,\n  total bigint\n);\n")
+            // drizzle-kit writes the schema again as JSON beside every migration: metadata, not what runs.
+            try repo.write("drizzle/meta/0001_snapshot.json", "{\"orders\": {\"total\": \"total bigint\"}}\n")
             ids["widen"] = try repo.commit("widen total", author: Author("Dave Hoe", "dave@example.com"), date: "2026-07-05T12:00:00Z")
             try repo.move("drizzle/0001_orders.sql", "drizzle/0001_create_orders.sql")
             ids["rename"] = try repo.commit("Rename the orders migration", date: "2026-07-06T12:00:00Z")
+            try repo.write("infra/main.tf", "resource \"aws_instance\" \"web\" {\n  instance_type = \"t3.small\"\n}\n")
+            try repo.write("drizzle/0003_scratch.sql", "CREATE TABLE scratch (id int);\n")
+            ids["web"] = try repo.commit("Add the web server", date: "2026-07-07T12:00:00Z")
+            try repo.write("infra/main.tf", "resource \"aws_instance\" \"web\" {\n  instance_type = \"t3.large\"\n}\n")
+            try repo.remove("drizzle/0003_scratch.sql")
+            ids["bigger"] = try repo.commit("Bigger web server; drop the scratch migration", date: "2026-07-08T12:00:00Z")
             try github.write("pulls.json", [github.pull(1, title: "Add orders table", author: "alice", mergedAt: "2026-07-02T12:00:00Z",
                                                         mergeCommit: ids["orders"], head: head,
                                                         body: "Checkout needs an orders table,\nwith totals.\r\n\r\nSecond paragraph.")])
@@ -87,11 +95,46 @@ import Testing
     @Test func grepFindsTheChangeThatFirstAddedTheText() throws {
         let (result, answer) = try why(["--grep", "total bigint"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(commits(answer) == [history.commits["widen"]!, history.commits["rename"]!])
+        // The .sql, not Drizzle's snapshot of the same commit; the rename neither adds nor removes the text.
+        #expect(commits(answer) == [history.commits["widen"]!])
         #expect(answer["path"] as? String == "drizzle/0001_orders.sql")
+        // Every later change that adds or removes it, as git log -S counts, whichever file.
+        let (small, smallAnswer) = try why(["--grep", "t3.small"])
+        #expect(small.status == 0)
+        #expect(commits(smallAnswer) == [history.commits["web"]!, history.commits["bigger"]!])
+        #expect(smallAnswer["path"] as? String == "infra/main.tf")
         let (orders, ordersAnswer) = try why(["--grep", "CREATE TABLE orders"])
         #expect(orders.status == 0)
         #expect(commits(ordersAnswer).first == history.commits["orders"]!)
+    }
+
+    @Test func aLineOfAFileDeletedSinceIsBlamedWhereItLastWas() throws {
+        let (result, answer) = try why(["drizzle/0003_scratch.sql:1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(commits(answer) == [history.commits["web"]!])
+        let (missing, _) = try why(["drizzle/0003_scratch.sql:5"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "git-evidence: error: PATH:LINE 'drizzle/0003_scratch.sql:5': the file has no such line on "
+            + "\(history.commits["web"]!.prefix(12)), the last commit that had it (deleted in \(history.commits["bigger"]!.prefix(12)))\n")
+    }
+
+    @Test func aWindowNarrowsTheChangesAnswered() throws {
+        let (result, answer) = try why(["drizzle/0001_create_orders.sql", "--from", "2026-07-05"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(commits(answer) == [history.commits["widen"]!, history.commits["rename"]!])
+        let (none, _) = try why(["drizzle/0001_create_orders.sql", "--window", "2026-08"])
+        #expect(none.status == 1, "nothing in the window is nothing found")
+    }
+
+    @Test func aTerraformFileWithItsDiffsAndTheVersionThatNeverRan() throws {
+        let log = try TemporaryFolder.make("why-never") + "/deploys.jsonl"
+        try (#"{"event_id":"e1","aggregate_id":"deploy","event_type":"TerraformApplied","timestamp":"2026-07-07T13:00:00Z","user_id":"deploy-bot","payload":{"commit":"\#(history.commits["web"]!)","workspace":"prod","run_id":7}}"#
+             + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let result = try Binary.run(["why", "--repo", history.repository.path, "--github", history.github.folder, "--ledger", log, "-p", "infra/main.tf"])
+        #expect(result.status == 0, "\(result.stderr)")
+        try ReportTests.expectGolden(result.stdout.replacingOccurrences(of: log, with: "LOG"), "why/infra-main-tf.txt")
+        #expect(result.stdout.contains("  never ran: no ledger given records an apply of this version\n"))
+        #expect(result.stdout.contains("    -  instance_type = \"t3.small\"\n    +  instance_type = \"t3.large\"\n"))
     }
 
     @Test func theTextAnswerSaysWhoWhyAndWhetherItCanBeReverted() throws {

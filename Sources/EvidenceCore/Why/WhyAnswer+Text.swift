@@ -7,12 +7,13 @@ extension WhyAnswer {
             return grep != nil ? "no migration or Terraform file on \(branch) ever gained \(subject)"
                 : "no change on \(branch) touches \(subject) (is it a migration or Terraform path? see git-evidence rules)"
         }
-        if let grep, let path { lines.append("\"\(grep)\" was first added to \(path); \(changes.count) change(s) to that file since:") }
+        if let grep, let path { lines.append("\"\(grep)\" was first added to \(path); \(changes.count) change(s) add or remove it:") }
         else { lines.append("\(subject): \(changes.count) change(s) on \(branch)" + (names.count > 1 ? " (also named \(names.dropFirst().joined(separator: ", ")))" : "")) }
         for change in changes {
             lines.append("")
             let renamed = change.path.oldPath.map { " from \($0)" } ?? ""
             lines.append("\(change.commit.prefix(12))  \(change.committedAt)  \(change.path.status.rawValue)\(renamed)  \(change.subject)")
+            if grep != nil { lines.append("  file    \(change.path.path)") }
             lines.append("  by      \(change.authors.joined(separator: ", "))")
             if let pull = change.pullRequest {
                 lines.append("  PR      #\(pull.number) \(pull.title)" + (pull.url.map { "  \($0)" } ?? ""))
@@ -31,6 +32,7 @@ extension WhyAnswer {
                 lines.append((!apply.succeeded ? "  failed  " : apply.reverted ? "  reverted " : "  ran     ") + (facts.isEmpty ? "" : facts.joined(separator: " ") + " ")
                              + "(\(apply.place))" + (apply.succeeded ? "" : " failed or rolled back"))
             }
+            if let notRun = change.notRun { lines.append("  " + notRun) }
             if let previous = change.revertTo {
                 lines.append("  revert  " + (previous.isEmpty ? "remove the file: it came in with this change" : "apply the previous version again, from \(previous.prefix(12))"))
             }
@@ -40,7 +42,16 @@ extension WhyAnswer {
                     ?? "no down migration by the convention"
                 lines.append("  revert  " + revert)
             }
+            lines += change.patchLines
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension WhyChange {
+    /// The block's diff, indented under it.
+    var patchLines: [String] {
+        guard let patch, !patch.isEmpty else { return [] }
+        return [""] + patch.split(separator: "\n", omittingEmptySubsequences: false).dropLast(patch.hasSuffix("\n") ? 1 : 0).map { "    " + $0 }
     }
 }

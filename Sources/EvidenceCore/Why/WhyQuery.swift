@@ -1,5 +1,8 @@
 import Foundation
 import GitKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What an engineer asks `why` about.
 public enum WhyTarget: Sendable, Hashable {
@@ -30,9 +33,14 @@ public struct WhyChange: Encodable, Sendable {
     public let revertTo: String?
     /// True for a migration script: `down` (or `reversal`) then answers "can we revert?".
     public let isMigration: Bool
+    /// When ledgers were given and no apply of this version succeeded: `never ran` or `failed`; nil otherwise.
+    public let notRun: String?
+    /// With `--patch`: the change's diff of its migration and infrastructure files, as `git diff` prints it.
+    public let patch: String?
 
     enum CodingKeys: String, CodingKey {
-        case commit, subject, authors, path, applies, down, reversal
+        case commit, subject, authors, path, applies, down, reversal, patch
+        case notRun = "not_run"
         case revertTo = "revert_to"
         case committedAt = "committed_at"
         case pullRequest = "pull_request"
@@ -73,10 +81,16 @@ public struct WhyQuery {
     let config: EvidenceConfig
     let github: GitHubExport
     let ledgers: [Ledger]
+    /// Only the changes committed in it are answered (the history before still gives each its revert path).
+    let window: AuditWindow
+    /// Print each change's diff of its migration and infrastructure files.
+    let patches: Bool
     let progress: WalkProgress?
 
     public init(repository: Repository, branch: Branch, config: EvidenceConfig, github: String?, ledgers: [Ledger],
-                progress: WalkProgress? = nil) throws {
+                window: AuditWindow = .all, patches: Bool = false, progress: WalkProgress? = nil) throws {
+        self.window = window
+        self.patches = patches
         self.repository = repository
         self.branch = branch
         self.config = config
@@ -96,21 +110,39 @@ public struct WhyQuery {
             var (names, commits) = try history(of: path, from: tip)
             let versions = commits
             if let line {
-                guard let last = try repository.lastChange(ofLine: line, path: path, at: tip) else {
-                    throw EvidenceError.invalidArgument(flag: "PATH:LINE", value: "\(path):\(line)", reason: "the file has no such line on \(branch.shortName)")
+                // A file deleted since is blamed as the last commit that had it left it.
+                var at = tip
+                var place = branch.shortName
+                if try repository.fileNames(in: (path as NSString).deletingLastPathComponent, at: tip).contains((path as NSString).lastPathComponent) == false,
+                   let deletion = commits.last(where: { $0.path.status == .deleted }), let parent = deletion.change.parents.first.flatMap(ObjectID.init(hex:)) {
+                    at = parent
+                    place = "\(parent.hex.prefix(12)), the last commit that had it (deleted in \(deletion.commit.prefix(12)))"
+                }
+                guard let last = try repository.lastChange(ofLine: line, path: path, at: at) else {
+                    throw EvidenceError.invalidArgument(flag: "PATH:LINE", value: "\(path):\(line)", reason: "the file has no such line on \(place)")
                 }
                 commits = commits.filter { $0.commit == last.hex }
             }
-            return WhyAnswer(path: path, grep: nil, line: line, names: names, changes: try describe(commits, versions: versions))
+            return WhyAnswer(path: path, grep: nil, line: line, names: names, changes: try describe(inWindow(commits), versions: versions))
         case .grep(let text):
-            guard let first = try firstAddition(of: text, from: tip) else {
-                return WhyAnswer(path: nil, grep: text, line: nil, names: [], changes: [])
+            let hits = try pickaxe(text, from: tip)
+            guard let first = hits.first else { return WhyAnswer(path: nil, grep: text, line: nil, names: [], changes: []) }
+            // Each file's changes are described with that file's history (for its revert path), then put back in order.
+            var described = [String: WhyChange]()
+            for path in Set(hits.map(\.path)).sorted() {
+                let (_, versions) = try history(of: path, from: tip)
+                let mine = Set(hits.filter { $0.path == path }.map(\.commit))
+                let picked = versions.filter { mine.contains($0.commit) && $0.path.path == path }
+                for change in try describe(inWindow(picked), versions: versions) { described[change.commit + "\u{0}" + path] = change }
             }
-            // The file under the name it has today; its history from the change that added the text.
-            let (names, commits) = try history(of: first.current, from: tip)
-            let from = commits.firstIndex { $0.commit == first.commit } ?? 0
-            return WhyAnswer(path: first.path, grep: text, line: nil, names: names, changes: try describe(Array(commits[from...]), versions: commits))
+            return WhyAnswer(path: first.path, grep: text, line: nil, names: [],
+                             changes: hits.compactMap { described[$0.commit + "\u{0}" + $0.path] })
         }
+    }
+
+    /// The changes committed in the window asked for (all of them without one).
+    func inWindow(_ changes: [FileChange]) -> [FileChange] {
+        changes.filter { change in Timestamp.parse(change.change.committedAt).map { window.contains($0) } ?? true }
     }
 
     /// A change and the file's entry in it.
@@ -120,52 +152,76 @@ public struct WhyQuery {
         let path: ChangedPath
     }
 
-    /// Walks newest first, following renames back; returns the names and the changes, oldest first.
+    /// Walks newest first, following renames back; returns the names and the changes, oldest first. The walk
+    /// compares trees along this one path only (a folder off it is never opened); a commit that touches it is
+    /// compared again along the rules, for its whole change and a rename's old name.
     func history(of path: String, from tip: ObjectID) throws -> ([String], [FileChange]) {
         let collector = ChangeCollector(repository: repository, classifier: config.classifier)
         var names = [path]
-        var current = path
+        let followed = FollowedPath(path, markers: config.classifier.directoryMarkers)
         var found = [FileChange]()
-        var walk = FirstParentChanges(repository: repository, from: tip, scope: config.classifier,
-                                      onProgress: progress.map { report in { report("following \(current)", $0) } })
+        var walk = FirstParentChanges(repository: repository, from: tip, scope: followed,
+                                      onProgress: progress.map { report in { report("following \(followed.path)", $0) } })
         while let step = try walk.nextChange() {
-            if let file = step.files.first(where: { $0.path == current }) {
-                if let change = try collector.change(of: step), let entry = change.paths.first(where: { $0.path == current }) {
-                    found.append(FileChange(commit: step.commit.id.hex, change: change, path: entry))
-                }
-                if let old = file.oldPath { current = old; names.append(old) }
-                if file.status == .added { break }
-            }
+            let current = followed.path
+            guard let change = try collector.change(of: step.commit, parentTree: step.parentTree),
+                  let entry = change.paths.first(where: { $0.path == current }) else { continue }
+            found.append(FileChange(commit: step.commit.id.hex, change: change, path: entry))
+            if let old = entry.oldPath { followed.path = old; names.append(old) }
+            if entry.status == .added { break }
         }
         return (names, found.reversed())
     }
 
-    /// The oldest first-parent change whose new version of a migration or infrastructure file holds `text` when
-    /// the version before did not, with the name that file has at the tip (renames since followed forward).
-    func firstAddition(of text: String, from tip: ObjectID) throws -> (commit: String, path: String, current: String)? {
+    /// Every first-parent change whose diff adds or removes `text` in a migration script or infrastructure file —
+    /// where the number of times the file holds it changes, as `git log -S` counts — oldest first, from the first
+    /// that added it. Drizzle's `meta/` snapshots and journal repeat every schema as JSON and are metadata, not
+    /// what runs: they are not searched.
+    func pickaxe(_ text: String, from tip: ObjectID) throws -> [(commit: String, path: String)] {
         let needle = Array(text.utf8)
-        var oldest: (position: Int, commit: String, path: String)?
-        var renames = [(position: Int, from: String, to: String)]()  // newest first
-        var position = 0
+        var hits = [(commit: String, path: String)]()
         var walk = FirstParentChanges(repository: repository, from: tip, scope: config.classifier,
                                       onProgress: progress.map { report in { report("searching every version", $0) } })
         while let step = try walk.next() {
-            for file in step.files {
-                if let old = file.oldPath { renames.append((position, old, file.path)) }
-                guard let blob = file.newBlob, Self.contains(try repository.blob(blob), needle) else { continue }
-                if let old = file.oldBlob, Self.contains(try repository.blob(old), needle) { continue }
-                oldest = (position, step.commit.id.hex, file.path)
+            for file in step.files where !Self.isDrizzleMetadata(file.path) {
+                let now = try file.newBlob.map { try Self.occurrences(of: needle, in: try repository.blob($0)) } ?? 0
+                let before = try file.oldBlob.map { try Self.occurrences(of: needle, in: try repository.blob($0)) } ?? 0
+                if now != before { hits.append((step.commit.id.hex, file.path)) }
             }
-            position += 1
         }
-        guard let oldest else { return nil }
-        var current = oldest.path
-        for rename in renames.reversed() where rename.position < oldest.position && rename.from == current { current = rename.to }
-        return (oldest.commit, oldest.path, current)
+        // The oldest is where the text first came: there was none before it.
+        return hits.reversed()
     }
 
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        haystack.firstRange(of: needle) != nil
+    /// `drizzle/meta/0001_snapshot.json`, `drizzle/meta/_journal.json`.
+    static func isDrizzleMetadata(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        guard parts.count >= 2, parts[parts.count - 2] == "meta", let name = parts.last else { return false }
+        return name == "_journal.json" || name.hasSuffix("_snapshot.json")
+    }
+
+    /// How many times `needle` occurs in `haystack`, not overlapping: `memchr` finds each candidate first byte and
+    /// `memcmp` checks the rest, over the bytes themselves.
+    static func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> Int {
+        guard let head = needle.first, haystack.count >= needle.count else { return 0 }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pin in
+                let base = hay.baseAddress!
+                let last = hay.count - pin.count  // the last offset a match can start at
+                var count = 0
+                var offset = 0
+                while offset <= last, let found = memchr(base + offset, Int32(head), last - offset + 1) {
+                    let at = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(found, pin.baseAddress!, pin.count) == 0 {
+                        count += 1
+                        offset = at + pin.count
+                    } else {
+                        offset = at + 1
+                    }
+                }
+                return count
+            }
+        }
     }
 
     /// Correlates each change with its pull request and the ledgers (the pipeline's collect and correlate stages,
@@ -199,11 +255,26 @@ public struct WhyQuery {
                 let name = "\(person.name) <\(person.email)>"
                 if !authors.contains(name) { authors.append(name) }
             }
+            // Said only where a ledger could have shown it: a migration with migration ledgers, a Terraform file with apply ledgers.
+            let judges = file.path.kind == .infrastructure ? ledgers.contains { $0.records.contains { $0.event == .terraformApplied } }
+                : ledgers.contains { $0.records.contains { $0.event == .migrationApplied } }
+            let notRun: String? = !judges || file.path.status == .deleted || !(migration || file.path.kind == .infrastructure) ? nil
+                : applies.isEmpty ? "never ran: no ledger given records an apply of this version"
+                : applies.contains(where: { $0.succeeded && !$0.reverted }) ? nil : "failed: no apply of this version succeeded"
             return WhyChange(commit: file.commit, committedAt: file.change.committedAt, subject: file.change.subject, authors: authors,
                              path: file.path, pullRequest: pull, applies: applies, down: down, reversal: reversal,
                              revertTo: file.path.kind == .infrastructure && file.path.status != .deleted ? Self.previousVersion(of: file, versions: versions) : nil,
-                             isMigration: migration)
+                             isMigration: migration, notRun: notRun, patch: patches ? try patch(of: file.change) : nil)
         }
+    }
+
+    /// The change's diff of its migration and infrastructure files (under old and new names), against its first parent.
+    func patch(of change: Change) throws -> String {
+        guard let id = ObjectID(hex: change.commit) else { return "" }
+        let tree = try repository.header(id).tree
+        let parentTree = try change.parents.first.flatMap(ObjectID.init(hex:)).map { try repository.header($0).tree }
+        let paths = change.paths.flatMap { [$0.path] + ($0.oldPath.map { [$0] } ?? []) }
+        return String(decoding: try repository.patch(from: parentTree, to: tree, paths: paths), as: UTF8.self)
     }
 
     /// The commit of the version before `file`'s in `versions` (oldest first); empty when `file` added it.
@@ -242,4 +313,22 @@ public struct WhyQuery {
         guard let paragraph = normalized.components(separatedBy: "\n\n").first, !paragraph.isEmpty else { return nil }
         return paragraph.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
+}
+
+/// The scope of one file's history walk: the folders on the way to `path` and the file itself, so the tree
+/// compare opens nothing else. A class, so following a rename back changes the path the running walk compares.
+final class FollowedPath: TreeDiffScope {
+    var path: String
+    let directoryMarkers: [String]
+
+    init(_ path: String, markers: [String]) {
+        self.path = path
+        self.directoryMarkers = markers
+    }
+
+    func mayMatch(under directory: String) -> Bool {
+        directory.isEmpty || (path.hasPrefix(directory) && path.dropFirst(directory.count).first == "/")
+    }
+
+    func matches(path candidate: String, markers: Set<String>) -> Bool { candidate == path }
 }
