@@ -10,7 +10,8 @@ list the same commits, and reports peak memory at 5k, 10k and 20k commits of his
 repository with an event-log ledger of 10^4, 10^5 and 10^6 rows applying one migration (BENCH_LEDGER_ROWS=a,b,...
 for other sizes) and reports rows per second and peak memory: 12 bytes a row and nothing else growing with the
 rows (the log is streamed, and copied into the bundle from its file). Then collects a window of 1,000 pull requests from the
-fake GitHub (see collection()). BENCH_ONLY=collection or BENCH_ONLY=ledgers runs only that one.
+fake GitHub (see collection()). `why` is timed beside git log --follow, git log -S and git blame (see why()).
+BENCH_ONLY=collection, BENCH_ONLY=ledgers or BENCH_ONLY=why runs only that one.
 """
 import os, random, subprocess, sys, time
 
@@ -123,6 +124,9 @@ def main():
         return collection()
     if os.environ.get("BENCH_ONLY") == "ledgers":
         return ledgers()
+    if os.environ.get("BENCH_ONLY") == "why":
+        build_repository()
+        return why()
     start = time.perf_counter()
     build_repository()
     count = subprocess.run(["git", "-C", REPO, "rev-list", "--count", "main"], capture_output=True, text=True, env=GIT_ENV).stdout.strip()
@@ -159,11 +163,56 @@ def main():
         git_rss = peak_rss(["git", "-C", REPO, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
                             "--name-only", "--format=%H", label, "--"] + PATHSPECS)
         print(f"  {length:>6} first-parent commits: {rss / 1024:6.1f} MiB  (git log: {git_rss / 1024:6.1f} MiB)")
+    why()
     ledgers()
     hashing()
     collection()
     if not same:
         sys.exit("bench: the population differs from git log's")
+
+
+def interleaved(pairs):
+    """Best wall time of each command over RUNS rounds, the commands run one after another in every round so a
+    machine's slow moment falls on all of them alike."""
+    best = [None] * len(pairs)
+    for _ in range(RUNS):
+        for index, command in enumerate(pairs):
+            start = time.perf_counter()
+            proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=GIT_ENV)
+            elapsed = time.perf_counter() - start
+            if proc.returncode != 0:
+                sys.exit(f"bench: {' '.join(command)} failed: {proc.stderr.decode().strip()}")
+            best[index] = elapsed if best[index] is None else min(best[index], elapsed)
+    return best
+
+
+def why():
+    """`why` beside the git command that answers the same question, on the synthetic repository: one file's
+    history (git log --follow), where a text came and went (git log -S over the rules' paths), a line's last
+    change (git blame), each measured in one run with the commands interleaved."""
+    files = subprocess.run(["git", "-C", REPO, "ls-tree", "-r", "--name-only", "main", "drizzle/"], capture_output=True, text=True,
+                           env=GIT_ENV).stdout.split()
+    sql = sorted(f for f in files if f.endswith(".sql"))
+    middle = sql[len(sql) // 2]
+    text = open_blob(f"main:{middle}").split("(")[0] + "("   # "CREATE TABLE t123 ("
+    path = "infra/prod/main.tf"
+    questions = [
+        (f"why {path}", [BINARY, "why", "--repo", REPO, "--branch", "main", "--json", path],
+         ["git", "-C", REPO, "log", "--first-parent", "--follow", "--format=%H", "main", "--", path], 1.0),
+        (f"why --grep '{text}'", [BINARY, "why", "--repo", REPO, "--branch", "main", "--json", "--grep", text],
+         ["git", "-C", REPO, "log", "--first-parent", "-S", text, "--format=%H", "main", "--"] + PATHSPECS, 1.0),
+        (f"why {path}:1", [BINARY, "why", "--repo", REPO, "--branch", "main", "--json", f"{path}:1"],
+         ["git", "-C", REPO, "blame", "--first-parent", "-L", "1,1", "main", "--", path], 2.0),
+    ]
+    print("why beside git (best of %d, interleaved):" % RUNS)
+    for label, ours, git, target in questions:
+        tool_time, git_time = interleaved([ours, git])
+        verdict = "within" if tool_time / git_time <= target else "OVER"
+        print(f"  {label:<44}: {tool_time:6.3f} s vs {git_time:6.3f} s = {tool_time / git_time:5.2f}x git's time ({verdict} the {target:.1f}x target)")
+
+
+def open_blob(spec):
+    return subprocess.run(["git", "-C", REPO, "show", spec], capture_output=True, text=True, env=GIT_ENV).stdout
 
 
 def ledgers():
