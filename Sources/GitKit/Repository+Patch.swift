@@ -59,10 +59,17 @@ extension Repository {
         try check(git_evidence_blame_options_init(&options), "git_blame_options_init")
         options.flags = GIT_BLAME_FIRST_PARENT.rawValue
         options.newest_commit = tip.raw
+        // Only that line is followed back, so the blame stops at the commit that last touched it; libgit2 wants the
+        // line to be in the file.
+        guard line >= 1, let bytes = try blob(atPath: path, in: tip) else { return nil }
+        let lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last.map { $0 == 0x0A ? 0 : 1 } ?? 0)
+        guard line <= lines else { return nil }
+        options.min_line = line
+        options.max_line = line
         var blame: OpaquePointer?
         try check(git_blame_file(&blame, pointer, path, &options), "git_blame_file")
         defer { git_blame_free(blame) }
-        guard line >= 1, let hunk = git_blame_get_hunk_byline(blame, line) else { return nil }
+        guard let hunk = git_blame_get_hunk_byline(blame, line) else { return nil }
         return withUnsafePointer(to: hunk.pointee.final_commit_id) { ObjectID($0) }
     }
 }

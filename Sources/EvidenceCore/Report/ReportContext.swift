@@ -29,6 +29,31 @@ public struct ReportInfo: Sendable {
 /// they concern, branch protection in full, the population, ledger reconciliation, the timeline, the catalogue and
 /// how to verify. Everything is computed here; the templates only lay out.
 enum ReportContext {
+    /// The kinds that come as a file per delivery (CloudTrail's logs every few minutes and digests every hour, a drift
+    /// run per night): a quarter of them is thousands of files, so the report gives each kind one row.
+    static let delivered = Set([LedgerKind.cloudtrail, .cloudtrailDigest, .cloudtrailKeys, .drift].map(\.rawValue))
+
+    /// The ledger rows with each delivered kind's files summed into one row, in the order each first came.
+    static func foldingDeliveries(_ rows: [[String: Any]]) -> [[String: Any]] {
+        var groups = [[[String: Any]]]()
+        var index = [String: Int]()
+        for row in rows {
+            let kind = row["kind"] as? String ?? ""
+            let key = delivered.contains(kind) ? "kind:" + kind : "path:" + (row["path"] as? String ?? "")
+            if let at = index[key] { groups[at].append(row) } else { index[key] = groups.count; groups.append([row]) }
+        }
+        return groups.map { files in
+            guard files.count > 1, var row = files.first else { return files[0] }
+            for count in ["records", "judged", "matched", "unreviewed", "terraform", "outside", "other_events"] {
+                row[count] = files.reduce(0) { $0 + ($1[count] as? Int ?? 0) }
+            }
+            row["has_unreviewed"] = (row["unreviewed"] as? Int ?? 0) > 0
+            row["path"] = "\(BundleLayout.ledgerInputs)/\(row["kind"] as? String ?? "")/ (\(files.count) files)"
+            row["source"] = "\(files.count) files"
+            return row
+        }
+    }
+
     static func make(_ evaluated: EvaluatedEvidence, records: [EvidenceRecord], info: ReportInfo, controls texts: [String: ControlText],
                      verifyText: String) -> [String: Any] {
         let findings = evaluated.findings
@@ -108,7 +133,8 @@ enum ReportContext {
         }
 
         let reconciliation = correlated.reconciliation
-        var ledgers: [[String: Any]] = correlated.ledgers.map { ledger in
+        // Rows per ledger, a delivered kind's files folded into one.
+        let ledgers = foldingDeliveries(correlated.ledgers.map { ledger in
             // Rows, not records: a record stands for every repeat of the same run.
             func rows(_ records: [ReconciledRecord]) -> Int { records.reduce(0) { $0 + $1.record.count } }
             let judged = reconciliation.records.filter { $0.record.ledger == ledger.bundlePath }
@@ -118,31 +144,8 @@ enum ReportContext {
                     "records": ledger.records.reduce(0) { $0 + $1.count }, "judged": rows(judged), "matched": rows(migrations.filter { $0.version != nil }),
                     "unreviewed": unreviewed, "has_unreviewed": unreviewed > 0,  // Mustache counts 0 as true
                     "terraform": rows(judged.filter { $0.record.event == .terraformApplied }),
-                    "outside": reconciliation.outsideWindow[ledger.bundlePath] ?? 0, "other_events": ledger.otherEvents]
-        }
-        // A file per delivery (CloudTrail's logs every few minutes and digests every hour, a drift run per night) is one
-        // row per kind: a quarter of them is thousands of files.
-        let delivered = Set([LedgerKind.cloudtrail, .cloudtrailDigest, .cloudtrailKeys, .drift].map(\.rawValue))
-        var folded = [String: [String: Any]]()
-        var order = [String]()
-        for row in ledgers {
-            guard let kind = row["kind"] as? String, delivered.contains(kind) else { order.append(row["path"] as! String); folded[row["path"] as! String] = row; continue }
-            let key = "kind:" + kind
-            guard var sum = folded[key] else { order.append(key); folded[key] = row.merging(["files": 1]) { $1 }; continue }
-            for count in ["records", "judged", "matched", "unreviewed", "terraform", "outside", "other_events", "files"] {
-                sum[count] = (sum[count] as? Int ?? 0) + (row[count] as? Int ?? (count == "files" ? 1 : 0))
-            }
-            sum["has_unreviewed"] = (sum["unreviewed"] as? Int ?? 0) > 0
-            folded[key] = sum
-        }
-        ledgers = order.map { key in
-            var row = folded[key]!
-            if let files = row["files"] as? Int, files > 1, let kind = row["kind"] as? String {
-                row["path"] = "\(BundleLayout.ledgerInputs)/\(kind)/ (\(files) files)"
-                row["source"] = "\(files) files"
-            }
-            return row
-        }
+                    "outside": reconciliation.outsideWindow[ledger.bundlePath] ?? 0, "other_events": ledger.otherEvents] as [String: Any]
+        })
         let notDeployed = findings.filter { $0.control == Deployed.id && $0.status == .info }.map { finding in
             ["short": String((finding.change ?? "").prefix(12)), "detail": finding.detail]
         }

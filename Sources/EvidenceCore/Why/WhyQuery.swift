@@ -107,23 +107,9 @@ public struct WhyQuery {
                 throw EvidenceError.invalidArgument(flag: "PATH", value: path, reason:
                     "no migration or infrastructure rule covers it, so no change to it is evidence (see git-evidence rules)")
             }
-            var (names, commits) = try history(of: path, from: tip)
-            let versions = commits
-            if let line {
-                // A file deleted since is blamed as the last commit that had it left it.
-                var at = tip
-                var place = branch.shortName
-                if try repository.fileNames(in: (path as NSString).deletingLastPathComponent, at: tip).contains((path as NSString).lastPathComponent) == false,
-                   let deletion = commits.last(where: { $0.path.status == .deleted }), let parent = deletion.change.parents.first.flatMap(ObjectID.init(hex:)) {
-                    at = parent
-                    place = "\(parent.hex.prefix(12)), the last commit that had it (deleted in \(deletion.commit.prefix(12)))"
-                }
-                guard let last = try repository.lastChange(ofLine: line, path: path, at: at) else {
-                    throw EvidenceError.invalidArgument(flag: "PATH:LINE", value: "\(path):\(line)", reason: "the file has no such line on \(place)")
-                }
-                commits = commits.filter { $0.commit == last.hex }
-            }
-            return WhyAnswer(path: path, grep: nil, line: line, names: names, changes: try describe(inWindow(commits), versions: versions))
+            if let line { return try answer(path: path, line: line, tip: tip) }
+            let (names, commits) = try history(of: path, from: tip)
+            return WhyAnswer(path: path, grep: nil, line: nil, names: names, changes: try describe(inWindow(commits), versions: commits))
         case .grep(let text):
             let hits = try pickaxe(text, from: tip)
             guard let first = hits.first else { return WhyAnswer(path: nil, grep: text, line: nil, names: [], changes: []) }
@@ -145,6 +131,27 @@ public struct WhyQuery {
         changes.filter { change in Timestamp.parse(change.change.committedAt).map { window.contains($0) } ?? true }
     }
 
+    /// The change that last touched line `line` of `path`: blamed first (only that line is followed back), then the
+    /// file's history walked from the tip only as far as that change and the version before it (its revert path).
+    func answer(path: String, line: Int, tip: ObjectID) throws -> WhyAnswer {
+        var at = tip
+        var place = branch.shortName
+        let folder = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
+        // A file deleted since is blamed as the last commit that had it left it.
+        if try !repository.fileNames(in: folder, at: tip).contains(name),
+           let deletion = try history(of: path, from: tip).1.last(where: { $0.path.status == .deleted }),
+           let parent = deletion.change.parents.first.flatMap(ObjectID.init(hex:)) {
+            at = parent
+            place = "\(parent.hex.prefix(12)), the last commit that had it (deleted in \(deletion.commit.prefix(12)))"
+        }
+        guard let last = try repository.lastChange(ofLine: line, path: path, at: at) else {
+            throw EvidenceError.invalidArgument(flag: "PATH:LINE", value: "\(path):\(line)", reason: "the file has no such line on \(place)")
+        }
+        let (names, versions) = try history(of: path, from: tip, through: last.hex)
+        return WhyAnswer(path: path, grep: nil, line: line, names: names,
+                         changes: try describe(inWindow(versions.filter { $0.commit == last.hex }), versions: versions))
+    }
+
     /// A change and the file's entry in it.
     struct FileChange {
         let commit: String
@@ -155,7 +162,8 @@ public struct WhyQuery {
     /// Walks newest first, following renames back; returns the names and the changes, oldest first. The walk
     /// compares trees along this one path only (a folder off it is never opened); a commit that touches it is
     /// compared again along the rules, for its whole change and a rename's old name.
-    func history(of path: String, from tip: ObjectID) throws -> ([String], [FileChange]) {
+    /// With `through`, the walk stops at the change before that commit's: what its revert path needs.
+    func history(of path: String, from tip: ObjectID, through: String? = nil) throws -> ([String], [FileChange]) {
         let collector = ChangeCollector(repository: repository, classifier: config.classifier)
         var names = [path]
         let followed = FollowedPath(path, markers: config.classifier.directoryMarkers)
@@ -167,6 +175,7 @@ public struct WhyQuery {
             guard let change = try collector.change(of: step.commit, parentTree: step.parentTree),
                   let entry = change.paths.first(where: { $0.path == current }) else { continue }
             found.append(FileChange(commit: step.commit.id.hex, change: change, path: entry))
+            if let through, found.count > 1, found[found.count - 2].commit == through { break }
             if let old = entry.oldPath { followed.path = old; names.append(old) }
             if entry.status == .added { break }
         }
