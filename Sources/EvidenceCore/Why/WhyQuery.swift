@@ -182,7 +182,7 @@ public struct WhyQuery {
         return (names, found.reversed())
     }
 
-    /// Every first-parent change whose diff adds or removes `text` in a migration script or infrastructure file —
+    /// Every first-parent change whose diff adds or removes `text` in a migration or infrastructure file —
     /// where the number of times the file holds it changes, as `git log -S` counts — oldest first, from the first
     /// that added it. Drizzle's `meta/` snapshots and journal repeat every schema as JSON and are metadata, not
     /// what runs: they are not searched.
@@ -193,8 +193,8 @@ public struct WhyQuery {
                                       onProgress: progress.map { report in { report("searching every version", $0) } })
         while let step = try walk.next() {
             for file in step.files where !Self.isDrizzleMetadata(file.path) {
-                let now = try file.newBlob.map { try Self.occurrences(of: needle, in: try repository.blob($0)) } ?? 0
-                let before = try file.oldBlob.map { try Self.occurrences(of: needle, in: try repository.blob($0)) } ?? 0
+                let now = try file.newBlob.map { Self.occurrences(of: needle, in: try repository.blob($0)) } ?? 0
+                let before = try file.oldBlob.map { Self.occurrences(of: needle, in: try repository.blob($0)) } ?? 0
                 if now != before { hits.append((step.commit.id.hex, file.path)) }
             }
         }
