@@ -137,6 +137,19 @@ import Testing
         #expect(result.stdout.contains("    -  instance_type = \"t3.small\"\n    +  instance_type = \"t3.large\"\n"))
     }
 
+    @Test func aMigrationNoLedgerRanSaysWhereItStands() throws {
+        let ledger = try TemporaryFolder.make("why-drizzle-ledger") + "/drizzle.csv"
+        let initial = try LedgerScenario.sha256(Array("CREATE TABLE users (id serial);\n".utf8))
+        try "id,hash,created_at\n1,\(initial),1748772000000\n".write(toFile: ledger, atomically: true, encoding: .utf8)
+        let result = try Binary.run(["why", "--repo", history.repository.path, "--ledger", "drizzle:" + ledger, "drizzle/0001_create_orders.sql"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // Said as CC8.1-deployed says it; the later edit and the rename are not new migrations.
+        #expect(result.stdout.contains("  pending: no row in \(ledger)\n"), "\(result.stdout)")
+        #expect(result.stdout.components(separatedBy: "pending:").count == 2)
+        let ran = try Binary.run(["why", "--repo", history.repository.path, "--ledger", "drizzle:" + ledger, "drizzle/0000_init.sql"])
+        #expect(ran.status == 0 && !ran.stdout.contains("pending") && !ran.stdout.contains("never ran"), "\(ran.stdout)")
+    }
+
     @Test func theTextAnswerSaysWhoWhyAndWhetherItCanBeReverted() throws {
         let result = try Binary.run(["why", "--repo", history.repository.path, "--github", history.github.folder, "drizzle/0001_create_orders.sql"])
         #expect(result.status == 0, "\(result.stderr)")

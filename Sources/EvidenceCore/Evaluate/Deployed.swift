@@ -19,66 +19,62 @@ public struct Deployed: ChangeControl {
         var covered = false
         var allApplied = true
         for file in added {
-            let ledgers = change.ledgers.filter { $0.records(file.flavour) }
-            guard !ledgers.isEmpty else {
-                states.append("\(file.path): no ledger given records \(file.flavour.rawValue) migrations")
-                continue
-            }
+            let state = Self.state(of: file, ledgers: change.ledgers)
+            states.append("\(file.path): \(state.text)")
+            guard let applied = state.applied else { continue }
             covered = true
-            // Applied in any ledger that records it counts; each ledger has its own rows for it. A run the ledger
-            // records as failed or rolled back (Prisma's unfinished or rolled-back row) is not an apply.
-            func described(_ apply: LedgerApply) -> String {
-                let place = [apply.environment, apply.time.map { "at \($0)" }, apply.appliedBy.map { "by \($0)" }].compactMap { $0 }
-                return "\(apply.ledger) \(apply.rows)" + (place.isEmpty ? "" : " " + place.joined(separator: " "))
-            }
-            // A revert (sqitch) undoes the applies before it in its ledger: what stands is each ledger's last word.
-            var standing = [LedgerApply]()
-            var reverts = [LedgerApply]()
-            for apply in file.applies where apply.succeeded {
-                if apply.reverted {
-                    standing.removeAll { $0.ledger == apply.ledger }
-                    reverts.append(apply)
-                } else {
-                    standing.append(apply)
-                    reverts.removeAll { $0.ledger == apply.ledger }
-                }
-            }
-            let applied = standing.map(described)
-            let failed = file.applies.filter { !$0.succeeded }.map(described)
-            let failures = failed.isEmpty ? "" : "; failed, rolled back or not run: " + failed.joined(separator: "; ")
-            if !applied.isEmpty {
-                states.append("\(file.path): applied (\(applied.joined(separator: "; "))\(failures))")
-                continue
-            }
-            allApplied = false
-            if !reverts.isEmpty {
-                states.append("\(file.path): reverted (\(reverts.map(described).joined(separator: "; "))\(failures))")
-                continue
-            }
-            if !failed.isEmpty {
-                states.append("\(file.path): not applied: its runs failed, were rolled back or were not run (\(failed.joined(separator: "; ")))")
-                continue
-            }
-            if let drizzle = ledgers.first(where: { $0.kind.format.capabilities.skipsOlderThanNewest }), let when = file.journalWhen,
-               let newest = drizzle.newestJournalWhen, when <= newest {
-                states.append("\(file.path): skipped: its journal when \(when) is not newer than the newest created_at \(newest) in "
-                    + "\(drizzle.ledger), so drizzle's migrator will never apply it")
-            } else {
-                // A head ledger (Alembic, golang-migrate) has a row only for the newest; the rest are below it.
-                let heads = ledgers.filter { $0.kind.format.matching.holdsHead }
-                let rows = ledgers.filter { !heads.contains($0) }
-                states.append("\(file.path): pending: " + (
-                    (rows.isEmpty ? [] : ["no row in " + rows.map(\.ledger).joined(separator: ", ")])
-                        + heads.map { coverage in
-                            coverage.heads.isEmpty ? "\(coverage.ledger) records no head"
-                                : "not at or before the head \(coverage.heads.joined(separator: ", ")) that \(coverage.ledger) records"
-                        }).joined(separator: "; "))
-            }
+            if !applied { allApplied = false }
         }
         guard covered else {
             return Finding(control: Self.id, status: .notApplicable, on: change, detail: states.joined(separator: "; ") + ".")
         }
         return Finding(control: Self.id, status: allApplied ? .pass : .info, on: change, detail: states.joined(separator: "; ") + ".")
+    }
+
+    /// Where a new migration stands in the ledgers that record its flavour: `applied` true or false, with the words
+    /// (`applied (...)`, `reverted (...)`, `not applied: ...`, `skipped: ...`, `pending: ...`); `applied` nil when no
+    /// ledger given records migrations of its kind. `why` says the same of each version.
+    static func state(of file: MigrationFile, ledgers all: [LedgerCoverage]) -> (applied: Bool?, text: String) {
+        let ledgers = all.filter { $0.records(file.flavour) }
+        guard !ledgers.isEmpty else { return (nil, "no ledger given records \(file.flavour.rawValue) migrations") }
+        // Applied in any ledger that records it counts; each ledger has its own rows for it. A run the ledger
+        // records as failed or rolled back (Prisma's unfinished or rolled-back row) is not an apply.
+        func described(_ apply: LedgerApply) -> String {
+            let place = [apply.environment, apply.time.map { "at \($0)" }, apply.appliedBy.map { "by \($0)" }].compactMap { $0 }
+            return "\(apply.ledger) \(apply.rows)" + (place.isEmpty ? "" : " " + place.joined(separator: " "))
+        }
+        // A revert (sqitch) undoes the applies before it in its ledger: what stands is each ledger's last word.
+        var standing = [LedgerApply]()
+        var reverts = [LedgerApply]()
+        for apply in file.applies where apply.succeeded {
+            if apply.reverted {
+                standing.removeAll { $0.ledger == apply.ledger }
+                reverts.append(apply)
+            } else {
+                standing.append(apply)
+                reverts.removeAll { $0.ledger == apply.ledger }
+            }
+        }
+        let applied = standing.map(described)
+        let failed = file.applies.filter { !$0.succeeded }.map(described)
+        let failures = failed.isEmpty ? "" : "; failed, rolled back or not run: " + failed.joined(separator: "; ")
+        if !applied.isEmpty { return (true, "applied (\(applied.joined(separator: "; "))\(failures))") }
+        if !reverts.isEmpty { return (false, "reverted (\(reverts.map(described).joined(separator: "; "))\(failures))") }
+        if !failed.isEmpty { return (false, "not applied: its runs failed, were rolled back or were not run (\(failed.joined(separator: "; ")))") }
+        if let drizzle = ledgers.first(where: { $0.kind.format.capabilities.skipsOlderThanNewest }), let when = file.journalWhen,
+           let newest = drizzle.newestJournalWhen, when <= newest {
+            return (false, "skipped: its journal when \(when) is not newer than the newest created_at \(newest) in "
+                + "\(drizzle.ledger), so drizzle's migrator will never apply it")
+        }
+        // A head ledger (Alembic, golang-migrate) has a row only for the newest; the rest are below it.
+        let heads = ledgers.filter { $0.kind.format.matching.holdsHead }
+        let rows = ledgers.filter { !heads.contains($0) }
+        return (false, "pending: " + (
+            (rows.isEmpty ? [] : ["no row in " + rows.map(\.ledger).joined(separator: ", ")])
+                + heads.map { coverage in
+                    coverage.heads.isEmpty ? "\(coverage.ledger) records no head"
+                        : "not at or before the head \(coverage.heads.joined(separator: ", ")) that \(coverage.ledger) records"
+                }).joined(separator: "; "))
     }
 
     static let production = LedgerCoverage(ledger: "inputs/ledgers/drizzle/production.csv", kind: .drizzle, newestJournalWhen: 1_751_500_000_000)

@@ -267,9 +267,19 @@ public struct WhyQuery {
             // Said only where a ledger could have shown it: a migration with migration ledgers, a Terraform file with apply ledgers.
             let judges = file.path.kind == .infrastructure ? ledgers.contains { $0.records.contains { $0.event == .terraformApplied } }
                 : ledgers.contains { $0.records.contains { $0.event == .migrationApplied } }
-            let notRun: String? = !judges || file.path.status == .deleted || !(migration || file.path.kind == .infrastructure) ? nil
-                : applies.isEmpty ? "never ran: no ledger given records an apply of this version"
-                : applies.contains(where: { $0.succeeded && !$0.reverted }) ? nil : "failed: no apply of this version succeeded"
+            // A new migration is said as CC8.1-deployed says it (pending, skipped by Drizzle's migrator, failed, reverted).
+            let added = migration && file.path.status == .added ? correlated.migrations.first { $0.path == file.path.path } : nil
+            let standing = correlated.ledgers.isEmpty ? nil : added.map { Deployed.state(of: $0, ledgers: correlated.ledgers) }
+            let notRun: String? = if let standing {
+                // Outside a bundle, each ledger by where it was read from.
+                standing.applied == false ? sources.reduce(standing.text) { $0.replacingOccurrences(of: $1.key, with: $1.value) } : nil
+            } else if !judges || file.path.status == .deleted || !(migration || file.path.kind == .infrastructure) {
+                nil
+            } else if applies.isEmpty {
+                "never ran: no ledger given records an apply of this version"
+            } else {
+                applies.contains(where: { $0.succeeded && !$0.reverted }) ? nil : "failed: no apply of this version succeeded"
+            }
             return WhyChange(commit: file.commit, committedAt: file.change.committedAt, subject: file.change.subject, authors: authors,
                              path: file.path, pullRequest: pull, applies: applies, down: down, reversal: reversal,
                              revertTo: file.path.kind == .infrastructure && file.path.status != .deleted ? Self.previousVersion(of: file, versions: versions) : nil,
