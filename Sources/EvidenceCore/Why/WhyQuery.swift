@@ -166,7 +166,7 @@ public struct WhyQuery {
     func history(of path: String, from tip: ObjectID, through: String? = nil) throws -> ([String], [FileChange]) {
         let collector = ChangeCollector(repository: repository, classifier: config.classifier)
         var names = [path]
-        let followed = FollowedPath(path, markers: config.classifier.directoryMarkers)
+        let followed = FollowedPath(path)
         var found = [FileChange]()
         var walk = FirstParentChanges(repository: repository, from: tip, scope: followed,
                                       onProgress: progress.map { report in { report("following \(followed.path)", $0) } })
@@ -338,12 +338,11 @@ public struct WhyQuery {
 /// compare opens nothing else. A class, so following a rename back changes the path the running walk compares.
 final class FollowedPath: TreeDiffScope {
     var path: String
-    let directoryMarkers: [String]
+    /// None: the file is known by its name, and a commit that touches it is classified along the rules again (with
+    /// their markers), so no folder on the way is searched for one.
+    let directoryMarkers: [String] = []
 
-    init(_ path: String, markers: [String]) {
-        self.path = path
-        self.directoryMarkers = markers
-    }
+    init(_ path: String) { self.path = path }
 
     func mayMatch(under directory: String) -> Bool {
         directory.isEmpty || (path.hasPrefix(directory) && path.dropFirst(directory.count).first == "/")
