@@ -16,6 +16,8 @@ public final class Repository {
 
     /// The oldest commits of a shallow clone (`.git/shallow`), whose parents are not here; empty when not shallow.
     public let shallowBoundary: Set<ObjectID>
+    /// git's commit-graph, when the repository has a usable one: first-parent walks read headers from it.
+    let commitGraph: CommitGraph?
 
     /// Opens the repository at `path` (bare or with a work tree), searching upward from it as git does.
     public init(path: String) throws(GitError) {
@@ -30,8 +32,11 @@ public final class Repository {
         guard let repository else { throw GitError.notARepository(path: path) }
         self.pointer = repository
         self.requestedPath = path
-        self.shallowBoundary = git_repository_is_shallow(repository) == 1
-            ? Self.readShallowFile(String(cString: git_repository_commondir(repository)) + "shallow") : []
+        let common = String(cString: git_repository_commondir(repository))
+        let shallow = git_repository_is_shallow(repository) == 1
+        self.shallowBoundary = shallow ? Self.readShallowFile(common + "shallow") : []
+        // As git does, a shallow clone's commit-graph is not used (its boundary commits have parents it does not hold).
+        self.commitGraph = shallow ? nil : CommitGraph.open(objects: common + "objects")
     }
 
     /// The ids listed in a `shallow` file, one hex id per line (the format git and libgit2 share).
@@ -336,7 +341,8 @@ public struct FirstParentWalk {
     /// The next commit on the chain, or nil after the root commit.
     public mutating func next() throws(GitError) -> CommitHeader? {
         guard let id = nextID else { return nil }
-        let header = try repository.header(id)
+        let header: CommitHeader
+        if let known = repository.commitGraph?.header(of: id) { header = known } else { header = try repository.header(id) }
         nextID = header.parents.first
         return header
     }
