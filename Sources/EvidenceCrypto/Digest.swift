@@ -29,6 +29,28 @@ public func hexString(_ bytes: some Sequence<UInt8>) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
+/// The bytes hexadecimal text spells (either case), `hexString`'s inverse; nil for an odd length, an empty text or a
+/// character that is not a hex digit.
+public func bytes(fromHex text: String) -> [UInt8]? {
+    func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+    let digits = Array(text.utf8)
+    guard digits.count % 2 == 0, !digits.isEmpty else { return nil }
+    var bytes = [UInt8]()
+    bytes.reserveCapacity(digits.count / 2)
+    for index in stride(from: 0, to: digits.count, by: 2) {
+        guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
+        bytes.append(high << 4 | low)
+    }
+    return bytes
+}
+
 /// Streaming SHA-256 over libcrypto. Owns one `EVP_MD_CTX *`, freed when this value's lifetime ends.
 public struct SHA256: ~Copyable {
     private let context: OpaquePointer

@@ -62,7 +62,7 @@ final class CommitGraph: @unchecked Sendable {
     func header(of id: ObjectID) -> CommitHeader? {
         guard let position = position(of: id) else { return nil }
         let entry = commits + position * 36
-        let tree = ObjectID(bytes: Array(data[(data.startIndex + entry)..<(data.startIndex + entry + 20)]))
+        let tree = data.withUnsafeBytes { ObjectID(raw: $0.baseAddress! + entry) }
         var parents = [ObjectID]()
         let first = Self.uint32(data, entry + 20), second = Self.uint32(data, entry + 24)
         if first != Self.noParent {
@@ -92,12 +92,12 @@ final class CommitGraph: @unchecked Sendable {
 
     /// Where `id` is in OIDL: within its first byte's fanout range, by binary search.
     private func position(of id: ObjectID) -> Int? {
-        let key = id.bytes
-        let lower = key[0] == 0 ? 0 : Int(Self.uint32(data, fanout + (Int(key[0]) - 1) * 4))
-        let upper = Int(Self.uint32(data, fanout + Int(key[0]) * 4))
-        guard lower <= upper, upper <= count else { return nil }
-        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
-            key.withUnsafeBytes { target in
+        withUnsafeBytes(of: id) { target in
+            let first = Int(target[0])
+            let lower = first == 0 ? 0 : Int(Self.uint32(data, fanout + (first - 1) * 4))
+            let upper = Int(Self.uint32(data, fanout + first * 4))
+            guard lower <= upper, upper <= count else { return nil }
+            return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
                 var low = lower, high = upper
                 while low < high {
                     let middle = (low + high) / 2
@@ -112,17 +112,15 @@ final class CommitGraph: @unchecked Sendable {
 
     private func oid(at position: UInt32) -> ObjectID? {
         guard Int(position) < count else { return nil }
-        let start = data.startIndex + oids + Int(position) * 20
-        return ObjectID(bytes: Array(data[start..<(start + 20)]))
+        return data.withUnsafeBytes { ObjectID(raw: $0.baseAddress! + oids + Int(position) * 20) }
     }
 
+    /// The big-endian number at `offset` (the file's byte order).
     private static func uint32(_ data: Data, _ offset: Int) -> UInt32 {
-        let start = data.startIndex + offset
-        return data[start..<(start + 4)].reduce(0) { $0 << 8 | UInt32($1) }
+        data.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
     }
 
     private static func uint64(_ data: Data, _ offset: Int) -> UInt64 {
-        let start = data.startIndex + offset
-        return data[start..<(start + 8)].reduce(0) { $0 << 8 | UInt64($1) }
+        data.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
     }
 }

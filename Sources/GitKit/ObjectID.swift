@@ -15,6 +15,12 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         }
     }
 
+    /// Copies the 20 bytes at `raw`.
+    init(raw: UnsafeRawPointer) {
+        storage = (0, 0, 0)
+        withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: raw, byteCount: 20) }
+    }
+
     init(bytes: [UInt8]) {
         precondition(bytes.count == 20, "a SHA-1 object id has 20 bytes")
         storage = (0, 0, 0)

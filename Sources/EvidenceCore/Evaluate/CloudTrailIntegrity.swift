@@ -38,9 +38,12 @@ enum CloudTrailIntegrity {
         let given = digestLedgers.compactMap { ledger in
             (try? CloudTrailDigestLedger.digest(ledger.bytes ?? [], file: ledger.bundlePath)).map { Given(name: name(of: ledger.bundlePath), digest: $0) }
         }
-        var keys = [String: TrailKey]()
+        // Each key parsed once, for every digest it signed; one that does not load verifies nothing.
+        var keys = [String: (key: TrailKey, public: PublicKey?)]()
         for ledger in correlated.ledgers where ledger.kind == .cloudtrailKeys {
-            for key in (try? CloudTrailKeysLedger.keys(ledger.bytes ?? [], file: ledger.bundlePath)) ?? [] { keys[key.fingerprint] = key }
+            for key in (try? CloudTrailKeysLedger.keys(ledger.bytes ?? [], file: ledger.bundlePath)) ?? [] {
+                keys[key.fingerprint] = (key, try? PublicKey(rsaPKCS1: key.der, source: "CloudTrail key \(key.fingerprint)"))
+            }
         }
         var logHashes = [String: (path: String, sha256: String)]()
         for ledger in logs {
@@ -97,12 +100,10 @@ enum CloudTrailIntegrity {
                         unsignedChecked += 1
                     } else if digest.algorithm != "SHA256withRSA" {
                         finding(.fail, "\(described) is signed with \(digest.algorithm), not SHA256withRSA.")
-                    } else if let key = keys[digest.fingerprint] {
+                    } else if let (key, loaded) = keys[digest.fingerprint] {
                         let valid = (key.validFrom.map { $0 <= digest.end } ?? true) && (key.validTo.map { digest.end <= $0 } ?? true)
-                        let signed = bytes(hex: signature).flatMap { signature in
-                            (try? PublicKey(rsaPKCS1: key.der, source: "CloudTrail key \(key.fingerprint)")).flatMap {
-                                try? $0.verifyRS256(signature, over: Array(digest.signedText.utf8))
-                            }
+                        let signed = bytes(fromHex: signature).flatMap { signature in
+                            loaded.flatMap { try? $0.verifyRS256(signature, over: Array(digest.signedText.utf8)) }
                         } ?? false
                         if !signed {
                             finding(.fail, "\(described): its signature does not verify with CloudTrail's key \(digest.fingerprint): it was altered or not signed by CloudTrail.")
@@ -181,26 +182,5 @@ enum CloudTrailIntegrity {
     static func deliveryTime(of name: String) -> Int64? {
         guard let match = name.firstMatch(of: #/_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/#) else { return nil }
         return Timestamp.parse("\(match.1)-\(match.2)-\(match.3)T\(match.4):\(match.5):00Z")
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0, !digits.isEmpty else { return nil }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(digits.count / 2)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

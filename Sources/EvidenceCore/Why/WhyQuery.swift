@@ -269,10 +269,12 @@ public struct WhyQuery {
                 : ledgers.contains { $0.records.contains { $0.event == .migrationApplied } }
             // A new migration is said as CC8.1-deployed says it (pending, skipped by Drizzle's migrator, failed, reverted).
             let added = migration && file.path.status == .added ? correlated.migrations.first { $0.path == file.path.path } : nil
-            let standing = correlated.ledgers.isEmpty ? nil : added.map { Deployed.state(of: $0, ledgers: correlated.ledgers) }
+            // Outside a bundle, each ledger by where it was read from, as the applies are.
+            let coverage = correlated.ledgers.map { LedgerCoverage(ledger: sources[$0.ledger] ?? $0.ledger, kind: $0.kind,
+                                                                   newestJournalWhen: $0.newestJournalWhen, heads: $0.heads) }
+            let standing = coverage.isEmpty ? nil : added.map { Deployed.state(of: $0.applied(applies), ledgers: coverage) }
             let notRun: String? = if let standing {
-                // Outside a bundle, each ledger by where it was read from.
-                standing.applied == false ? sources.reduce(standing.text) { $0.replacingOccurrences(of: $1.key, with: $1.value) } : nil
+                standing.applied == false ? standing.text : nil
             } else if !judges || file.path.status == .deleted || !(migration || file.path.kind == .infrastructure) {
                 nil
             } else if applies.isEmpty {
