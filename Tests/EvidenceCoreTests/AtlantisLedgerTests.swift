@@ -82,6 +82,8 @@ import Testing
         ("not json\n", "atlantis.log: line 1: not a JSON object"),
         (#"{"level":"info","ts":"x","caller":"a.go:1","msg":"apply successful, deleting planfile","json":{"repo":"a/b","pull":"1"}}"#,
          "atlantis.log: line 1, ts: missing or not a time"),
+        (#"{"level":"info","ts":1e300,"caller":"a.go:1","msg":"apply successful, deleting planfile","json":{"repo":"a/b","pull":"1"}}"#,
+         "atlantis.log: line 1, ts: missing or not a time"),
         (#"{"level":"info","ts":"2026-07-16T11:00:00Z","caller":"a.go:1"}"#, "atlantis.log: line 1, msg: missing: not an Atlantis log line"),
     ])
     func unusableLinesNameTheFileAndLine(text: String, message: String) throws {

@@ -50,7 +50,9 @@ public enum AtlantisLedger: LedgerFormat {
             if runsApply, let path = directory(in: message) { ranIn[key] = path }
             let failed = runsApply && entry["level"] as? String == "error"
             guard message.hasPrefix(applied) || failed else { others += 1; return }
-            guard let time = entry["ts"].flatMap(EventLog.eventTime) ?? (entry["ts"] as? Double).map({ Int64($0) }) else {
+            // zap writes ISO 8601 text, or epoch seconds with a fraction, which the event log's reading refuses.
+            let seconds = (entry["ts"] as? Double).flatMap { Int64(exactly: $0.rounded(.down)) }.flatMap { Timestamp.plausible.contains($0) ? $0 : nil }
+            guard let time = entry["ts"].flatMap(EventLog.eventTime) ?? seconds else {
                 throw malformed("ts", "missing or not a time")
             }
             let place = ranIn[key].flatMap { checkout($0, repository: repository, pull: pull) }
