@@ -97,7 +97,10 @@ enum EvidenceCorrelation {
             guard let url = pull.htmlURL, let range = url.range(of: "/pull/") ?? url.range(of: "/-/merge_requests/") else { continue }
             if let name = ownerName(String(url[..<range.lowerBound])) { names.insert(name) }
         }
-        if let remote = try repository.remoteURL(), let name = ownerName(remote) { names.insert(name) }
+        // The remote as the bundle names the repository: a local folder's clone has none.
+        if let remote = try RepositoryIdentity(repository: repository, given: nil, path: "").remoteURL, let name = ownerName(remote) {
+            names.insert(name)
+        }
         return names
     }
 
