@@ -15,6 +15,9 @@ struct Export: ParsableCommand {
     @Option(help: "Folder of GitHub REST exports (pulls.json, pulls/N/reviews.json, ...).")
     var github: String?
 
+    @Option(help: "Folder of GitLab REST exports (merge_requests.json, merge_requests/N/approvals.json, ...), instead of --github.")
+    var gitlab: String?
+
     @OptionGroup var live: GitHubOptions
 
     @Option(help: "An RFC 3161 time-stamping authority to timestamp the signature (repeatable: tried in order).")
@@ -68,8 +71,8 @@ struct Export: ParsableCommand {
         if window.window == nil && (window.from == nil || window.to == nil) {
             throw ValidationError("export needs an audit window: --window 2026-Q3, or both --from and --to")
         }
-        if (github == nil) == (live.githubRepo == nil) {
-            throw ValidationError("give the review evidence: --github FOLDER, or --github-repo OWNER/NAME to collect it live (one of them)")
+        if [github != nil, live.githubRepo != nil, gitlab != nil].filter({ $0 }).count != 1 {
+            throw ValidationError("give the review evidence: --github FOLDER, --gitlab FOLDER, or --github-repo OWNER/NAME to collect it live (one of them)")
         }
     }
 
@@ -97,6 +100,7 @@ struct Export: ParsableCommand {
         request.repositoryName = repoName
         request.preparedBy = preparedBy
         request.tsaURLs = tsaUrl
+        request.gitlab = gitlab
         request.live = try live.request()
         request.live?.progress = progress.line
         defer { progress.finish() }

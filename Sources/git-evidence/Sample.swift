@@ -69,10 +69,10 @@ struct Sample: ParsableCommand {
             let change = sampled.change.change
             print("\n\(index + 1). \(change.commit.prefix(12))  \(change.committedAt)  \(change.subject)")
             if let pull = sampled.change.pullRequest {
-                print("   pull request #\(pull.number): \(pull.title) \(pull.url ?? "")")
+                print("   \(pull.reference): \(pull.title) \(pull.url ?? "")")
                 print("   approvers: \(pull.approvers.isEmpty ? "none that count" : pull.approvers.joined(separator: ", "))")
             } else {
-                print("   no merged pull request")
+                print("   no merged pull or merge request")
             }
             let failing = sampled.findings.filter { $0.status == .fail }
             print("   diff: \(BundleLayout.diff(of: change.commit)); \(sampled.findings.count) findings, \(failing.count) failing")

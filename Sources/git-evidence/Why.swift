@@ -25,6 +25,9 @@ struct Why: ParsableCommand {
     @Option(help: "Folder of GitHub REST exports, for pull requests, approvals and checks.")
     var github: String?
 
+    @Option(help: "Folder of GitLab REST exports (merge_requests.json, merge_requests/N/approvals.json, ...), instead of --github.")
+    var gitlab: String?
+
     @OptionGroup var ledgers: LedgerOptions
     @OptionGroup var progress: ProgressOptions
 
@@ -33,6 +36,7 @@ struct Why: ParsableCommand {
 
     func validate() throws {
         if (path == nil) == (grep == nil) { throw ValidationError("give a PATH (or PATH:LINE), or --grep TEXT") }
+        if github != nil && gitlab != nil { throw ValidationError("give --github or --gitlab, not both") }
     }
 
     /// `db/x.sql:12` → (`db/x.sql`, 12); a path whose last `:` is not followed by a number is a path.
@@ -47,7 +51,7 @@ struct Why: ParsableCommand {
 
     func run() throws {
         let (repo, branch, config) = try repository.open()
-        let query = try WhyQuery(repository: repo, branch: branch, config: config, github: github,
+        let query = try WhyQuery(repository: repo, branch: branch, config: config, github: github, gitlab: gitlab,
                                  ledgers: try LedgerLoader.load(try ledgers.sources()), window: try window.resolve(), patches: patch,
                                  progress: progress.reporter)
         let answer = try query.answer(target)

@@ -61,7 +61,8 @@ public enum BundleAssembly {
             inputs.append(Manifest.InputFile(path: path, source: source, sha256: digest))
         }
         for name in correlated.review.files.keys.sorted() {
-            try addInput(BundleLayout.githubInputs + "/" + name, source: "github:" + name, correlated.review.files[name]!)
+            let forge = correlated.review.forge
+            try addInput(forge.inputsFolder + "/" + name, source: forge.rawValue + ":" + name, correlated.review.files[name]!)
         }
         for ledger in correlated.ledgers {
             try addInput(ledger.bundlePath, source: Self.recorded(ledgerSource: ledger.source), ledger.content)

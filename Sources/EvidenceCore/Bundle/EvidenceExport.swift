@@ -8,6 +8,8 @@ public struct ExportRequest: Sendable {
     public var configPath: String?
     public var window: AuditWindow
     public var github: String
+    /// A folder of GitLab exports to read instead (`--gitlab`).
+    public var gitlab: String?
     /// The ledgers of what production ran (`--ledger`).
     public var ledgers: [LedgerSource]
     public var keyPath: String
@@ -95,7 +97,8 @@ public enum EvidenceExport {
         let branch = try repository.auditedBranch(request.branch)
         let config = try EvidenceConfig.resolve(explicitPath: request.configPath, repository: repository, branch: branch)
         let ledgers = try LedgerLoader.load(request.ledgers)
-        let source: any PullRequestSource = try request.live.map { try $0.source(since: bounds.start) } ?? GitHubExport.load(folder: request.github)
+        let source: any PullRequestSource = if let live = request.live { try live.source(since: bounds.start) }
+            else if let gitlab = request.gitlab { try GitLabExport.load(folder: gitlab) } else { try GitHubExport.load(folder: request.github) }
         let inputs = EvidenceInputs(repository: repository, branch: branch, config: config, scope: .window(request.window),
                                     pullRequests: source, ledgers: ledgers, progress: request.progress)
         let evaluated = try EvidencePipeline.derive(inputs)

@@ -5,10 +5,12 @@ extension EvidenceRecord {
             let pull = evidence.pullRequest
             let approvers = evidence.reviews == nil ? [] :
                 ApprovalAnalysis(evidence: evidence, change: correlated.change, policy: policy).qualifying.map(\.login)
-            return PullRequestSummary(
+            var summary = PullRequestSummary(
                 number: pull.number, title: pull.title, url: pull.htmlURL, author: pull.user?.login, mergedAt: pull.mergedAt?.text,
                 match: correlated.match ?? .subject, headSHA: evidence.headSHA, approvers: approvers,
                 checks: Tested.latestResults(evidence.checks).map { CheckSummary(name: $0.name, outcome: $0.outcome, passed: $0.passed) })
+            summary.forge = pull.forge == .github ? nil : pull.forge
+            return summary
         }
         self.init(change: correlated.change, pullRequest: pullRequest, untrustedReference: correlated.untrustedReference,
                   migrations: correlated.migrations, terraform: correlated.terraform)

@@ -113,26 +113,10 @@ public struct GitHubExport: PullRequestSource, Sendable {
 
     public mutating func collect(for changes: [Change], branch: String) throws -> ReviewEvidence {
         let matcher = PullRequestMatcher(pullRequests: pullRequests, commits: commits)
-        var found = [String: ChangeReview]()
-        for change in changes {
-            let (match, untrusted) = matcher.match(change)
-            guard let match, let pull = pullRequests[match.number] else {
-                // A direct push may still have CI results on the commit itself.
-                let checks = try checks(for: change.commit, reportMissing: false)
-                // A subject naming a pull request the export does not hold is missing evidence, not a direct push; so
-                // is every change when the export holds no pull requests at all.
-                let missing: MissingReviewEvidence? = if let untrusted, pullRequests[untrusted.number] == nil { .pullRequest(untrusted.number) }
-                    else if pullRequests.isEmpty && untrusted == nil { .noPullRequests } else { nil }
-                found[change.commit] = ChangeReview(pullRequest: nil, match: nil, untrustedReference: untrusted,
-                                                    commitChecks: checks.runs.isEmpty && checks.statuses.isEmpty ? nil : checks, missingEvidence: missing)
-                continue
-            }
-            let head = pull.head?.sha ?? commits[pull.number]?.last?.sha
-            let checks = try head.map { sha throws(EvidenceError) in try self.checks(for: sha, reportMissing: true) }
+        let found = try matcher.reviews(for: changes, reviews: reviews, commits: commits, headChecks: { pull throws(EvidenceError) in
+            try (pull.head?.sha ?? commits[pull.number]?.last?.sha).map { sha throws(EvidenceError) in try checks(for: sha, reportMissing: true) }
                 ?? CheckEvidence(sha: "unknown", runs: [], statuses: [])
-            let evidence = PullRequestEvidence(pullRequest: pull, reviews: reviews[pull.number], commits: commits[pull.number], checks: checks)
-            found[change.commit] = ChangeReview(pullRequest: evidence, match: match.rule, untrustedReference: untrusted, commitChecks: nil)
-        }
+        }, commitChecks: { sha throws(EvidenceError) in try checks(for: sha, reportMissing: false) })
         let protection = try pagesIfExported(BranchProtection.self, "branches/\(branch)/protection.json")?.last
         let rules = try pagesIfExported(BranchRule.self, "rules/branches/\(branch).json")
         return ReviewEvidence(changes: found, protection: protection, files: files, origin: folder, diagnostics: diagnostics,

@@ -18,10 +18,12 @@ enum EvidenceCorrelation {
             if judged {
                 files = files.map { file in file.applied(matching.applies[file.path] ?? []) }
             }
-            return CorrelatedChange(change: change, pullRequest: review.pullRequest, match: review.match,
-                                    untrustedReference: review.untrustedReference, commitChecks: review.commitChecks,
-                                    missingEvidence: review.missingEvidence, migrations: files,
-                                    terraform: try terraform.inspect(change), ledgers: judged ? coverage : [])
+            var correlated = CorrelatedChange(change: change, pullRequest: review.pullRequest, match: review.match,
+                                              untrustedReference: review.untrustedReference, commitChecks: review.commitChecks,
+                                              missingEvidence: review.missingEvidence, migrations: files,
+                                              terraform: try terraform.inspect(change), ledgers: judged ? coverage : [])
+            correlated.forge = collected.review.forge
+            return correlated
         }
         let population = try collected.population.map { try correlate($0, judged: true) }
         let credited = try collected.credited.map { try correlate($0, judged: false) }
@@ -62,13 +64,14 @@ enum EvidenceCorrelation {
             otherEvents: Dictionary(collected.ledgers.filter { $0.otherEvents > 0 }.map { ($0.bundlePath, $0.otherEvents) }, uniquingKeysWith: +))
 
         var diagnostics = collected.review.diagnostics
+        let forge = collected.review.forge
         for change in population + credited {
             if let untrusted = change.untrustedReference, change.missingEvidence == nil {
                 diagnostics.append(Diagnostic(subject: "commit \(change.change.commit.prefix(12))", message: untrusted.reason + "; not trusted"))
             }
             if case .pullRequest(let number) = change.missingEvidence {
                 diagnostics.append(Diagnostic(subject: "commit \(change.change.commit.prefix(12))",
-                                              message: "pull request evidence missing for #\(number): the subject names it and the GitHub export does not hold it"))
+                                              message: "\(forge.noun) evidence missing for \(forge.number(number)): the \(forge == .github ? "subject" : "message") names it and the \(forge.name) export does not hold it"))
             }
         }
         for (ledger, count) in reconciliation.outsideWindow.sorted(by: { $0.key < $1.key }) {
@@ -82,7 +85,7 @@ enum EvidenceCorrelation {
         }
         let completeness = try Self.completeness(collected.review.held, uncollected: collected.review.uncollected, population: population, inputs: inputs, window: collected.window)
         for number in completeness.mergedNotOnBranch {
-            diagnostics.append(Diagnostic(subject: "PR #\(number)", message: "merged into \(inputs.hostBranch) in the window, but neither its merge commit nor any change of the branch is its"))
+            diagnostics.append(Diagnostic(subject: "\(forge.abbreviation) \(forge.number(number))", message: "merged into \(inputs.hostBranch) in the window, but neither its merge commit nor any change of the branch is its"))
         }
         return CorrelatedEvidence(branch: inputs.branch, hostBranch: inputs.hostBranch, window: collected.window, config: inputs.config,
                                   changes: population, ledgers: collected.ledgers, reconciliation: reconciliation, review: collected.review,

@@ -51,19 +51,19 @@ public struct AppliedAfterApproval: LedgerControl {
         return reconciled.parts { time -> [String] in
             var problems = [String]()
             if evidence.reviews == nil {
-                problems.append("but the reviews of pull request #\(pull.number) were not exported")
+                problems.append("but the reviews of \(pull.reference) were not exported")
             } else if let approval {
                 if time! < approval.at { problems.append("before the first qualifying approval (\(approval.login) at \(Timestamp.iso8601UTC(approval.at)))") }
             } else {
-                problems.append("but pull request #\(pull.number) has no qualifying approval")
+                problems.append("but \(pull.reference) has no qualifying approval")
             }
             if let merged, time! < merged, !beforeMergeAllowed {
-                problems.append("before pull request #\(pull.number) was merged at \(Timestamp.iso8601UTC(merged))")
+                problems.append("before \(pull.reference) was merged at \(Timestamp.iso8601UTC(merged))")
             }
             return problems
         }.map { problems, part in
             problems.isEmpty
-                ? Finding(control: Self.id, status: .pass, on: part, commit: applied, detail: "\(ran(part)) after pull request #\(pull.number) was approved"
+                ? Finding(control: Self.id, status: .pass, on: part, commit: applied, detail: "\(ran(part)) after \(pull.reference) was approved"
                     + (beforeMergeAllowed ? ", from its branch before the merge." : " and merged."))
                 : Finding(control: Self.id, status: .fail, on: part, commit: applied, detail: "\(ran(part)) " + problems.joined(separator: " and ") + ".")
         }

@@ -30,7 +30,7 @@ public struct AppliedAsReviewed: LedgerControl {
             return Finding(control: Self.id, status: .info, on: reconciled, detail: "\(record.described) ran\(name) and records no checksum "
                 + "(a baseline or marker row): nothing to compare.")
         }
-        let pull = reconciled.change?.pullRequest.map { " (pull request #\($0.pullRequest.number))" } ?? " (no pull request)"
+        let pull = reconciled.change?.pullRequest.map { " (\($0.pullRequest.reference))" } ?? " (no pull request)"
         let outcome = record.succeeded ? "" : " The ledger records the run as failed, reverted, skipped or not run."
         let found = "\(record.described) ran\(name): the version of \(version.path) committed in \(version.commit.prefix(12))\(pull)."
         if reconciled.byName {

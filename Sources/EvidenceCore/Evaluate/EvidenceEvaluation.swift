@@ -4,7 +4,9 @@ enum EvidenceEvaluation {
         let findings = Evaluator.findings(for: correlated.changes, ledgers: correlated.reconciliation, policy: correlated.config.policy)
             + IacDrift.coverage(correlated)
             + CloudTrailIntegrity.findings(correlated)
-            + [BranchProtectionEvidence.finding(correlated.review.protection, rules: correlated.review.rules, branch: correlated.hostBranch)]
+            + [BranchProtectionEvidence.finding(correlated.review.protection, rules: correlated.review.rules,
+                                                                     gitLab: correlated.review.gitLabProtection, forge: correlated.review.forge,
+                                                                     branch: correlated.hostBranch)]
         return EvaluatedEvidence(correlated: correlated, findings: findings)
     }
 }

@@ -17,7 +17,7 @@ public struct IacAppliedFromBranch: LedgerControl {
            record.pullRequest == pull.number || (record.commit.map { commit in pull.head?.sha.map { $0.lowercased().hasPrefix(commit) } == true } ?? false) {
             let from = record.commit.map { " from commit \($0)" } ?? ""
             return [Finding(control: Self.id, status: .pass, on: reconciled, commit: reconciled.change!.change.commit, detail: "\(record.described) "
-                + "applied\(workspace)\(from), from the branch of pull request #\(pull.number) before its merge into the audited branch"
+                + "applied\(workspace)\(from), from the branch of \(pull.reference) before its merge into the audited branch"
                 + (pull.mergedAt.map { " at \($0.text)" } ?? "") + "; judged by that pull request's approval.")]
         }
         if !onBranch, let number = record.pullRequest {

@@ -8,14 +8,14 @@ public struct IndependentApproval: ChangeControl {
     public func evaluate(_ change: CorrelatedChange, policy: ReviewPolicy) -> Finding {
         guard let evidence = change.pullRequest else {
             if let missing = change.missingEvidence {
-                return Finding(control: Self.id, status: .fail, on: change, detail: missing.described + ", so its reviews are not shown.",
+                return Finding(control: Self.id, status: .fail, on: change, detail: missing.described(change.forge) + ", so its reviews are not shown.",
                                reason: Traceable.evidenceMissing)
             }
-            return Finding(control: Self.id, status: .fail, on: change, detail: "No merged pull request, so no review.", reason: Traceable.directPush)
+            return Finding(control: Self.id, status: .fail, on: change, detail: "No merged \(change.forge.noun), so no review.", reason: Traceable.directPush)
         }
         guard evidence.reviews != nil else {
             return Finding(control: Self.id, status: .fail, on: change,
-                           detail: "No reviews exported for PR #\(evidence.pullRequest.number): approval cannot be shown.")
+                           detail: "No \(change.forge == .github ? "reviews" : "approvals") exported for \(evidence.pullRequest.shortReference): approval cannot be shown.")
         }
         let analysis = ApprovalAnalysis(evidence: evidence, change: change.change, policy: policy)
         let approvers = analysis.qualifying.map(\.login)
@@ -47,6 +47,12 @@ public struct IndependentApproval: ChangeControl {
         ControlExample("bot approval by account type", Example.reviewed(reviews: [Example.review("ci-helper", .approved, type: "Bot")]), expect: .fail),
         ControlExample("bot approval by configuration", Example.reviewed(reviews: [Example.review("deploy-robot", .approved)]),
                        policy: ReviewPolicy(bots: ["deploy-robot"]), expect: .fail),
+        ControlExample("GitLab project access token bot", Example.reviewed(reviews: [
+            Review(id: nil, user: GitLabUser(username: "project_42_bot_5f3a9c").account, state: .approved, submittedAt: nil, commitID: nil),
+        ]), expect: .fail),
+        ControlExample("GitLab service bot", Example.reviewed(reviews: [
+            Review(id: nil, user: GitLabUser(username: "deploy_bot").account, state: .approved, submittedAt: nil, commitID: nil),
+        ]), expect: .fail),
         ControlExample("dismissed approval", Example.reviewed(reviews: [Example.review("bob", .dismissed)]), expect: .fail),
         ControlExample("changes requested after approval", Example.reviewed(reviews: [
             Example.review("bob", .approved, at: "2026-07-02T15:00:00Z"), Example.review("bob", .changesRequested, at: "2026-07-02T16:00:00Z"),

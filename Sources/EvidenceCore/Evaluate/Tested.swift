@@ -13,10 +13,10 @@ public struct Tested: ChangeControl {
     public func evaluate(_ change: CorrelatedChange, policy: ReviewPolicy) -> Finding {
         guard let checks = change.pullRequest?.checks ?? change.commitChecks else {
             if let missing = change.missingEvidence {
-                return Finding(control: Self.id, status: .fail, on: change, detail: missing.described
+                return Finding(control: Self.id, status: .fail, on: change, detail: missing.described(change.forge)
                                + ", so its checks are not shown; none are recorded on the commit.", reason: Traceable.evidenceMissing)
             }
-            return Finding(control: Self.id, status: .fail, on: change, detail: "No merged pull request and no checks recorded on the commit.",
+            return Finding(control: Self.id, status: .fail, on: change, detail: "No merged \(change.forge.noun) and no checks recorded on the commit.",
                            reason: Traceable.directPush)
         }
         let results = Self.latestResults(checks)

@@ -13,21 +13,21 @@ public struct Traceable: ChangeControl {
         guard let evidence = change.pullRequest, let rule = change.match else {
             switch change.missingEvidence {
             case .pullRequest(let number):
-                return Finding(control: Self.id, status: .fail, on: change, detail: MissingReviewEvidence.pullRequest(number).described
-                               + ": the subject names it, and the GitHub export does not hold it.", reason: Self.evidenceMissing)
+                return Finding(control: Self.id, status: .fail, on: change, detail: MissingReviewEvidence.pullRequest(number).described(change.forge)
+                               + ": the \(change.forge == .github ? "subject" : "message") names it, and the \(change.forge.name) export does not hold it.", reason: Self.evidenceMissing)
             case .noPullRequests:
-                return Finding(control: Self.id, status: .fail, on: change, detail: MissingReviewEvidence.noPullRequests.described
-                               + ": the GitHub export holds no pull requests, so how this change reached the branch is not shown.",
+                return Finding(control: Self.id, status: .fail, on: change, detail: MissingReviewEvidence.noPullRequests.described(change.forge)
+                               + ": the \(change.forge.name) export holds no \(change.forge.noun)s, so how this change reached the branch is not shown.",
                                reason: Self.evidenceMissing)
             case nil:
                 return Finding(control: Self.id, status: .fail, on: change,
-                               detail: "No merged pull request: pushed directly to the branch." + note, reason: Self.directPush)
+                               detail: "No merged \(change.forge.noun): pushed directly to the branch." + note, reason: Self.directPush)
             }
         }
         let pull = evidence.pullRequest
         let merged = pull.mergedAt.map { " merged \($0.text)" } ?? ""
         return Finding(control: Self.id, status: .pass, on: change,
-                       detail: "PR #\(pull.number) \"\(pull.title)\"\(merged) (matched by \(rule.rawValue))." + note)
+                       detail: "\(pull.shortReference) \"\(pull.title)\"\(merged) (matched by \(rule.rawValue))." + note)
     }
 
     public static let examples: [ControlExample] = [

@@ -62,7 +62,10 @@ public struct ReviewCompleteness: Codable, Sendable, Equatable {
 public enum MatchRule: String, Codable, Sendable, Hashable {
     /// The pull request's `merge_commit_sha` is the change's commit (merge, squash, last commit of a rebase).
     case mergeCommitSHA = "merge_commit_sha"
-    /// The subject says `Merge pull request #N from ...` or ends in `(#N)`.
+    /// A GitLab merge request's `squash_commit_sha` is the change's commit (squashed and fast-forwarded).
+    case squashCommitSHA = "squash_commit_sha"
+    /// The subject says `Merge pull request #N from ...` or ends in `(#N)`; for GitLab, the message says `See merge
+    /// request group/name!N` or `Merge branch 'x' into 'y'`.
     case subject
     /// The change's commit (or a commit a merge brought in) is in the pull request's commit list.
     case pullRequestCommits = "pr_commits"
@@ -124,6 +127,8 @@ public struct CorrelatedChange: Sendable, Hashable {
     public let terraform: [TerraformModule]
     /// The ledgers given, and what each records; empty when no ledger was given.
     public let ledgers: [LedgerCoverage]
+    /// Where its review evidence is hosted: GitHub's pull requests or GitLab's merge requests.
+    public var forge = Forge.github
 
     public init(change: Change, pullRequest: PullRequestEvidence?, match: MatchRule?, untrustedReference: UntrustedReference?,
                 commitChecks: CheckEvidence? = nil, missingEvidence: MissingReviewEvidence? = nil, migrations: [MigrationFile] = [],

@@ -4,8 +4,12 @@
 public struct ReviewEvidence: Sendable {
     /// What was found for each change, by commit id.
     public let changes: [String: ChangeReview]
+    /// Which host the evidence is from: its nouns in every message, and the bundle's `inputs/github` or `inputs/gitlab`.
+    public var forge = Forge.github
     /// The audited branch's protection, when the source holds it.
     public let protection: BranchProtection?
+    /// GitLab's protection of the branch and the project's approval rules, when the source is GitLab.
+    public var gitLabProtection: GitLabBranchProtection?
     /// The rules of rulesets in force on the branch, when the source holds them.
     public let rules: [BranchRule]?
     /// Every file read, by its path inside the source (`pulls.json`, `pulls/7/reviews.json`, ...).
@@ -46,6 +50,8 @@ public struct ChangeReview: Sendable, Hashable {
     public let commitChecks: CheckEvidence?
     /// For a change without a pull request: evidence it should have that the source does not hold.
     public let missingEvidence: MissingReviewEvidence?
+    /// The host of the pull request (or of the missing one).
+    public var forge = Forge.github
 
     public init(pullRequest: PullRequestEvidence?, match: MatchRule?, untrustedReference: UntrustedReference?, commitChecks: CheckEvidence?,
                 missingEvidence: MissingReviewEvidence? = nil) {
@@ -68,11 +74,12 @@ public enum MissingReviewEvidence: Sendable, Hashable {
     /// The source holds no pull requests at all, so whether the change came through one cannot be told.
     case noPullRequests
 
-    /// `Pull request evidence missing for #12`, as findings begin.
-    public var described: String {
-        switch self {
-        case .pullRequest(let number): "Pull request evidence missing for #\(number)"
-        case .noPullRequests: "Pull request evidence missing"
+    /// `Pull request evidence missing for #12` (GitLab: `Merge request evidence missing for !12`), as findings begin.
+    public func described(_ forge: Forge) -> String {
+        let noun = forge.noun.prefix(1).uppercased() + forge.noun.dropFirst()
+        return switch self {
+        case .pullRequest(let number): "\(noun) evidence missing for \(forge.number(number))"
+        case .noPullRequests: "\(noun) evidence missing"
         }
     }
 }

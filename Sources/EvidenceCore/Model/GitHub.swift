@@ -77,6 +77,11 @@ public struct PullRequest: Codable, Sendable, Hashable {
     public let base: Ref?
     /// Who merged it: in GitHub's single pull request answer, not in its list, so often absent.
     public let mergedBy: GitHubAccount?
+    /// GitLab's squash commit, when the merge request was squashed (beside a merge commit, or alone when
+    /// fast-forwarded); GitHub has none.
+    public var squashCommitSHA: String? = nil
+    /// GitHub's pull request, or a GitLab merge request read into the same shape (`number` is its `iid`).
+    public var forge = Forge.github
 
     enum CodingKeys: String, CodingKey {
         case number, title, body, user, state, head, base
@@ -90,7 +95,7 @@ public struct PullRequest: Codable, Sendable, Hashable {
 
     public init(number: Int, title: String, body: String? = nil, htmlURL: String? = nil, user: GitHubAccount?, state: String? = "closed",
                 createdAt: GitHubTime? = nil, updatedAt: GitHubTime? = nil, mergedAt: GitHubTime?, mergeCommitSHA: String?, head: Ref?,
-                base: Ref? = nil, mergedBy: GitHubAccount? = nil) {
+                base: Ref? = nil, mergedBy: GitHubAccount? = nil, squashCommitSHA: String? = nil, forge: Forge = .github) {
         self.number = number
         self.title = title
         self.body = body
@@ -104,6 +109,8 @@ public struct PullRequest: Codable, Sendable, Hashable {
         self.head = head
         self.base = base
         self.mergedBy = mergedBy
+        self.squashCommitSHA = squashCommitSHA
+        self.forge = forge
     }
 
     /// Merged, by GitHub's list shape: list items carry no `merged`, only `merged_at`.

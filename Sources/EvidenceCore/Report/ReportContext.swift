@@ -178,10 +178,20 @@ enum ReportContext {
         ]
         if let remote = info.remoteURL { context["remote"] = remote }  // absent, not empty: a section on "" would still show
         if info.provisional { context["provisional"] = true }
+        context["forge_name"] = correlated.review.forge.name
+        context["forge_noun"] = correlated.review.forge.noun
+        context["pr_label"] = correlated.review.forge == .github ? "Pull request" : "Merge request"
         context["signing_time"] = info.timestamped
             ? "proven by the RFC 3161 token SHA256SUMS.sig.tsr (verify --tsa-roots prints its time)"
             : "only claimed: no RFC 3161 timestamp was asked for"
-        if let protection = correlated.review.protection {
+        if correlated.review.forge == .gitlab {
+            if let protection = correlated.review.gitLabProtection {
+                context["protection"] = BranchProtectionEvidence.settings(protection).map { ["name": $0.name, "value": $0.value] }
+                context["has_protection"] = true
+            } else {
+                context["no_protection"] = "No GitLab branch protection was exported for \(correlated.hostBranch) (protected_branches/\(correlated.hostBranch).json)."
+            }
+        } else if let protection = correlated.review.protection {
             context["protection"] = BranchProtectionEvidence.settings(protection).map { ["name": $0.name, "value": $0.value] }
             context["has_protection"] = true
         } else {
@@ -195,7 +205,7 @@ enum ReportContext {
                     + (rule.rulesetSourceType.map { " (\($0))" } ?? "")]
             }
             if rules.isEmpty { context["no_rules"] = "No ruleset applies to \(correlated.hostBranch) (rules/branches/\(correlated.hostBranch).json is empty)." }
-        } else {
+        } else if correlated.review.forge == .github {
             context["no_rules"] = "No rulesets were exported for \(correlated.hostBranch) (rules/branches/\(correlated.hostBranch).json)."
         }
         if let completeness = info.completeness {
@@ -225,7 +235,8 @@ enum ReportContext {
             "approvers": record.pullRequest.map { $0.approvers.isEmpty ? "none that count" : $0.approvers.joined(separator: ", ") } ?? "no pull request",
         ]
         if let pull = record.pullRequest {
-            item["pr"] = ["number": pull.number, "title": pull.title, "url": pull.url ?? ""] as [String: Any]
+            let forge = pull.forge ?? .github
+            item["pr"] = ["number": pull.number, "ref": forge.number(pull.number), "title": pull.title, "url": pull.url ?? ""] as [String: Any]
         } else if let missing = byChange[commit.commit]?.first(where: { $0.reason == Traceable.evidenceMissing && $0.control == Traceable.id }) {
             // Not "no pull request": the evidence of one is what is missing.
             item["missing_pr"] = String(missing.detail.prefix { $0 != ":" })
@@ -247,7 +258,7 @@ enum ReportContext {
         }
         if let evidence = change?.pullRequest {
             let pull = evidence.pullRequest
-            add(pull.createdAt?.text, "pull request #\(pull.number) opened by \(pull.user?.login ?? "a deleted account")")
+            add(pull.createdAt?.text, "\(pull.reference) opened by \(pull.user?.login ?? "a deleted account")")
             for review in evidence.reviews ?? [] {
                 add(review.submittedAt?.text, "review by \(review.user?.login ?? "a deleted account"): \(review.state.rawValue)"
                     + (review.commitID.map { " on \($0.prefix(12))" } ?? ""))
@@ -296,16 +307,16 @@ enum ReportContext {
     static func concerns(_ finding: Finding, pulls: PullRequests) -> String? {
         if let commit = finding.change {
             if let pull = pulls.byHead[commit] {
-                return "commit \(commit.prefix(12)), the head of pull request #\(pull.number) \"\(pull.title)\""
+                return "commit \(commit.prefix(12)), the head of \(pull.reference) \"\(pull.title)\""
                     + (pull.mergedAt.map { ", merged \($0.text)" } ?? ", not merged") + (pull.htmlURL.map { " (\($0))" } ?? "")
             }
             if let pull = pulls.byMerge[commit] {
-                return "commit \(commit.prefix(12)), the merge of pull request #\(pull.number) \"\(pull.title)\"" + (pull.htmlURL.map { " (\($0))" } ?? "")
+                return "commit \(commit.prefix(12)), the merge of \(pull.reference) \"\(pull.title)\"" + (pull.htmlURL.map { " (\($0))" } ?? "")
             }
             return "commit \(commit.prefix(12)), which is not a change of this population"
         }
         if let number = finding.pullRequest, let pull = pulls.byNumber[number] {
-            return "pull request #\(number) \"\(pull.title)\"" + (pull.htmlURL.map { " (\($0))" } ?? "")
+            return "\(pull.reference) \"\(pull.title)\"" + (pull.htmlURL.map { " (\($0))" } ?? "")
         }
         return nil
     }

@@ -41,7 +41,7 @@ enum PopulationCheck {
         let ledgers = try LedgerLoader.loadBundled(bundle: bundle)
         let derived = try EvidencePipeline.derive(EvidenceInputs(
             repository: repository, branch: derivedAt, config: config, scope: .window(AuditWindow(start: start, end: end)),
-            pullRequests: try GitHubExport.load(folder: bundle + "/" + BundleLayout.githubInputs), ledgers: ledgers))
+            pullRequests: try reviewSource(bundle: bundle), ledgers: ledgers))
         let population = derived.correlated.changes.map { EvidenceRecord($0, policy: config.policy) }
 
         let recorded = (FileManager.default.contents(atPath: bundle + "/" + BundleLayout.changes).map { [UInt8]($0) } ?? [])
@@ -63,5 +63,12 @@ enum PopulationCheck {
         if recordedFindings != (try BundleAssembly.findingsJSON(derived.findings)) { problems.append("findings.json differs from the re-derived findings") }
         return VerificationCheck(name: name, passed: problems.isEmpty,
                                  detail: problems.isEmpty ? "re-derived \(population.count) changes and their findings from \(path): identical" : problems.joined(separator: "; "))
+    }
+
+    /// The review evidence the bundle carries: its GitLab export when it has one, else its GitHub export.
+    static func reviewSource(bundle: String) throws(EvidenceError) -> any PullRequestSource {
+        let gitlab = bundle + "/" + BundleLayout.gitlabInputs
+        if FileManager.default.fileExists(atPath: gitlab + "/merge_requests.json") { return try GitLabExport.load(folder: gitlab) }
+        return try GitHubExport.load(folder: bundle + "/" + BundleLayout.githubInputs)
     }
 }

@@ -16,14 +16,14 @@ extension WhyAnswer {
             if grep != nil { lines.append("  file    \(change.path.path)") }
             lines.append("  by      \(change.authors.joined(separator: ", "))")
             if let pull = change.pullRequest {
-                lines.append("  PR      #\(pull.number) \(pull.title)" + (pull.url.map { "  \($0)" } ?? ""))
+                lines.append("  \(pull.forge.abbreviation)      \(pull.forge.number(pull.number)) \(pull.title)" + (pull.url.map { "  \($0)" } ?? ""))
                 if let summary = pull.summary { lines.append("  why     \(summary)") }
                 lines.append("  approved by \(pull.approvers.isEmpty ? "nobody who counts" : pull.approvers.joined(separator: ", "))")
                 if !pull.checks.isEmpty {
                     lines.append("  checks  " + pull.checks.map { "\($0.name) \($0.outcome)" }.joined(separator: ", "))
                 }
             } else {
-                lines.append("  PR      none (pushed directly, or no GitHub export given)")
+                lines.append("  PR      none (pushed directly, or no GitHub or GitLab export given)")
             }
             for apply in change.applies {
                 let run = apply.count == 1 ? apply.runID.map { "run \($0)" } : nil

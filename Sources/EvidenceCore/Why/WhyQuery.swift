@@ -50,6 +50,10 @@ public struct WhyChange: Encodable, Sendable {
 
 /// The pull request behind a change, as `why` shows it.
 public struct WhyPullRequest: Encodable, Sendable {
+    /// `github` or `gitlab`.
+    public let forge: Forge
+    /// `pull request #7` or `merge request !7`.
+    public let reference: String
     public let number: Int
     public let title: String
     public let url: String?
@@ -79,7 +83,7 @@ public struct WhyQuery {
     let repository: Repository
     let branch: Branch
     let config: EvidenceConfig
-    let github: GitHubExport
+    let reviews: any PullRequestSource & Sendable
     let ledgers: [Ledger]
     /// Only the changes committed in it are answered (the history before still gives each its revert path).
     let window: AuditWindow
@@ -87,14 +91,14 @@ public struct WhyQuery {
     let patches: Bool
     let progress: WalkProgress?
 
-    public init(repository: Repository, branch: Branch, config: EvidenceConfig, github: String?, ledgers: [Ledger],
+    public init(repository: Repository, branch: Branch, config: EvidenceConfig, github: String?, gitlab: String? = nil, ledgers: [Ledger],
                 window: AuditWindow = .all, patches: Bool = false, progress: WalkProgress? = nil) throws {
         self.window = window
         self.patches = patches
         self.repository = repository
         self.branch = branch
         self.config = config
-        self.github = try github.map { try GitHubExport.load(folder: $0) } ?? .none
+        self.reviews = if let gitlab { try GitLabExport.load(folder: gitlab) } else { try github.map { try GitHubExport.load(folder: $0) } ?? GitHubExport.none }
         self.ledgers = ledgers
         self.progress = progress
     }
@@ -238,7 +242,7 @@ public struct WhyQuery {
     func describe(_ changes: [FileChange], versions: [FileChange]) throws -> [WhyChange] {
         let inspector = MigrationInspector(repository: repository, convention: config.downMigrations)
         let inputs = EvidenceInputs(repository: repository, branch: branch, config: config, scope: .changes(changes.map(\.change)),
-                                    pullRequests: github, ledgers: ledgers, creditsEarlierChanges: false, progress: progress)
+                                    pullRequests: reviews, ledgers: ledgers, creditsEarlierChanges: false, progress: progress)
         let correlated = try EvidencePipeline.correlate(try EvidencePipeline.collect(inputs))
         let population = correlated.changes
         let terraform = correlated.reconciliation.records.filter { $0.record.event == .terraformApplied }
@@ -246,7 +250,7 @@ public struct WhyQuery {
         return try zip(changes, population).map { file, correlated in
             // Approvers and checks exactly as changes.jsonl records them.
             let pull = EvidenceRecord(correlated, policy: config.policy).pullRequest.map { summary in
-                WhyPullRequest(number: summary.number, title: summary.title, url: summary.url,
+                WhyPullRequest(forge: summary.forge ?? .github, reference: summary.reference, number: summary.number, title: summary.title, url: summary.url,
                                summary: Self.firstParagraph(correlated.pullRequest?.pullRequest.body), approvers: summary.approvers,
                                checks: summary.checks)
             }

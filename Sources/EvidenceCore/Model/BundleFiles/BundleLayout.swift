@@ -19,7 +19,8 @@ public enum BundleLayout {
     public static let reportHTML = "report.html"
     public static let reportMarkdown = "report.md"
     /// The verbatim inputs: the review source's files, the ledgers (one folder per kind), the templates, the settings.
-    public static let githubInputs = "inputs/github"
+    public static let githubInputs = Forge.github.inputsFolder
+    public static let gitlabInputs = Forge.gitlab.inputsFolder
     public static let ledgerInputs = "inputs/ledgers"
     public static let templateInputs = "inputs/templates"
     public static let settingsInput = "inputs/settings/" + EvidenceConfig.fileName

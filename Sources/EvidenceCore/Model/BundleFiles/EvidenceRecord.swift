@@ -22,9 +22,14 @@ public struct PullRequestSummary: Codable, Sendable, Hashable {
     /// Logins whose approval counts (latest verdict APPROVED, independent of the change, not a bot).
     public let approvers: [String]
     public let checks: [CheckSummary]
+    /// `gitlab` for a merge request; absent for a GitHub pull request (the bundles before GitLab say nothing).
+    public var forge: Forge? = nil
+
+    /// `pull request #7` or `merge request !7`.
+    public var reference: String { (forge ?? .github).noun + " " + (forge ?? .github).number(number) }
 
     enum CodingKeys: String, CodingKey {
-        case number, title, url, author, match, approvers, checks
+        case number, title, url, author, match, approvers, checks, forge
         case mergedAt = "merged_at"
         case headSHA = "head_sha"
     }
