@@ -68,7 +68,7 @@ let package = Package(
         ),
 
         // Fixture repositories built in code with fixed names and dates (tests only: uses the git CLI).
-        .target(name: "EvidenceTestSupport", path: "Tests/Support", exclude: ["fake_github.py", "tsa_server.py", "moto_kms.py", "loopback.py"]),
+        .target(name: "EvidenceTestSupport", path: "Tests/Support", exclude: ["fake_github.py", "fake_gitlab.py", "tsa_server.py", "moto_kms.py", "loopback.py"]),
         // Measured by `make bench`; not a product.
         .executableTarget(name: "evidence-bench", dependencies: ["EvidenceCrypto"], path: "Benchmarks/evidence-bench"),
         // libFuzzer harness for every input parser (`make fuzz`); a plain build replays files through one.

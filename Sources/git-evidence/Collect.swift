@@ -7,7 +7,7 @@ struct GitHubOptions: ParsableArguments {
     @Option(help: "Collect the review evidence live from this GitHub repository (OWNER/NAME); token from GITHUB_TOKEN or GH_TOKEN.")
     var githubRepo: String?
 
-    @Option(help: "The GitHub API: https://api.github.com (default), or GitHub Enterprise Server's https://HOST/api/v3.")
+    @Option(help: "The API: https://api.github.com (default), GitHub Enterprise Server's https://HOST/api/v3, or with --gitlab-project https://HOST/api/v4 (default https://gitlab.com/api/v4).")
     var apiUrl: String?
 
     @Option(help: "Keep ETags and bodies here (created 0700) so a re-run asks only for what changed and an interrupted one resumes.")
@@ -36,11 +36,24 @@ struct GitHubOptions: ParsableArguments {
     }
 }
 
+/// Where live GitLab evidence comes from: `--gitlab-project`, with the API and cache given as for GitHub
+/// (`--api-url https://HOST/api/v4`, `--cache`); the token from `GITLAB_TOKEN`.
+struct GitLabOptions: ParsableArguments {
+    @Option(help: "Collect the review evidence live from this GitLab project (GROUP/NAME); token from GITLAB_TOKEN; --api-url https://HOST/api/v4 for a self-managed instance.")
+    var gitlabProject: String?
+
+    func request(apiURL: String?, cache: String?) throws -> GitLabRequest? {
+        try gitlabProject.map {
+            try GitLabRequest(project: $0, apiURL: apiURL, cacheFolder: cache, environment: ProcessInfo.processInfo.environment)
+        }
+    }
+}
+
 /// `git-evidence collect github`: the GitHub export folder a window needs, collected live, with its provenance.
 struct Collect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Collect review evidence live, into the export folder `export --github` reads.",
-        subcommands: [CollectGitHub.self]
+        subcommands: [CollectGitHub.self, CollectGitLab.self]
     )
 }
 
@@ -71,13 +84,23 @@ struct CollectGitHub: ParsableCommand {
     }
 
     func run() throws {
-        let (opened, branch, settings) = try repository.open()
         let auditWindow = try window.resolve()
         var request = try live.request()!
         request.progress = progress.line
+        try collect(pullRequests: try request.source(since: auditWindow.start), out: out, repository: repository, window: auditWindow,
+                    ledgers: ledgers, progress: progress, json: json)
+    }
+}
+
+extension ParsableCommand {
+    /// Collects what the window's changes need from `pullRequests` into the folder `out` (refused if it exists,
+    /// nothing half-written stays), prints the notes and a summary; exit 1 when something was not collected.
+    func collect(pullRequests source: any PullRequestSource, out: String, repository: RepositoryOptions, window auditWindow: AuditWindow,
+                 ledgers: LedgerOptions, progress: ProgressOptions, json: Bool) throws {
+        let (opened, branch, settings) = try repository.open()
         defer { progress.finish() }
         let inputs = EvidenceInputs(repository: opened, branch: branch, config: settings, scope: .window(auditWindow),
-                                    pullRequests: try request.source(since: auditWindow.start),
+                                    pullRequests: source,
                                     ledgers: try LedgerLoader.load(try ledgers.sources()), progress: progress.reporter)
         // Refused before any request; and nothing half-written stays.
         if FileManager.default.fileExists(atPath: out) { throw EvidenceError.unwritable(path: out, reason: "already exists") }
@@ -102,5 +125,46 @@ struct CollectGitHub: ParsableCommand {
             print("wrote \(out): \(review.files.count) files, " + (complete ? "complete" : "INCOMPLETE: \(review.uncollected.count) requests not answered (see collection.json)"))
         }
         if !complete { throw ExitCode(1) }
+    }
+}
+
+struct CollectGitLab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gitlab",
+        abstract: "Collect the merge requests, approvals, commits and pipelines the window's changes need from GitLab's REST API (v4).",
+        discussion: "Exit 0 complete, 1 written but incomplete (collection.json and the notes say what is missing), 2 unusable input."
+    )
+
+    @OptionGroup var repository: RepositoryOptions
+    @OptionGroup var window: WindowOptions
+    @OptionGroup var live: GitLabOptions
+    @OptionGroup var ledgers: LedgerOptions
+    @OptionGroup var progress: ProgressOptions
+
+    @Option(help: "The GitLab API: https://gitlab.com/api/v4 (default), or a self-managed instance's https://HOST/api/v4.")
+    var apiUrl: String?
+
+    @Option(help: "Keep ETags and bodies here (created 0700) so a re-run asks only for what changed and an interrupted one resumes.")
+    var cache: String?
+
+    @Option(help: "The folder to write (merge_requests.json, merge_requests/N/..., pipelines/ID/jobs.json, collection.json); must not exist.")
+    var out: String
+
+    @Flag(help: "Write a JSON summary.")
+    var json = false
+
+    func validate() throws {
+        if live.gitlabProject == nil { throw ValidationError("collect gitlab needs --gitlab-project GROUP/NAME") }
+        if window.window == nil && (window.from == nil || window.to == nil) {
+            throw ValidationError("collect needs an audit window: --window 2026-Q3, or both --from and --to")
+        }
+    }
+
+    func run() throws {
+        let auditWindow = try window.resolve()
+        var request = try live.request(apiURL: apiUrl, cache: cache)!
+        request.progress = progress.line
+        try collect(pullRequests: try request.source(since: auditWindow.start), out: out, repository: repository, window: auditWindow,
+                    ledgers: ledgers, progress: progress, json: json)
     }
 }

@@ -19,6 +19,7 @@ struct Export: ParsableCommand {
     var gitlab: String?
 
     @OptionGroup var live: GitHubOptions
+    @OptionGroup var liveGitLab: GitLabOptions
 
     @Option(help: "An RFC 3161 time-stamping authority to timestamp the signature (repeatable: tried in order).")
     var tsaUrl: [String] = []
@@ -71,8 +72,8 @@ struct Export: ParsableCommand {
         if window.window == nil && (window.from == nil || window.to == nil) {
             throw ValidationError("export needs an audit window: --window 2026-Q3, or both --from and --to")
         }
-        if [github != nil, live.githubRepo != nil, gitlab != nil].filter({ $0 }).count != 1 {
-            throw ValidationError("give the review evidence: --github FOLDER, --gitlab FOLDER, or --github-repo OWNER/NAME to collect it live (one of them)")
+        if [github != nil, live.githubRepo != nil, gitlab != nil, liveGitLab.gitlabProject != nil].filter({ $0 }).count != 1 {
+            throw ValidationError("give the review evidence: --github FOLDER or --gitlab FOLDER, or collect it live with --github-repo OWNER/NAME or --gitlab-project GROUP/NAME (one of them)")
         }
     }
 
@@ -103,6 +104,8 @@ struct Export: ParsableCommand {
         request.gitlab = gitlab
         request.live = try live.request()
         request.live?.progress = progress.line
+        request.liveGitLab = try liveGitLab.request(apiURL: live.apiUrl, cache: live.cache)
+        request.liveGitLab?.progress = progress.line
         defer { progress.finish() }
         // The bucket is checked before any work, so a wrong one never leaves a bundle half-kept.
         let bucket = try archiveTo.map { try S3Location($0, flag: "--archive-to") }

@@ -29,6 +29,8 @@ public struct ExportRequest: Sendable {
     public var tsaURLs = [String]()
     /// Collect the review evidence live from GitHub instead of reading `github` (`--github-repo`).
     public var live: GitHubRequest?
+    /// Collect it live from GitLab instead (`--gitlab-project`).
+    public var liveGitLab: GitLabRequest?
     /// What to call the repository (`--repo-name`); nil: its `origin` URL, else its folder's name.
     public var repositoryName: String?
     /// Export a window that has not ended (`--allow-open-window`): the bundle is marked provisional.
@@ -98,6 +100,7 @@ public enum EvidenceExport {
         let config = try EvidenceConfig.resolve(explicitPath: request.configPath, repository: repository, branch: branch)
         let ledgers = try LedgerLoader.load(request.ledgers)
         let source: any PullRequestSource = if let live = request.live { try live.source(since: bounds.start) }
+            else if let live = request.liveGitLab { try live.source(since: bounds.start) }
             else if let gitlab = request.gitlab { try GitLabExport.load(folder: gitlab) } else { try GitHubExport.load(folder: request.github) }
         let inputs = EvidenceInputs(repository: repository, branch: branch, config: config, scope: .window(request.window),
                                     pullRequests: source, ledgers: ledgers, progress: request.progress)

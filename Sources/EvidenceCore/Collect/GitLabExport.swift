@@ -128,12 +128,8 @@ public struct GitLabExport: PullRequestSource, Sendable {
                                           message: "missing: no pipelines exported for MR !\(pull.number)"))
             return CheckEvidence(sha: head, runs: [], statuses: [])
         }
-        let headCommit = commits[pull.number]?.first { $0.sha == head }
-        let headTime = (headCommit?.commit.committer?.date ?? headCommit?.commit.author?.date)?.seconds
-        let counted = all.filter { pipeline in
-            pipeline.sha == head || (pipeline.isMergedResult && headTime.map { (pipeline.createdAt?.seconds ?? .min) >= $0 } ?? false)
-        }
         var runs = [CheckRun]()
+        let counted = Self.counted(all, head: head, commits: commits[pull.number] ?? [])
         for pipeline in counted.sorted(by: { $0.id < $1.id }) {
             if let jobs = try optional(GitLabJob.self, "pipelines/\(pipeline.id)/jobs.json", list: true) {
                 runs += jobs.map { $0.checkRun(sha: pipeline.sha ?? head) }
@@ -142,6 +138,16 @@ public struct GitLabExport: PullRequestSource, Sendable {
             }
         }
         return CheckEvidence(sha: head, runs: runs, statuses: [])
+    }
+
+    /// The pipelines that check `head`: those on it, and merged-results or merge-train pipelines created after it
+    /// was committed (`commits` as the common model lists them).
+    static func counted(_ pipelines: [GitLabPipeline], head: String, commits: [PullRequestCommit]) -> [GitLabPipeline] {
+        let headCommit = commits.first { $0.sha == head }
+        let headTime = (headCommit?.commit.committer?.date ?? headCommit?.commit.author?.date)?.seconds
+        return pipelines.filter { pipeline in
+            pipeline.sha == head || (pipeline.isMergedResult && headTime.map { (pipeline.createdAt?.seconds ?? .min) >= $0 } ?? false)
+        }
     }
 
     /// An optional file's values (a list's items, or an object's pages), kept for the bundle; nil when not exported.

@@ -60,8 +60,8 @@ enum Recollection {
                     checks.append(VerificationCheck(name: "recollect", passed: false, detail: "inputs/github/pulls.json: " + differences.joined(separator: "; ")))
                 }
             }
-        } catch GitHubError.unauthorized {
-            throw GitHubError.rejectedToken(repository: request.repository)
+        } catch ForgeError.unauthorized {
+            throw ForgeError.rejectedToken(repository: request.repository, forge: .github)
         }
         let total = matching + checks.count
         checks.append(VerificationCheck(name: "recollect", passed: checks.isEmpty,

@@ -9,7 +9,7 @@ public struct GitHubLive: PullRequestSource {
     /// The pull-request list is read back to here (newest updated first): the window's start, or the oldest change
     /// asked about when that is older (a change a ledger row ran may predate the window).
     public let since: Int64?
-    private let client: GitHubClient
+    private let client: ForgeClient
     /// The files collected, by path in the export layout, once `collect` has run.
     private var files = [String: [UInt8]]()
     /// What could not be collected (URL and status), in the order met: the collection is incomplete.
@@ -17,7 +17,7 @@ public struct GitHubLive: PullRequestSource {
     /// What is worth telling and leaves the collection complete (classic protection unreadable without admin).
     private var notes = [Diagnostic]()
 
-    public init(repository: String, client: GitHubClient, since: Int64?) {
+    public init(repository: String, client: ForgeClient, since: Int64?) {
         self.repository = repository
         self.client = client
         self.since = since
@@ -26,8 +26,8 @@ public struct GitHubLive: PullRequestSource {
     public mutating func collect(for changes: [Change], branch: String) throws -> ReviewEvidence {
         do {
             try fetch(for: changes, branch: branch)
-        } catch GitHubError.unauthorized {
-            throw GitHubError.rejectedToken(repository: repository)
+        } catch ForgeError.unauthorized {
+            throw ForgeError.rejectedToken(repository: repository, forge: .github)
         }
         var export = try GitHubExport.collected(files, origin: "github:\(repository)")
         let review = try export.collect(for: changes, branch: branch)
@@ -47,7 +47,7 @@ public struct GitHubLive: PullRequestSource {
             return (last.updatedAt?.seconds ?? .max) < oldest
         }
         guard list.status == 200 else {
-            throw GitHubError.unreachable(url: client.apiURL.absoluteString + "/\(base)/pulls", reason: "GitHub answered \(list.status)")
+            throw ForgeError.unreachable(url: client.apiURL.absoluteString + "/\(base)/pulls", forge: .github, reason: "GitHub answered \(list.status)")
         }
         files["pulls.json"] = list.body
         let pulls = try JSONDocuments.list(PullRequest.self, bytes: list.body, file: "pulls.json").filter(\.isMerged)
@@ -134,7 +134,7 @@ public struct GitHubLive: PullRequestSource {
     private var collectedPulls = [Int]()
 
     /// Keeps a successful body under `file`; anything else is a problem naming the URL and the status.
-    private mutating func keep(_ page: GitHubClient.Page, as file: String, url: String) -> Bool {
+    private mutating func keep(_ page: ForgeClient.Page, as file: String, url: String) -> Bool {
         guard page.status == 200 else {
             problems.append(Diagnostic(subject: "github:" + file, message: "not collected: GET \(url) answered \(page.status)"))
             return false
@@ -144,28 +144,7 @@ public struct GitHubLive: PullRequestSource {
     }
 
     private func provenance(identity: String?, branch: String) throws -> [UInt8] {
-        struct Provenance: Encodable {
-            let repository: String
-            let apiURL: String
-            let branch: String
-            let identity: String
-            let complete: Bool
-            let pullRequests: [Int]
-            let problems: [Diagnostic]
-            let notes: [Diagnostic]
-            let requests: [GitHubClient.Exchange]
-            let totals: [String: Int]
-
-            enum CodingKeys: String, CodingKey {
-                case repository, branch, identity, complete, problems, notes, requests, totals
-                case pullRequests = "pull_requests_collected"
-                case apiURL = "api_url"
-            }
-        }
-        let exchanges = client.exchanges
-        let value = Provenance(repository: repository, apiURL: client.apiURL.absoluteString, branch: branch, identity: identity ?? "unknown",
-                               complete: problems.isEmpty, pullRequests: collectedPulls, problems: problems, notes: notes, requests: exchanges,
-                               totals: ["requests": exchanges.count, "not_modified": exchanges.filter(\.fromCache).count])
-        return [UInt8](try BundleLayout.jsonEncoder.encode(value)) + [0x0a]
+        try CollectionProvenance(repository: repository, client: client, branch: branch, identity: identity, collected: collectedPulls,
+                                 problems: problems, notes: notes).bytes()
     }
 }

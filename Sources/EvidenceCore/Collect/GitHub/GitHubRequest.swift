@@ -9,7 +9,7 @@ public struct GitHubRequest: Sendable {
     public let cacheFolder: String?
     /// From `GITHUB_TOKEN` or `GH_TOKEN`, or a GitHub App's; never written or shown.
     let credentials: GitHubCredentials
-    public var settings = GitHubClient.Settings()
+    public var settings = ForgeClient.Settings()
     /// Told what the collection is doing ("waiting for the rate limit, 41 s"); nil: silent.
     public var progress: (@Sendable (String) -> Void)?
 
@@ -51,8 +51,8 @@ public struct GitHubRequest: Sendable {
     }
 
     /// A client for this API, token and cache.
-    func client() throws -> GitHubClient {
-        let client = try GitHubClient(apiURL: URL(string: apiURL)!, credentials: credentials, cacheFolder: cacheFolder, settings: settings)
+    func client() throws -> ForgeClient {
+        let client = try ForgeClient(apiURL: URL(string: apiURL)!, credentials: credentials, cacheFolder: cacheFolder, settings: settings)
         client.onProgress = progress
         return client
     }

@@ -3,13 +3,15 @@ import EvidenceErrors
 import Foundation
 import HTTPKit
 
-/// GitHub's REST API as its documentation asks clients to use it: one request at a time per token, pages followed
-/// by `Link: rel="next"` only, conditional requests from a cache (a `304` costs no rate limit), `Retry-After`
-/// honoured, a spent primary limit waited out until `X-RateLimit-Reset`, secondary limits (403/429) backed off
-/// for at least a minute unless a header says otherwise, and 5xx, timeouts and dropped connections retried with
-/// jittered exponential backoff, a bounded number of times. Every request is recorded for `collection.json`; the
-/// token is sent and never kept, logged or written.
-public final class GitHubClient {
+/// GitHub's and GitLab's REST APIs as their documentation asks clients to use them: one request at a time per
+/// token, pages followed by `Link: rel="next"` (and GitLab's `x-next-page` where it sends no `Link`; keyset pages
+/// come by `Link` only; `x-total` is never relied on, GitLab leaves it out past 10,000 items), conditional requests
+/// from a cache (a `304` costs no rate limit), `Retry-After` honoured, a spent primary limit waited out until
+/// `X-RateLimit-Reset` (GitHub) or `RateLimit-Reset` (GitLab), secondary limits (403/429) backed off for at least
+/// a minute unless a header says otherwise, and 5xx, timeouts and dropped connections retried with jittered
+/// exponential backoff, a bounded number of times. Every request is recorded for `collection.json`; the token is
+/// sent (GitHub: `Authorization: Bearer`, GitLab: `PRIVATE-TOKEN`) and never kept, logged or written.
+public final class ForgeClient {
     /// How long to wait, and how often to try again. Tests shorten the waits here; nothing else differs.
     public struct Settings: Sendable {
         /// The first retry's wait after a 5xx or a failed connection; doubled each time, with up to 50% jitter.
@@ -55,6 +57,8 @@ public final class GitHubClient {
     }
 
     public let apiURL: URL
+    /// Whose API this is: its headers, its token header and the names of its errors.
+    public let forge: Forge
     private let credentials: GitHubCredentials
     /// The installation token of a GitHub App and when it expires (seconds since 1970); never written anywhere.
     private var installationToken: (value: String, expires: Double)?
@@ -69,14 +73,16 @@ public final class GitHubClient {
     private var resetAt: Double?
     private var sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
 
-    public convenience init(apiURL: URL, token: String?, cacheFolder: String? = nil, settings: Settings = Settings(),
+    public convenience init(apiURL: URL, token: String?, forge: Forge = .github, cacheFolder: String? = nil, settings: Settings = Settings(),
                             transport: HTTPTransport = HTTPTransport()) throws {
-        try self.init(apiURL: apiURL, credentials: token.map { .token($0) } ?? .none, cacheFolder: cacheFolder, settings: settings, transport: transport)
+        try self.init(apiURL: apiURL, credentials: token.map { .token($0) } ?? .none, forge: forge, cacheFolder: cacheFolder, settings: settings,
+                      transport: transport)
     }
 
-    public init(apiURL: URL, credentials: GitHubCredentials, cacheFolder: String? = nil, settings: Settings = Settings(),
+    public init(apiURL: URL, credentials: GitHubCredentials, forge: Forge = .github, cacheFolder: String? = nil, settings: Settings = Settings(),
                 transport: HTTPTransport = HTTPTransport()) throws {
         self.apiURL = apiURL
+        self.forge = forge
         self.credentials = credentials
         self.transport = transport
         self.settings = settings
@@ -86,18 +92,19 @@ public final class GitHubClient {
     /// `GET` one URL (relative to the API, or absolute as a `Link` header gives it), answering from the cache on a
     /// `304`. Statuses the caller must judge (404, 403 without a rate limit, 422) come back as pages; a 401 throws.
     public func get(_ target: String) throws -> Page {
-        let url = target.hasPrefix("http://") || target.hasPrefix("https://")
-            ? URL(string: target)! : apiURL.appendingPathComponent(String(target.split(separator: "?", maxSplits: 1)[0]))
-                .appendingQuery(target.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init))
+        let url = target.hasPrefix("http://") || target.hasPrefix("https://") ? URL(string: target)! : resolve(target)
         let cached = cache?.entry(for: url)
-        var headers = Self.headers
+        var headers = forge.headers
         if let etag = cached?.etag { headers["If-None-Match"] = etag }
 
         var attempt = 0
         while true {
             attempt += 1
             try waitForReset()
-            headers["Authorization"] = try bearer().map { "Bearer " + $0 }
+            if let token = try bearer() {
+                let (name, value) = forge.authorization(token)
+                headers[name] = value
+            }
             guard let response = try send("GET", url, headers, attempt: attempt) else { continue }
             noteLimits(response)
             if response.status == 304, let cached {
@@ -107,11 +114,11 @@ public final class GitHubClient {
             record(url, response, fromCache: false)
             switch response.status {
             case 200..<300:
-                let next = Self.nextLink(response.header("link"))
+                let next = Self.nextLink(response.header("link")) ?? Self.nextPage(response.header("x-next-page"), of: url)
                 cache?.store(url: url, etag: response.header("etag"), body: response.body, next: next)
                 return Page(status: response.status, body: response.body, next: next)
             case 401:
-                throw GitHubError.unauthorized(url: url.absoluteString)
+                throw ForgeError.unauthorized(url: url.absoluteString, forge: forge)
             case 403, 429:
                 if let wait = rateLimitWait(response) {
                     guard attempt < settings.attempts else { return Page(status: response.status, body: response.body, next: nil) }
@@ -121,11 +128,22 @@ public final class GitHubClient {
                 return Page(status: response.status, body: response.body, next: nil)
             case 500..<600:
                 guard attempt < settings.attempts else { return Page(status: response.status, body: response.body, next: nil) }
-                backOff(attempt, because: "GitHub answered \(response.status)")
+                backOff(attempt, because: "\(forge.name) answered \(response.status)")
             default:
                 return Page(status: response.status, body: response.body, next: nil)
             }
         }
+    }
+
+    /// A path under the API (its query already encoded). The path is encoded here, but an escape the caller made
+    /// stays as made: GitLab names a project `group%2Fname` in one path segment.
+    func resolve(_ target: String) -> URL {
+        let parts = target.split(separator: "?", maxSplits: 1)
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.insert("%")
+        let path = String(parts[0]).addingPercentEncoding(withAllowedCharacters: allowed) ?? String(parts[0])
+        let base = apiURL.absoluteString.hasSuffix("/") ? String(apiURL.absoluteString.dropLast()) : apiURL.absoluteString
+        return URL(string: base + "/" + path)!.appendingQuery(parts.dropFirst().first.map(String.init))
     }
 
     /// Every page of a list, followed by `Link: rel="next"` only, concatenated as `gh api --paginate` writes them;
@@ -141,7 +159,6 @@ public final class GitHubClient {
         return Page(status: page.status, body: body, next: nil)
     }
 
-    private static let headers = ["Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "git-evidence/\(toolVersion)"]
 
     // MARK: - Credentials
 
@@ -169,7 +186,7 @@ public final class GitHubClient {
     /// past against clock drift, valid nine minutes, as GitHub documents): an installation token valid an hour.
     private func exchange(_ app: GitHubApp) throws -> (value: String, expires: Double) {
         let url = apiURL.appendingPathComponent("app/installations/\(app.installation)/access_tokens")
-        var headers = Self.headers
+        var headers = forge.headers
         headers["Authorization"] = "Bearer " + (try app.jwt(now: Int64(Date().timeIntervalSince1970)))
         var attempt = 0
         while true {
@@ -184,7 +201,7 @@ public final class GitHubClient {
             guard response.status == 201,
                   let fields = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
                   let token = fields["token"] as? String, !token.isEmpty else {
-                throw GitHubError.appRejected(app: app.id, installation: app.installation, status: response.status)
+                throw ForgeError.appRejected(app: app.id, installation: app.installation, status: response.status)
             }
             let expires = (fields["expires_at"] as? String).flatMap(Timestamp.parse).map(Double.init) ?? Date().timeIntervalSince1970 + 3600
             return (token, expires)
@@ -197,7 +214,7 @@ public final class GitHubClient {
         do {
             return try transport.send(method: method, url: url.absoluteString, headers: headers)
         } catch {
-            guard attempt < settings.attempts else { throw GitHubError.unreachable(url: url.absoluteString, reason: error.reason) }
+            guard attempt < settings.attempts else { throw ForgeError.unreachable(url: url.absoluteString, forge: forge, reason: error.reason) }
             backOff(attempt, because: error.reason)
             return nil
         }
@@ -208,9 +225,7 @@ public final class GitHubClient {
     /// How long a 403/429 asks to wait, or nil when it is not a rate limit (a permission error).
     func rateLimitWait(_ response: HTTPResponse) -> Double? {
         if let retry = response.header("retry-after").flatMap(Double.init) { return max(retry, 0) }
-        if response.header("x-ratelimit-remaining") == "0", let reset = response.header("x-ratelimit-reset").flatMap(Double.init) {
-            return max(reset - Date().timeIntervalSince1970, 0) + 1
-        }
+        if let reset = spentLimitReset(response) { return max(reset - Date().timeIntervalSince1970, 0) + 1 }
         let text = String(decoding: response.body.prefix(2000), as: UTF8.self).lowercased()
         if response.status == 429 || text.contains("secondary rate limit") || text.contains("abuse") { return settings.secondaryBackoff }
         return nil
@@ -218,9 +233,15 @@ public final class GitHubClient {
 
     /// A spent primary limit seen on a successful response is waited out before the next request.
     private func noteLimits(_ response: HTTPResponse) {
-        if response.header("x-ratelimit-remaining") == "0", let reset = response.header("x-ratelimit-reset").flatMap(Double.init) {
-            resetAt = reset
+        if let reset = spentLimitReset(response) { resetAt = reset }
+    }
+
+    /// When a spent primary limit resets (seconds since 1970): GitHub's `X-RateLimit-*`, GitLab's `RateLimit-*`.
+    private func spentLimitReset(_ response: HTTPResponse) -> Double? {
+        for prefix in ["x-ratelimit-", "ratelimit-"] where response.header(prefix + "remaining") == "0" {
+            if let reset = response.header(prefix + "reset").flatMap(Double.init) { return reset }
         }
+        return nil
     }
 
     private func waitForReset() throws {
@@ -239,7 +260,7 @@ public final class GitHubClient {
 
     private func pause(_ seconds: Double, _ what: String) throws {
         guard seconds <= settings.longestWait else {
-            throw GitHubError.rateLimited(url: apiURL.absoluteString, seconds: Int(seconds))
+            throw ForgeError.rateLimited(url: apiURL.absoluteString, forge: forge, seconds: Int(seconds))
         }
         onProgress?("\(what), \(Int(seconds.rounded(.up))) s")
         sleep(seconds)
@@ -247,8 +268,8 @@ public final class GitHubClient {
 
     private func record(_ url: URL, _ response: HTTPResponse, fromCache: Bool, method: String = "GET") {
         exchanges.append(Exchange(method: method, url: url.absoluteString, status: response.status,
-                                  time: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), requestID: response.header("x-github-request-id"),
-                                  etag: response.header("etag"), apiVersion: response.header("x-github-api-version-selected"), fromCache: fromCache))
+                                  time: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), requestID: response.header(forge.requestIDHeader),
+                                  etag: response.header("etag"), apiVersion: forge.versionHeader.flatMap(response.header), fromCache: fromCache))
     }
 
     /// The `rel="next"` URL of a `Link` header.
@@ -262,26 +283,56 @@ public final class GitHubClient {
         }
         return nil
     }
+
+    /// GitLab's offset pagination without a `Link` header: `x-next-page` (empty on the last page) put in `page=`.
+    static func nextPage(_ header: String?, of url: URL) -> URL? {
+        guard let header, let page = Int(header.trimmingCharacters(in: .whitespaces)), page > 0,
+              var parts = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return nil }
+        parts.percentEncodedQueryItems = (parts.percentEncodedQueryItems ?? []).filter { $0.name != "page" } + [URLQueryItem(name: "page", value: String(page))]
+        return parts.url
+    }
 }
 
-/// What talking to GitHub can end in, beyond a status the caller judges. No message holds the token.
-public enum GitHubError: ReportableError, Equatable {
-    case unauthorized(url: String)
-    case rejectedToken(repository: String)
+/// What talking to GitHub or GitLab can end in, beyond a status the caller judges. No message holds the token.
+public enum ForgeError: ReportableError, Equatable {
+    case unauthorized(url: String, forge: Forge)
+    case rejectedToken(repository: String, forge: Forge)
     case appRejected(app: String, installation: String, status: Int)
-    case unreachable(url: String, reason: String)
-    case rateLimited(url: String, seconds: Int)
+    case unreachable(url: String, forge: Forge, reason: String)
+    case rateLimited(url: String, forge: Forge, seconds: Int)
 
     public var description: String {
         switch self {
-        case .unauthorized(let url): "\(url): GitHub rejected the token (401); check GITHUB_TOKEN or GH_TOKEN"
+        case .unauthorized(let url, let forge): "\(url): \(forge.name) rejected the token (401); check \(forge.tokenVariables)"
         case .appRejected(let app, let installation, let status):
             "GitHub did not issue an installation token for app \(app), installation \(installation) (\(status)); check --app-id, --installation-id and the key"
-        case .rejectedToken(let repository): "GitHub rejected the token for \(repository) (401); check GITHUB_TOKEN or GH_TOKEN"
-        case .unreachable(let url, let reason): "\(url): GitHub could not be reached after retries: \(reason)"
-        case .rateLimited(let url, let seconds): "\(url): the rate limit resets in \(seconds) s, longer than git-evidence waits; run again later"
+        case .rejectedToken(let repository, let forge): "\(forge.name) rejected the token for \(repository) (401); check \(forge.tokenVariables)"
+        case .unreachable(let url, let forge, let reason): "\(url): \(forge.name) could not be reached after retries: \(reason)"
+        case .rateLimited(let url, _, let seconds): "\(url): the rate limit resets in \(seconds) s, longer than git-evidence waits; run again later"
         }
     }
+}
+
+extension Forge {
+    /// The headers every request of this API carries.
+    var headers: [String: String] {
+        switch self {
+        case .github: ["Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "git-evidence/\(toolVersion)"]
+        case .gitlab: ["Accept": "application/json", "User-Agent": "git-evidence/\(toolVersion)"]
+        }
+    }
+
+    /// The header a token travels in.
+    func authorization(_ token: String) -> (name: String, value: String) {
+        self == .github ? ("Authorization", "Bearer " + token) : ("PRIVATE-TOKEN", token)
+    }
+
+    /// The response header naming the request, for `collection.json`.
+    var requestIDHeader: String { self == .github ? "x-github-request-id" : "x-request-id" }
+    /// The response header naming the API version answered, where there is one.
+    var versionHeader: String? { self == .github ? "x-github-api-version-selected" : nil }
+    /// Where the token is read from.
+    var tokenVariables: String { self == .github ? "GITHUB_TOKEN or GH_TOKEN" : "GITLAB_TOKEN" }
 }
 
 /// ETags and bodies of earlier responses, in a folder only the user can read (0700): never a token.

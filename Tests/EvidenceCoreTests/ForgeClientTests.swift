@@ -5,7 +5,7 @@ import Testing
 
 /// The GitHub client against the fake GitHub on loopback: real HTTP, GitHub's documented paging, ETags, limits and
 /// faults. Each test uses its own repository path, so the fake's per-path faults never cross tests.
-@Suite struct GitHubClientTests {
+@Suite struct ForgeClientTests {
     static let token = "ghp_FAKE_TOKEN_0123456789"
 
     static func server(_ repo: String, items: Int = 5, cap: Int = 2) throws -> (FakeGitHub, String) {
@@ -18,12 +18,12 @@ import Testing
         return (fake, "repos/acme/\(repo)/pulls")
     }
 
-    static func client(_ fake: FakeGitHub, token: String = token, cache: String? = nil, settings: GitHubClient.Settings = fast) throws -> GitHubClient {
-        try GitHubClient(apiURL: URL(string: fake.apiURL)!, token: token, cacheFolder: cache, settings: settings)
+    static func client(_ fake: FakeGitHub, token: String = token, cache: String? = nil, settings: ForgeClient.Settings = fast) throws -> ForgeClient {
+        try ForgeClient(apiURL: URL(string: fake.apiURL)!, token: token, cacheFolder: cache, settings: settings)
     }
 
-    static var fast: GitHubClient.Settings {
-        var settings = GitHubClient.Settings()
+    static var fast: ForgeClient.Settings {
+        var settings = ForgeClient.Settings()
         settings.retryBase = 0.1
         settings.secondaryBackoff = 1.2
         return settings
@@ -94,7 +94,7 @@ import Testing
         try fake.fault("/" + pulls, "502", count: 9)
         let exhausted = try Self.client(fake).get(pulls)
         #expect(exhausted.status == 502, "after the attempts allowed, the failure is the answer")
-        #expect(try Self.times(fake, "/" + pulls).count == 4 + GitHubClient.Settings().attempts)
+        #expect(try Self.times(fake, "/" + pulls).count == 4 + ForgeClient.Settings().attempts)
     }
 
     @Test func aRejectedTokenIsAnErrorThatNeverShowsTheToken() throws {
@@ -102,8 +102,8 @@ import Testing
         do {
             _ = try Self.client(fake, token: "ghp_WRONG_TOKEN_987").get(pulls)
             Issue.record("expected an error")
-        } catch let error as GitHubError {
-            #expect(error == .unauthorized(url: fake.apiURL + "/" + pulls))
+        } catch let error as ForgeError {
+            #expect(error == .unauthorized(url: fake.apiURL + "/" + pulls, forge: .github))
             #expect(!String(describing: error).contains("ghp_WRONG_TOKEN_987"))
         }
         let missing = try Self.client(fake).get("repos/acme/token/pulls/9/reviews")
@@ -129,7 +129,7 @@ import Testing
         try fake.app(id: 4242, installation: 77, publicKey: publicKey, expiresIn: 302)
         var settings = Self.fast
         settings.tokenRefreshMargin = 300  // the default: a token with 302 s left is due for renewal in 2 s
-        let client = try GitHubClient(apiURL: URL(string: fake.apiURL)!, credentials: .app(GitHubApp(id: "4242", keyFile: key, installation: "77")),
+        let client = try ForgeClient(apiURL: URL(string: fake.apiURL)!, credentials: .app(GitHubApp(id: "4242", keyFile: key, installation: "77")),
                                       settings: settings)
         #expect(try client.get(pulls + "?state=closed").status == 200)
         #expect(try client.get(pulls + "?state=closed").status == 200)
@@ -143,9 +143,9 @@ import Testing
 
         // A key the app does not hold is refused by GitHub: a clear error naming app and installation.
         let (other, _) = try Self.appKey()
-        let stranger = try GitHubClient(apiURL: URL(string: fake.apiURL)!, credentials: .app(GitHubApp(id: "4242", keyFile: other, installation: "77")),
+        let stranger = try ForgeClient(apiURL: URL(string: fake.apiURL)!, credentials: .app(GitHubApp(id: "4242", keyFile: other, installation: "77")),
                                         settings: settings)
-        #expect(throws: GitHubError.appRejected(app: "4242", installation: "77", status: 401)) { try stranger.get(pulls) }
+        #expect(throws: ForgeError.appRejected(app: "4242", installation: "77", status: 401)) { try stranger.get(pulls) }
     }
 
     /// GitHub lists at most 250 commits of a pull request; a longer one's commits come from the range it merged
@@ -183,8 +183,8 @@ import Testing
 
     @Test func nextLinksAreReadFromGitHubsLinkHeader() {
         let header = #"<https://api.github.com/repositories/1/pulls?page=2>; rel="next", <https://api.github.com/repositories/1/pulls?page=5>; rel="last""#
-        #expect(GitHubClient.nextLink(header)?.absoluteString == "https://api.github.com/repositories/1/pulls?page=2")
-        #expect(GitHubClient.nextLink(#"<https://api.github.com/x?page=1>; rel="prev""#) == nil)
-        #expect(GitHubClient.nextLink(nil) == nil)
+        #expect(ForgeClient.nextLink(header)?.absoluteString == "https://api.github.com/repositories/1/pulls?page=2")
+        #expect(ForgeClient.nextLink(#"<https://api.github.com/x?page=1>; rel="prev""#) == nil)
+        #expect(ForgeClient.nextLink(nil) == nil)
     }
 }
