@@ -17,6 +17,14 @@ public enum FuzzTargets {
         "github-check-runs": { bytes in (try? JSONDocuments.pages(CheckRunPage.self, bytes: bytes, file: "check-runs.json")) != nil },
         "github-status": { bytes in (try? JSONDocuments.pages(CombinedStatus.self, bytes: bytes, file: "status.json")) != nil },
         "github-protection": { bytes in (try? JSONDocuments.pages(BranchProtection.self, bytes: bytes, file: "protection.json")) != nil },
+        // GitLab REST exports, as GitLabExport reads each file.
+        "gitlab-merge-requests": { bytes in (try? JSONDocuments.list(MergeRequest.self, bytes: bytes, file: "merge_requests.json"))?.map(\.pullRequest) != nil },
+        "gitlab-approvals": { bytes in (try? JSONDocuments.pages(MergeRequestApprovals.self, bytes: bytes, file: "approvals.json"))?.last?.reviews != nil },
+        "gitlab-commits": { bytes in (try? JSONDocuments.list(GitLabCommit.self, bytes: bytes, file: "commits.json"))?.map(\.pullRequestCommit) != nil },
+        "gitlab-pipelines": { bytes in (try? JSONDocuments.list(GitLabPipeline.self, bytes: bytes, file: "pipelines.json")).map { GitLabExport.counted($0, head: "", commits: []) } != nil },
+        "gitlab-jobs": { bytes in (try? JSONDocuments.list(GitLabJob.self, bytes: bytes, file: "jobs.json"))?.map { $0.checkRun(sha: "") } != nil },
+        "gitlab-protected-branch": { bytes in (try? JSONDocuments.pages(GitLabProtectedBranch.self, bytes: bytes, file: "main.json")).map {
+            BranchProtectionEvidence.settings(GitLabBranchProtection(branch: $0.last, approvalRules: nil)) } != nil },
         // Ledgers: each registered format as given, and the kind detected from the header.
         "ledger": { bytes in ledger(bytes, kind: nil) },
         "ledger-drizzle": { bytes in ledger(bytes, kind: .drizzle) },

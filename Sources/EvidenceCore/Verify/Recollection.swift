@@ -14,6 +14,10 @@ enum Recollection {
 
     static func check(bundle: String, request: GitHubRequest) throws -> [VerificationCheck] {
         let folder = bundle + "/inputs/github"
+        if FileManager.default.fileExists(atPath: bundle + "/" + BundleLayout.gitlabInputs) {
+            throw EvidenceError.invalidArgument(flag: "--recollect", value: bundle,
+                                                reason: "the bundle's review evidence is GitLab's (inputs/gitlab); --recollect re-collects GitHub evidence only")
+        }
         let names = (FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []).sorted()
         let compared = names.filter { Self.items(for: $0) != nil }
         guard !compared.isEmpty else {
