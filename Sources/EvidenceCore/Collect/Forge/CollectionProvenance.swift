@@ -35,3 +35,34 @@ struct CollectionProvenance: Encodable {
 
     func bytes() throws -> [UInt8] { [UInt8](try BundleLayout.jsonEncoder.encode(self)) + [0x0a] }
 }
+
+/// What a live collection has gathered so far: each body by its path in the export layout, what could not be
+/// collected (the collection is then incomplete) and what is only worth telling.
+struct LiveCollection {
+    let forge: Forge
+    var files = [String: [UInt8]]()
+    /// URL and status of each request still refused after retries, in the order met.
+    var problems = [Diagnostic]()
+    /// What leaves the collection complete (classic protection unreadable without admin, approval rules on Free).
+    var notes = [Diagnostic]()
+
+    /// Keeps a successful body under `file`; anything else is a problem naming the URL and the status.
+    mutating func keep(_ page: ForgeClient.Page, as file: String, url: String) -> Bool {
+        guard page.status == 200 else {
+            problems.append(Diagnostic(subject: forge.rawValue + ":" + file, message: "not collected: GET \(url) answered \(page.status)"))
+            return false
+        }
+        files[file] = page.body
+        return true
+    }
+
+    /// The export's reading of the collected files, carrying every collected body into the bundle (read by the
+    /// export or not: collection.json, rulesets) and the collection's notes and gaps before the export's own.
+    func evidence(_ review: ReviewEvidence) -> ReviewEvidence {
+        var evidence = ReviewEvidence(changes: review.changes, protection: review.protection, files: files, origin: review.origin,
+                                      diagnostics: notes + problems + review.diagnostics, held: review.held, uncollected: problems, rules: review.rules)
+        evidence.forge = review.forge
+        evidence.gitLabProtection = review.gitLabProtection
+        return evidence
+    }
+}

@@ -10,12 +10,8 @@ public struct GitHubLive: PullRequestSource {
     /// asked about when that is older (a change a ledger row ran may predate the window).
     public let since: Int64?
     private let client: ForgeClient
-    /// The files collected, by path in the export layout, once `collect` has run.
-    private var files = [String: [UInt8]]()
-    /// What could not be collected (URL and status), in the order met: the collection is incomplete.
-    private var problems = [Diagnostic]()
-    /// What is worth telling and leaves the collection complete (classic protection unreadable without admin).
-    private var notes = [Diagnostic]()
+    /// What has been collected, once `collect` has run.
+    private var gathered = LiveCollection(forge: .github)
 
     public init(repository: String, client: ForgeClient, since: Int64?) {
         self.repository = repository
@@ -29,12 +25,8 @@ public struct GitHubLive: PullRequestSource {
         } catch ForgeError.unauthorized {
             throw ForgeError.rejectedToken(repository: repository, forge: .github)
         }
-        var export = try GitHubExport.collected(files, origin: "github:\(repository)")
-        let review = try export.collect(for: changes, branch: branch)
-        // Every collected body goes into the bundle, read by the export or not (collection.json, rulesets); what the
-        // export read is among them, byte for byte.
-        return ReviewEvidence(changes: review.changes, protection: review.protection, files: files, origin: review.origin,
-                              diagnostics: notes + problems + review.diagnostics, held: review.held, uncollected: problems, rules: review.rules)
+        var export = try GitHubExport.collected(gathered.files, origin: "github:\(repository)")
+        return gathered.evidence(try export.collect(for: changes, branch: branch))
     }
 
     /// Requests what the changes need and keeps the bodies; then writes `collection.json`.
@@ -49,7 +41,7 @@ public struct GitHubLive: PullRequestSource {
         guard list.status == 200 else {
             throw ForgeError.unreachable(url: client.apiURL.absoluteString + "/\(base)/pulls", forge: .github, reason: "GitHub answered \(list.status)")
         }
-        files["pulls.json"] = list.body
+        gathered.files["pulls.json"] = list.body
         let pulls = try JSONDocuments.list(PullRequest.self, bytes: list.body, file: "pulls.json").filter(\.isMerged)
         var needed = Set<Int>()
         var bySHA = [String: Int]()
@@ -65,7 +57,7 @@ public struct GitHubLive: PullRequestSource {
             for commit in [change.commit] + change.mergedCommits.prefix(1).map(\.commit) {
                 let file = "commits/\(commit)/pulls.json"
                 let associated = try client.getAll("\(base)/commits/\(commit)/pulls?per_page=100")
-                guard keep(associated, as: file, url: "\(base)/commits/\(commit)/pulls") else { break }
+                guard gathered.keep(associated, as: file, url: "\(base)/commits/\(commit)/pulls") else { break }
                 let merged = try JSONDocuments.list(PullRequest.self, bytes: associated.body, file: file).filter(\.isMerged)
                 for pull in merged {
                     needed.insert(pull.number)
@@ -77,36 +69,36 @@ public struct GitHubLive: PullRequestSource {
         collectedPulls = needed.sorted()
         for number in needed.sorted() {
             let reviews = try client.getAll("\(base)/pulls/\(number)/reviews?per_page=100")
-            _ = keep(reviews, as: "pulls/\(number)/reviews.json", url: "\(base)/pulls/\(number)/reviews")
+            _ = gathered.keep(reviews, as: "pulls/\(number)/reviews.json", url: "\(base)/pulls/\(number)/reviews")
             let commits = try client.getAll("\(base)/pulls/\(number)/commits?per_page=100")
-            if keep(commits, as: "pulls/\(number)/commits.json", url: "\(base)/pulls/\(number)/commits"),
+            if gathered.keep(commits, as: "pulls/\(number)/commits.json", url: "\(base)/pulls/\(number)/commits"),
                (try? JSONDocuments.list(PullRequestCommit.self, bytes: commits.body, file: "commits.json"))?.count ?? 0 >= 250 {
                 // GitHub lists at most 250 commits of a pull request: the rest come from the range it merged.
                 if let pull = pulls.first(where: { $0.number == number }), let from = pull.base?.sha, let to = pull.head?.sha {
                     let range = try client.getAll("\(base)/compare/\(from)...\(to)?per_page=100")
-                    if keep(range, as: "pulls/\(number)/compare.json", url: "\(base)/compare/\(from)...\(to)") {
-                        notes.append(Diagnostic(subject: "PR #\(number)", message: "GitHub lists at most 250 commits of a pull request; "
+                    if gathered.keep(range, as: "pulls/\(number)/compare.json", url: "\(base)/compare/\(from)...\(to)") {
+                        gathered.notes.append(Diagnostic(subject: "PR #\(number)", message: "GitHub lists at most 250 commits of a pull request; "
                                                 + "its commits were collected from the range \(from.prefix(12))...\(to.prefix(12))"))
                     }
                 } else {
-                    problems.append(Diagnostic(subject: "github:pulls/\(number)/commits.json",
+                    gathered.problems.append(Diagnostic(subject: "github:pulls/\(number)/commits.json",
                                                message: "GitHub lists at most 250 commits of a pull request, and its base and head are unknown"))
                 }
             }
             guard let head = heads[number] else { continue }
             let runs = try client.getAll("\(base)/commits/\(head)/check-runs?per_page=100")
-            _ = keep(runs, as: "commits/\(head)/check-runs.json", url: "\(base)/commits/\(head)/check-runs")
+            _ = gathered.keep(runs, as: "commits/\(head)/check-runs.json", url: "\(base)/commits/\(head)/check-runs")
             let status = try client.getAll("\(base)/commits/\(head)/status?per_page=100")
-            if status.status == 200 { files["commits/\(head)/status.json"] = status.body }
+            if status.status == 200 { gathered.files["commits/\(head)/status.json"] = status.body }
         }
         // Rulesets are readable without admin rights; classic protection often is not, and then it is only noted.
         let rules = try client.getAll("\(base)/rules/branches/\(branch)?per_page=100")
-        if rules.status == 200 { files["rules/branches/\(branch).json"] = rules.body }
+        if rules.status == 200 { gathered.files["rules/branches/\(branch).json"] = rules.body }
         let protection = try client.get("\(base)/branches/\(branch)/protection")
         if protection.status == 200 {
-            files["branches/\(branch)/protection.json"] = protection.body
+            gathered.files["branches/\(branch)/protection.json"] = protection.body
         } else {
-            notes.append(Diagnostic(subject: "github:branches/\(branch)/protection.json",
+            gathered.notes.append(Diagnostic(subject: "github:branches/\(branch)/protection.json",
                                        message: "not readable (GitHub answered \(protection.status)); classic branch protection needs admin access"))
         }
         // Who collected: an app says so itself (an installation token cannot read /user); a token's login, GitHub's.
@@ -115,7 +107,7 @@ public struct GitHubLive: PullRequestSource {
             let user = try client.get("user")
             identity = (try? JSONSerialization.jsonObject(with: Data(user.body)) as? [String: Any])?["login"] as? String
         }
-        files[Self.provenanceFile] = try provenance(identity: identity, branch: branch)
+        gathered.files[Self.provenanceFile] = try provenance(identity: identity, branch: branch)
     }
 
     /// `collection.json`.
@@ -133,18 +125,9 @@ public struct GitHubLive: PullRequestSource {
     /// The pull requests whose reviews, commits and checks were fetched.
     private var collectedPulls = [Int]()
 
-    /// Keeps a successful body under `file`; anything else is a problem naming the URL and the status.
-    private mutating func keep(_ page: ForgeClient.Page, as file: String, url: String) -> Bool {
-        guard page.status == 200 else {
-            problems.append(Diagnostic(subject: "github:" + file, message: "not collected: GET \(url) answered \(page.status)"))
-            return false
-        }
-        files[file] = page.body
-        return true
-    }
 
     private func provenance(identity: String?, branch: String) throws -> [UInt8] {
         try CollectionProvenance(repository: repository, client: client, branch: branch, identity: identity, collected: collectedPulls,
-                                 problems: problems, notes: notes).bytes()
+                                 problems: gathered.problems, notes: gathered.notes).bytes()
     }
 }

@@ -45,9 +45,8 @@ public struct GitLabLive: PullRequestSource {
     public let project: String
     public let since: Int64?
     private let client: ForgeClient
-    private var files = [String: [UInt8]]()
-    private var problems = [Diagnostic]()
-    private var notes = [Diagnostic]()
+    /// What has been collected, once `collect` has run.
+    private var gathered = LiveCollection(forge: .gitlab)
     private var collected = [Int]()
 
     public init(project: String, client: ForgeClient, since: Int64?) {
@@ -62,13 +61,8 @@ public struct GitLabLive: PullRequestSource {
         } catch ForgeError.unauthorized {
             throw ForgeError.rejectedToken(repository: project, forge: .gitlab)
         }
-        var export = try GitLabExport.collected(files, origin: "gitlab:\(project)")
-        let review = try export.collect(for: changes, branch: branch)
-        var evidence = ReviewEvidence(changes: review.changes, protection: nil, files: files, origin: review.origin,
-                                      diagnostics: notes + problems + review.diagnostics, held: review.held, uncollected: problems)
-        evidence.forge = .gitlab
-        evidence.gitLabProtection = review.gitLabProtection
-        return evidence
+        var export = try GitLabExport.collected(gathered.files, origin: "gitlab:\(project)")
+        return gathered.evidence(try export.collect(for: changes, branch: branch))
     }
 
     /// A path segment as GitLab wants it: `group%2Fname`, a branch `feature%2Fx`.
@@ -87,7 +81,7 @@ public struct GitLabLive: PullRequestSource {
         guard list.status == 200 else {
             throw ForgeError.unreachable(url: client.apiURL.absoluteString + "/\(base)/merge_requests", forge: .gitlab, reason: "GitLab answered \(list.status)")
         }
-        files["merge_requests.json"] = list.body
+        gathered.files["merge_requests.json"] = list.body
         var requests = [Int: MergeRequest]()
         for request in try JSONDocuments.list(MergeRequest.self, bytes: list.body, file: "merge_requests.json") { requests[request.iid] = request }
         let pulls = requests.mapValues(\.pullRequest)
@@ -98,7 +92,7 @@ public struct GitLabLive: PullRequestSource {
             // GitLab's own commit → merge request association (fast-forward and rebase merges, custom messages).
             let file = "commits/\(change.commit)/merge_requests.json"
             let associated = try client.getAll("\(base)/repository/commits/\(change.commit)/merge_requests?per_page=100")
-            guard keep(associated, as: file, url: "\(base)/repository/commits/\(change.commit)/merge_requests") else { continue }
+            guard gathered.keep(associated, as: file, url: "\(base)/repository/commits/\(change.commit)/merge_requests") else { continue }
             for request in try JSONDocuments.list(MergeRequest.self, bytes: associated.body, file: file) where request.pullRequest.isMerged {
                 needed.insert(request.iid)
                 requests[request.iid] = requests[request.iid] ?? request
@@ -107,47 +101,38 @@ public struct GitLabLive: PullRequestSource {
         collected = needed.sorted()
         for iid in collected {
             let path = "\(base)/merge_requests/\(iid)"
-            _ = keep(try client.get("\(path)/approvals"), as: "merge_requests/\(iid)/approvals.json", url: "\(path)/approvals")
+            _ = gathered.keep(try client.get("\(path)/approvals"), as: "merge_requests/\(iid)/approvals.json", url: "\(path)/approvals")
             let commits = try client.getAll("\(path)/commits?per_page=100")
-            let listed = keep(commits, as: "merge_requests/\(iid)/commits.json", url: "\(path)/commits")
+            let listed = gathered.keep(commits, as: "merge_requests/\(iid)/commits.json", url: "\(path)/commits")
                 ? (try? JSONDocuments.list(GitLabCommit.self, bytes: commits.body, file: "commits.json"))?.reversed().map(\.pullRequestCommit) ?? [] : []
             let pipelines = try client.getAll("\(path)/pipelines?per_page=100")
-            guard keep(pipelines, as: "merge_requests/\(iid)/pipelines.json", url: "\(path)/pipelines"),
+            guard gathered.keep(pipelines, as: "merge_requests/\(iid)/pipelines.json", url: "\(path)/pipelines"),
                   let all = try? JSONDocuments.list(GitLabPipeline.self, bytes: pipelines.body, file: "pipelines.json") else { continue }
             let head = requests[iid]?.pullRequest.head?.sha ?? listed.last?.sha ?? ""
             for pipeline in GitLabExport.counted(all, head: head, commits: listed) {
                 let jobs = try client.getAll("\(base)/pipelines/\(pipeline.id)/jobs?per_page=100")
-                _ = keep(jobs, as: "pipelines/\(pipeline.id)/jobs.json", url: "\(base)/pipelines/\(pipeline.id)/jobs")
+                _ = gathered.keep(jobs, as: "pipelines/\(pipeline.id)/jobs.json", url: "\(base)/pipelines/\(pipeline.id)/jobs")
             }
         }
         let protected = try client.get("\(base)/protected_branches/\(Self.segment(branch))")
         if protected.status == 200 {
-            files["protected_branches/\(branch).json"] = protected.body
+            gathered.files["protected_branches/\(branch).json"] = protected.body
         } else {
-            notes.append(Diagnostic(subject: "gitlab:protected_branches/\(branch).json",
+            gathered.notes.append(Diagnostic(subject: "gitlab:protected_branches/\(branch).json",
                                     message: protected.status == 404 ? "GitLab answered 404: \(branch) is not a protected branch (or the token cannot see it)"
                                         : "not readable (GitLab answered \(protected.status))"))
         }
         // Approval rules are a paid feature; a Free instance answers 403 or 404, which is a note, not a gap.
         let rules = try client.getAll("\(base)/approval_rules?per_page=100")
         if rules.status == 200 {
-            files["approval_rules.json"] = rules.body
+            gathered.files["approval_rules.json"] = rules.body
         } else {
-            notes.append(Diagnostic(subject: "gitlab:approval_rules.json", message: "not readable (GitLab answered \(rules.status)); approval rules need GitLab Premium"))
+            gathered.notes.append(Diagnostic(subject: "gitlab:approval_rules.json", message: "not readable (GitLab answered \(rules.status)); approval rules need GitLab Premium"))
         }
         let user = try client.get("user")
         let identity = (try? JSONSerialization.jsonObject(with: Data(user.body)) as? [String: Any])?["username"] as? String
-        files[GitHubLive.provenanceFile] = try CollectionProvenance(repository: project, client: client, branch: branch, identity: identity,
-                                                                    collected: collected, problems: problems, notes: notes).bytes()
+        gathered.files[GitHubLive.provenanceFile] = try CollectionProvenance(repository: project, client: client, branch: branch, identity: identity,
+                                                                    collected: collected, problems: gathered.problems, notes: gathered.notes).bytes()
     }
 
-    /// Keeps a successful body under `file`; anything else is a problem naming the URL and the status.
-    private mutating func keep(_ page: ForgeClient.Page, as file: String, url: String) -> Bool {
-        guard page.status == 200 else {
-            problems.append(Diagnostic(subject: "gitlab:" + file, message: "not collected: GET \(url) answered \(page.status)"))
-            return false
-        }
-        files[file] = page.body
-        return true
-    }
 }
