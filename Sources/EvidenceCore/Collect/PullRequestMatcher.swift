@@ -75,7 +75,8 @@ public struct PullRequestMatcher: Sendable {
                     ? "the \(place) names \(name), which the \(forge.name) export does not contain"
                     : "the \(place) names \(name), which was not merged")
         } else if forge == .gitlab, let other = Self.gitLabMessageReference(change.message), let project, other.project != project {
-            untrusted = UntrustedReference(number: other.number, reason: "the message names merge request \(other.project)!\(other.number) of another project")
+            untrusted = UntrustedReference(number: other.number, reason: "the message names merge request \(other.project)!\(other.number) of another project",
+                                           project: other.project)
         }
         let commits = [change.commit] + change.mergedCommits.map(\.commit)
         if let number = earliest(commits.flatMap { byCommit[$0] ?? [] }) {
@@ -140,11 +141,14 @@ extension PullRequestMatcher {
             guard let match, let pull = pullRequests[match.number] else {
                 // A direct push may still have CI results on the commit itself.
                 let checks = try commitChecks(change.commit)
-                // A subject naming a pull request the source does not hold is missing evidence, not a direct push; so
-                // is every change when the source holds no pull requests at all.
-                let missing: MissingReviewEvidence? = if let untrusted, pullRequests[untrusted.number] == nil,
-                                                         !untrusted.reason.contains("of another project") { .pullRequest(untrusted.number) }
-                    else if pullRequests.isEmpty && untrusted == nil { .noPullRequests } else { nil }
+                // A subject naming a pull request the source does not hold (or another project's merge request) is
+                // missing evidence, not a direct push; so is every change when the source holds no pull requests at all.
+                let missing: MissingReviewEvidence?
+                if let untrusted, pullRequests[untrusted.number] == nil || untrusted.project != nil {
+                    missing = .pullRequest(untrusted.number)
+                } else {
+                    missing = pullRequests.isEmpty && untrusted == nil ? .noPullRequests : nil
+                }
                 var review = ChangeReview(pullRequest: nil, match: nil, untrustedReference: untrusted,
                                           commitChecks: checks.runs.isEmpty && checks.statuses.isEmpty ? nil : checks, missingEvidence: missing)
                 review.forge = forge

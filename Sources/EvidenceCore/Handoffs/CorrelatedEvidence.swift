@@ -79,10 +79,13 @@ public struct UntrustedReference: Codable, Sendable, Hashable {
     public let number: Int
     /// Why it is not trusted.
     public let reason: String
+    /// The GitLab project a message's `See merge request group/name!N` names, when it is not the audited one.
+    public var project: String? = nil
 
-    public init(number: Int, reason: String) {
+    public init(number: Int, reason: String, project: String? = nil) {
         self.number = number
         self.reason = reason
+        self.project = project
     }
 }
 
