@@ -129,7 +129,8 @@ public enum HMACSHA256 {
     }
 }
 
-/// SHA-1, only to match what a tool records (sqitch's `script_hash`); never for anything this tool signs.
+/// SHA-1, only to match what a tool records (sqitch's `script_hash`) and for name-based UUIDs; never for anything
+/// this tool signs or pins.
 public enum SHA1 {
     /// Lowercase hex of the SHA-1 of `bytes`.
     public static func hex(_ bytes: [UInt8]) throws(CryptoError) -> String {

@@ -112,3 +112,27 @@ enum Colour {
     static func pass(_ text: String) -> String { enabled ? "\u{1B}[32m\(text)\u{1B}[0m" : text }
     static func fail(_ text: String) -> String { enabled ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
 }
+
+/// `--as-of`, else `SOURCE_DATE_EPOCH` (seconds), else nothing (the command records its own time).
+func generatedAt(asOf: String?) throws -> Int64? {
+    if let asOf {
+        guard let seconds = Timestamp.parse(asOf) else {
+            throw EvidenceError.invalidArgument(flag: "--as-of", value: asOf, reason: "expected an ISO 8601 time")
+        }
+        return seconds
+    }
+    guard let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] else { return nil }
+    guard let seconds = Int64(epoch) else {
+        throw EvidenceError.invalidArgument(flag: "SOURCE_DATE_EPOCH", value: epoch, reason: "expected whole seconds since 1970")
+    }
+    return seconds
+}
+
+/// `--tsa-roots`: PEM certificates.
+func readTSARoots(_ path: String) throws -> [UInt8] {
+    guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
+    guard String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+        throw EvidenceError.malformed(file: path, location: "top", reason: "no PEM certificate")
+    }
+    return [UInt8](bytes)
+}

@@ -42,6 +42,9 @@ struct Export: ParsableCommand {
     @Option(help: "Report templates folder (report.html.mustache, report.md.mustache, assertion.mustache, controls.yml). Default: the installed evidence-templates.")
     var templates: String?
 
+    @Flag(help: "Also write oscal/assessment-results.json: the findings as OSCAL assessment results, citing this bundle's SHA256SUMS (verify derives it again and compares).")
+    var oscal = false
+
     @Flag(help: "Also write OUT.tar.gz, a deterministic archive of the bundle.")
     var archive = false
 
@@ -77,30 +80,16 @@ struct Export: ParsableCommand {
         }
     }
 
-    /// `--as-of`, else `SOURCE_DATE_EPOCH` (seconds), else nothing (the export records its own time).
-    private func generatedAt() throws -> Int64? {
-        if let asOf {
-            guard let seconds = Timestamp.parse(asOf) else {
-                throw EvidenceError.invalidArgument(flag: "--as-of", value: asOf, reason: "expected an ISO 8601 time")
-            }
-            return seconds
-        }
-        guard let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] else { return nil }
-        guard let seconds = Int64(epoch) else {
-            throw EvidenceError.invalidArgument(flag: "SOURCE_DATE_EPOCH", value: epoch, reason: "expected whole seconds since 1970")
-        }
-        return seconds
-    }
-
     func run() throws {
         var request = ExportRequest(
             repository: repository.repo, branch: repository.branch, configPath: repository.config, window: try window.resolve(),
-            github: github ?? "", ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(), previous: previous, archive: archive, templates: templates)
+            github: github ?? "", ledgers: try ledgers.sources(), keyPath: key, output: out, force: force, asOf: try generatedAt(asOf: asOf), previous: previous, archive: archive, templates: templates)
         request.progress = progress.reporter
         request.allowOpenWindow = allowOpenWindow
         request.repositoryName = repoName
         request.preparedBy = preparedBy
         request.tsaURLs = tsaUrl
+        request.oscal = oscal
         request.gitlab = gitlab
         request.live = try live.request()
         request.live?.progress = progress.line

@@ -73,13 +73,7 @@ struct Verify: ParsableCommand {
                 + "with itself, not who signed it; give your own trusted copy of the signer's key\n").utf8))
         }
         var request = VerificationRequest(bundle: bundle, trusted: trusted, previous: previous, repository: repo, recollect: try live.request())
-        request.tsaRoots = try tsaRoots.map { path in
-            guard let bytes = FileManager.default.contents(atPath: path) else { throw EvidenceError.unreadable(file: path, reason: "cannot read it") }
-            guard String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
-                throw EvidenceError.malformed(file: path, location: "top", reason: "no PEM certificate")
-            }
-            return [UInt8](bytes)
-        }
+        request.tsaRoots = try tsaRoots.map(readTSARoots)
         request.requireTimestamp = requireTimestamp
         let report: VerificationReport
         if S3Location.isURI(bundle) {

@@ -15,8 +15,20 @@ public enum BundleSealing {
         manifest.counts.files = digests.count + 1
         let manifestBytes = [UInt8](try BundleLayout.jsonEncoder.encode(manifest)) + [0x0a]
         files[BundleLayout.manifest] = manifestBytes
-        digests[BundleLayout.manifest] = try SHA256.hash(manifestBytes).hex
+        let summary = manifest.summary(manifestSHA256: try SHA256.hash(manifestBytes).hex)
+        let sealed = try seal(files, copies: unsigned.copies, signer: signer, timestamper: timestamper,
+                              statement: { BundleStatement(subject: $0, predicateType: BundleStatement.predicateType, predicate: summary) })
+        return SealedBundle(files: sealed, copies: unsigned.copies, manifest: manifest)
+    }
 
+    /// Lists `files` and `copies` in SHA256SUMS, signs it, optionally timestamps the signature, and attests every
+    /// file (the list and its signature too) in the statement `statement` makes of those subjects. Returns the
+    /// files with the seal added. A bundle and a roll-up are sealed alike.
+    static func seal<Predicate>(_ files: [String: [UInt8]], copies: [String: InputCopy], signer: any BundleSigner, timestamper: (any Timestamper)?,
+                                statement: ([InTotoStatement<Predicate>.Subject]) -> InTotoStatement<Predicate>) throws -> [String: [UInt8]] {
+        var files = files
+        var digests = try files.mapValues { try SHA256.hash($0).hex }
+        for (path, copy) in copies { digests[path] = copy.sha256 }
         let sums = Array(BundleLayout.sorted(digests.keys).map { BundleLayout.sumLine(digests[$0]!, $0) }.joined().utf8)
         let signature = try signer.sign(sums)
         files[BundleLayout.sums] = sums
@@ -28,13 +40,10 @@ public enum BundleSealing {
             files[BundleLayout.timestampToken] = token
             files[BundleLayout.timestampChain] = chain
         }
-
-        let statement = InTotoStatement(
-            subject: BundleLayout.sorted(digests.keys).map { .init(name: $0, digest: ["sha256": digests[$0]!]) },
-            predicate: manifest.summary(manifestSHA256: digests[BundleLayout.manifest]!))
-        let envelope = try DSSE.sign(payload: [UInt8](try BundleLayout.compactEncoder.encode(statement)), payloadType: DSSE.inTotoPayloadType,
+        let subjects = BundleLayout.sorted(digests.keys).map { InTotoStatement<Predicate>.Subject(name: $0, digest: ["sha256": digests[$0]!]) }
+        let envelope = try DSSE.sign(payload: [UInt8](try BundleLayout.compactEncoder.encode(statement(subjects))), payloadType: DSSE.inTotoPayloadType,
                                      signer: signer)
         files[BundleLayout.attestation] = [UInt8](try BundleLayout.jsonEncoder.encode(envelope)) + [0x0a]
-        return SealedBundle(files: files, copies: unsigned.copies, manifest: manifest)
+        return files
     }
 }

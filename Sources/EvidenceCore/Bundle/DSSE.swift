@@ -37,31 +37,38 @@ public enum DSSE {
     }
 }
 
-/// An in-toto Statement v1: what the attestation says about which files.
-public struct InTotoStatement: Codable, Sendable, Equatable {
+/// An in-toto Statement v1: what the attestation says about which files. Its predicate is the bundle's summary
+/// (`BundleStatement`) or a roll-up's (`RollupStatement`).
+public struct InTotoStatement<Predicate: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
     public struct Subject: Codable, Sendable, Equatable {
         public let name: String
         public let digest: [String: String]
     }
 
-    public static let type = "https://in-toto.io/Statement/v1"
-    /// Our predicate: the manifest's summary of the evidence bundle.
-    public static let predicateType = "https://git-evidence.dev/evidence-bundle/v1"
+    public static var type: String { "https://in-toto.io/Statement/v1" }
 
     public let type: String
     public let subject: [Subject]
     public let predicateType: String
-    public let predicate: BundleSummary
+    public let predicate: Predicate
 
     enum CodingKeys: String, CodingKey {
         case type = "_type"
         case subject, predicateType, predicate
     }
 
-    public init(subject: [Subject], predicate: BundleSummary) {
+    public init(subject: [Subject], predicateType: String, predicate: Predicate) {
         self.type = Self.type
         self.subject = subject
-        self.predicateType = Self.predicateType
+        self.predicateType = predicateType
         self.predicate = predicate
     }
+}
+
+/// An evidence bundle's statement: the manifest's summary.
+public typealias BundleStatement = InTotoStatement<BundleSummary>
+
+extension InTotoStatement where Predicate == BundleSummary {
+    /// Our predicate: the manifest's summary of the evidence bundle.
+    public static var predicateType: String { "https://git-evidence.dev/evidence-bundle/v1" }
 }

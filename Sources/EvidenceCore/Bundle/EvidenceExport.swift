@@ -37,6 +37,8 @@ public struct ExportRequest: Sendable {
     public var allowOpenWindow = false
     /// Who prepared the evidence, as the report's header names them (`--prepared-by`).
     public var preparedBy: String?
+    /// Also write `oscal/assessment-results.json` (`--oscal`).
+    public var oscal = false
     /// The time now, which an open window is judged against (the clock; tests may set it).
     public var now = Int64(Date().timeIntervalSince1970)
 
@@ -120,7 +122,14 @@ public enum EvidenceExport {
         let timestamper = request.tsaURLs.isEmpty ? nil : try RFC3161Timestamper(urls: request.tsaURLs)
         context.timestamped = timestamper != nil
         context.preparedBy = request.preparedBy
-        let sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer, timestamper: timestamper)
+        var sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer, timestamper: timestamper)
+        if request.oscal {
+            // It cites the sealed SHA256SUMS, so it is added after the seal, beside the files the list covers.
+            var files = sealed.files
+            files[OSCALAssessment.bundlePath] = try OSCALAssessment.document(bundle: sealed.manifest, findings: evaluated.findings,
+                                                                             sums: sealed.files[BundleLayout.sums]!, controls: templates.controls)
+            sealed = SealedBundle(files: files, copies: sealed.copies, manifest: sealed.manifest)
+        }
         let output = try EvidencePipeline.store(sealed, at: FolderDestination(target: request.output, replacing: request.force,
                                                                              archive: request.archive, archiveTime: bounds.end,
                                                                              protecting: [repository.gitDirectory] + (repository.workDirectory.map { [$0] } ?? [])))

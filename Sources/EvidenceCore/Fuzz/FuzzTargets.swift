@@ -77,7 +77,7 @@ public enum FuzzTargets {
         "dsse": { bytes in
             guard let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)), let payload = envelope.payloadBytes else { return false }
             _ = DSSE.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: payload)
-            return (try? JSONDecoder().decode(InTotoStatement.self, from: Data(payload))) != nil
+            return (try? JSONDecoder().decode(BundleStatement.self, from: Data(payload))) != nil
         },
     ]
 

@@ -82,82 +82,32 @@ public enum BundleVerifier {
         guard FileManager.default.fileExists(atPath: request.bundle, isDirectory: &isFolder), isFolder.boolValue else {
             throw EvidenceError.unreadable(file: request.bundle, reason: "not a bundle folder")
         }
+        let tree = BundleTree(root: request.bundle)
+        // A roll-up is sealed as a bundle is, and says what it is by its own record in place of a manifest.
+        if !tree.contains(BundleLayout.manifest) && tree.contains(RollupLayout.record) {
+            return try RollupVerifier.verify(request, tree: tree)
+        }
         var checks = [VerificationCheck]()
         func record(_ name: String, _ passed: Bool, _ detail: String) { checks.append(VerificationCheck(name: name, passed: passed, detail: detail)) }
         func record(_ check: VerificationCheck) { checks.append(check) }
 
-        let tree = BundleTree(root: request.bundle)
-        record("entries", tree.unsafe.isEmpty,
-               tree.unsafe.isEmpty ? "no symlinks or special files" : "not regular files (never opened): " + tree.unsafe.joined(separator: ", "))
-
-        // SHA256SUMS: its lines, each path safe.
-        guard tree.contains(BundleLayout.sums), let sumsBytes = tree.read(BundleLayout.sums) else {
-            record("files", false, "SHA256SUMS is missing: nothing can be checked")
-            return VerificationReport(bundle: request.bundle, checks: checks)
+        guard let files = try fileChecks(tree, extra: OSCALAssessment.bundlePath) else {
+            return VerificationReport(bundle: request.bundle, checks: [tree.entriesCheck, VerificationCheck(name: "files", passed: false,
+                                                                                                         detail: "SHA256SUMS is missing: nothing can be checked")])
         }
-        let listing = SumsListing(sumsBytes)
-        record("listing", listing.problems.isEmpty,
-               listing.problems.isEmpty ? "SHA256SUMS lists \(listing.entries.count) files, all paths inside the bundle" : Self.bounded(listing.problems))
-
-        // Every listed file exists and matches.
-        var mismatched = [String](), missing = [String]()
-        for entry in listing.entries {
-            guard tree.contains(entry.path) else { missing.append(entry.path); continue }
-            if try SHA256.hash(fileAt: request.bundle + "/" + entry.path).hex != entry.digest { mismatched.append(entry.path) }
-        }
-        var fileProblems = [String]()
-        if !missing.isEmpty { fileProblems.append("missing: " + Self.bounded(missing, separator: ", ")) }
-        if !mismatched.isEmpty { fileProblems.append("do not match SHA256SUMS: " + Self.bounded(mismatched, separator: ", ")) }
-        record("files", fileProblems.isEmpty, fileProblems.isEmpty ? "\(listing.entries.count) listed files present and matching" : fileProblems.joined(separator: "; "))
-
-        // Names are compared as bytes: Swift's String equality would take NFD "é" for NFC "é", or a KELVIN SIGN for "K".
-        let listed = Set(listing.entries.map { Array($0.path.utf8) })
-        let sealing = Set(BundleLayout.unlisted.map { Array($0.utf8) })
-        let unlisted = BundleLayout.sorted(tree.files.filter { !listed.contains(Array($0.utf8)) && !sealing.contains(Array($0.utf8)) })
-        record("unlisted", unlisted.isEmpty, unlisted.isEmpty ? "no file outside SHA256SUMS" : "files not in SHA256SUMS: " + Self.bounded(unlisted, separator: ", "))
-
+        checks = files.checks
+        let listing = files.listing
         // The manifest (read only if listed and intact, so nothing below trusts an altered one).
-        let manifest: Manifest? = listed.contains(Array(BundleLayout.manifest.utf8)) && !mismatched.contains(BundleLayout.manifest)
+        let manifest: Manifest? = files.intact(BundleLayout.manifest)
             ? tree.read(BundleLayout.manifest).flatMap { try? BundleReader.manifest(from: $0, file: BundleLayout.manifest) } : nil
-        // A bundle for a window cannot honestly be signed before the window ends, so a claimed earlier time is judged
-        // at the window's end: a key retired before then never vouches for it, whatever generated_at says.
-        let claimed = manifest.flatMap { $0.generatedAt.flatMap(Timestamp.parse) }
-        let windowEnd = manifest.flatMap { Timestamp.parse($0.window.end) }
-        // An RFC 3161 token checked against the TSA roots proves when the signature existed: then the key is judged
-        // at its genTime, whatever the bundle claims.
-        let stamp = timestampCheck(tree, roots: request.tsaRoots, required: request.requireTimestamp)
-        record(stamp.check)
-        let bundleTime = stamp.genTime ?? [claimed, windowEnd].compactMap { $0 }.max()
-
-        // The signature, by a trusted key valid at the bundle's time. A keyring may hold one key more than once
-        // (with different periods): every entry that verifies is tried.
-        var signer: TrustedKey?
-        if let signature = tree.read(BundleLayout.signature) {
-            let verifying = try request.trusted.filter { try $0.publicKey().verify(signature, over: sumsBytes) }
-            signer = verifying.first { key in bundleTime.map(key.isValid) ?? true } ?? verifying.first
-            if let signer {
-                record("signature", true, "SHA256SUMS signed by trusted key \(signer.keyID) (\(signer.name))")
-                if let bundleTime {
-                    let valid = signer.isValid(at: bundleTime)
-                    let early = stamp.genTime != nil ? " (the time the RFC 3161 token proves)"
-                        : claimed.map { $0 < bundleTime } ?? false
-                        ? " (generated_at claims \(Timestamp.iso8601UTC(claimed!)), before the window ended)" : " (claimed, not proven: no verified timestamp)"
-                    record("key period", valid, valid ? "key valid at \(Timestamp.iso8601UTC(bundleTime))" + early
-                           : "key \(signer.keyID) was not valid at \(Timestamp.iso8601UTC(bundleTime)) (valid \(signer.period))" + early)
-                }
-            } else {
-                // Name the key that did sign, when the bundle's own signer.pub.pem is it: the auditor sees whose it is.
-                let bundled = tree.read(BundleLayout.publicKey).flatMap { try? PublicKey(pem: $0, source: BundleLayout.publicKey) }
-                let actual = bundled.flatMap { key in (try? key.verify(signature, over: sumsBytes)) == true ? try? key.keyID() : nil }
-                record("signature", false, "SHA256SUMS.sig does not verify with any trusted key (\(request.trusted.map(\.keyID).map { String($0.prefix(16)) }.joined(separator: ", ")))"
-                       + (actual.map { "; it was signed by key \($0) (the bundle's signer.pub.pem)" } ?? "; nor with the bundle's own signer.pub.pem"))
-            }
-        } else {
-            record("signature", false, "SHA256SUMS.sig is missing")
-        }
+        let signing = try signatureChecks(tree, sums: files.sums, request: request,
+                                          claimed: manifest.flatMap { $0.generatedAt.flatMap(Timestamp.parse) },
+                                          windowEnd: manifest.flatMap { Timestamp.parse($0.window.end) })
+        checks += signing.checks
+        let signer = signing.signer
 
         // The DSSE envelope and its subjects.
-        let (attested, statement) = attestation(tree, listing: listing, sumsBytes: sumsBytes, signer: signer)
+        let (attested, statement) = attestation(tree, listing: listing, sumsBytes: files.sums, signer: signer, as: BundleSummary.self)
         record(attested)
 
         // The manifest's Merkle root and counts, then whether the signed files agree with one another.
@@ -168,6 +118,9 @@ public enum BundleVerifier {
             record("manifest", false, "manifest.json is missing, altered or not a manifest")
         }
 
+        if tree.contains(OSCALAssessment.bundlePath) {
+            record(oscalCheck(manifest, tree: tree, files: files))
+        }
         if let previous = request.previous {
             record(try chain(manifest, previous: previous, trusted: request.trusted))
         }
@@ -195,6 +148,107 @@ public enum BundleVerifier {
             }
         }
         return VerificationReport(bundle: request.bundle, checks: checks)
+    }
+
+    /// What the files of a sealed folder show, before anything in them is trusted.
+    struct FileReading {
+        let checks: [VerificationCheck]
+        let sums: [UInt8]
+        let listing: SumsListing
+        let mismatched: Set<String>
+
+        /// Whether `path` is listed and matches SHA256SUMS: only then is it read.
+        func intact(_ path: String) -> Bool {
+            listing.entries.contains { $0.path.utf8.elementsEqual(path.utf8) } && !mismatched.contains(path)
+        }
+    }
+
+    /// `entries`, `listing`, `files` and `unlisted`: every listed file present and matching, no file outside the list
+    /// but the seal's own and `extra` (a file derived after sealing, which its own check re-derives); nil without
+    /// SHA256SUMS.
+    static func fileChecks(_ tree: BundleTree, extra: String? = nil) throws -> FileReading? {
+        var checks = [tree.entriesCheck]
+        func record(_ name: String, _ passed: Bool, _ detail: String) { checks.append(VerificationCheck(name: name, passed: passed, detail: detail)) }
+        // SHA256SUMS: its lines, each path safe.
+        guard tree.contains(BundleLayout.sums), let sumsBytes = tree.read(BundleLayout.sums) else { return nil }
+        let listing = SumsListing(sumsBytes)
+        record("listing", listing.problems.isEmpty,
+               listing.problems.isEmpty ? "SHA256SUMS lists \(listing.entries.count) files, all paths inside the bundle" : Self.bounded(listing.problems))
+
+        // Every listed file exists and matches.
+        var mismatched = [String](), missing = [String]()
+        for entry in listing.entries {
+            guard tree.contains(entry.path) else { missing.append(entry.path); continue }
+            if try SHA256.hash(fileAt: tree.root + "/" + entry.path).hex != entry.digest { mismatched.append(entry.path) }
+        }
+        var fileProblems = [String]()
+        if !missing.isEmpty { fileProblems.append("missing: " + Self.bounded(missing, separator: ", ")) }
+        if !mismatched.isEmpty { fileProblems.append("do not match SHA256SUMS: " + Self.bounded(mismatched, separator: ", ")) }
+        record("files", fileProblems.isEmpty, fileProblems.isEmpty ? "\(listing.entries.count) listed files present and matching" : fileProblems.joined(separator: "; "))
+
+        // Names are compared as bytes: Swift's String equality would take NFD "é" for NFC "é", or a KELVIN SIGN for "K".
+        let listed = Set(listing.entries.map { Array($0.path.utf8) })
+        let sealing = Set((BundleLayout.unlisted.map { $0 } + (extra.map { [$0] } ?? [])).map { Array($0.utf8) })
+        let unlisted = BundleLayout.sorted(tree.files.filter { !listed.contains(Array($0.utf8)) && !sealing.contains(Array($0.utf8)) })
+        record("unlisted", unlisted.isEmpty, unlisted.isEmpty ? "no file outside SHA256SUMS" : "files not in SHA256SUMS: " + Self.bounded(unlisted, separator: ", "))
+        return FileReading(checks: checks, sums: sumsBytes, listing: listing, mismatched: Set(mismatched))
+    }
+
+    /// `timestamp`, `signature` and `key period`: who signed SHA256SUMS, and whether their key was valid then. The
+    /// time is the token's when one verifies under the TSA roots, else the later of the time claimed and the
+    /// window's end (a bundle for a window cannot honestly be signed before the window ends, so a key retired
+    /// before then never vouches for it, whatever generated_at says).
+    static func signatureChecks(_ tree: BundleTree, sums sumsBytes: [UInt8], request: VerificationRequest,
+                                claimed: Int64?, windowEnd: Int64?) throws -> (checks: [VerificationCheck], signer: TrustedKey?) {
+        var checks = [VerificationCheck]()
+        func record(_ name: String, _ passed: Bool, _ detail: String) { checks.append(VerificationCheck(name: name, passed: passed, detail: detail)) }
+        let stamp = timestampCheck(tree, roots: request.tsaRoots, required: request.requireTimestamp)
+        checks.append(stamp.check)
+        let bundleTime = stamp.genTime ?? [claimed, windowEnd].compactMap { $0 }.max()
+
+        // A keyring may hold one key more than once (with different periods): every entry that verifies is tried.
+        var signer: TrustedKey?
+        if let signature = tree.read(BundleLayout.signature) {
+            let verifying = try request.trusted.filter { try $0.publicKey().verify(signature, over: sumsBytes) }
+            signer = verifying.first { key in bundleTime.map(key.isValid) ?? true } ?? verifying.first
+            if let signer {
+                record("signature", true, "SHA256SUMS signed by trusted key \(signer.keyID) (\(signer.name))")
+                if let bundleTime {
+                    let valid = signer.isValid(at: bundleTime)
+                    let early = stamp.genTime != nil ? " (the time the RFC 3161 token proves)"
+                        : claimed.map { $0 < bundleTime } ?? false
+                        ? " (generated_at claims \(Timestamp.iso8601UTC(claimed!)), before the window ended)" : " (claimed, not proven: no verified timestamp)"
+                    record("key period", valid, valid ? "key valid at \(Timestamp.iso8601UTC(bundleTime))" + early
+                           : "key \(signer.keyID) was not valid at \(Timestamp.iso8601UTC(bundleTime)) (valid \(signer.period))" + early)
+                }
+            } else {
+                // Name the key that did sign, when the bundle's own signer.pub.pem is it: the auditor sees whose it is.
+                let bundled = tree.read(BundleLayout.publicKey).flatMap { try? PublicKey(pem: $0, source: BundleLayout.publicKey) }
+                let actual = bundled.flatMap { key in (try? key.verify(signature, over: sumsBytes)) == true ? try? key.keyID() : nil }
+                record("signature", false, "SHA256SUMS.sig does not verify with any trusted key (\(request.trusted.map(\.keyID).map { String($0.prefix(16)) }.joined(separator: ", ")))"
+                       + (actual.map { "; it was signed by key \($0) (the bundle's signer.pub.pem)" } ?? "; nor with the bundle's own signer.pub.pem"))
+            }
+        } else {
+            record("signature", false, "SHA256SUMS.sig is missing")
+        }
+        return (checks, signer)
+    }
+
+    /// `oscal`: the OSCAL document beside the seal is exactly what the signed manifest, findings and catalogue give,
+    /// citing this SHA256SUMS; it cannot be listed in the file it cites, so it is derived again and compared.
+    static func oscalCheck(_ manifest: Manifest?, tree: BundleTree, files: FileReading) -> VerificationCheck {
+        let name = "oscal"
+        let catalogue = BundleLayout.templateInputs + "/controls.yml"
+        guard let manifest, files.intact(BundleLayout.findings), files.intact(catalogue),
+              let findingBytes = tree.read(BundleLayout.findings), let findings = try? BundleReader.findings(from: findingBytes, file: BundleLayout.findings),
+              let catalogueBytes = tree.read(catalogue), let controls = try? ReportTemplates.controlTexts(catalogue, catalogueBytes) else {
+            return VerificationCheck(name: name, passed: false, detail: "\(OSCALAssessment.bundlePath) not checked: the manifest, findings or catalogue are not intact")
+        }
+        guard let expected = try? OSCALAssessment.document(bundle: manifest, findings: findings, sums: files.sums, controls: controls),
+              tree.read(OSCALAssessment.bundlePath) == expected else {
+            return VerificationCheck(name: name, passed: false, detail: "\(OSCALAssessment.bundlePath) is not what the signed findings and SHA256SUMS give")
+        }
+        return VerificationCheck(name: name, passed: true, detail: "\(OSCALAssessment.bundlePath) is what the signed findings and SHA256SUMS give")
     }
 
     /// The `timestamp` check: with a token and roots, whether it verifies (signature, chain at its genTime for time
@@ -233,8 +287,8 @@ public enum BundleVerifier {
     }
 
     /// The attestation's check, and its statement once its signature by the trusted key has verified.
-    private static func attestation(_ tree: BundleTree, listing: SumsListing, sumsBytes: [UInt8],
-                                    signer: TrustedKey?) -> (VerificationCheck, InTotoStatement?) {
+    static func attestation<Predicate>(_ tree: BundleTree, listing: SumsListing, sumsBytes: [UInt8], signer: TrustedKey?,
+                                       as predicate: Predicate.Type) -> (VerificationCheck, InTotoStatement<Predicate>?) {
         let name = "attestation"
         guard let bytes = tree.read(BundleLayout.attestation),
               let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)) else {
@@ -262,7 +316,8 @@ public enum BundleVerifier {
         guard signed else {
             return (VerificationCheck(name: name, passed: false, detail: "no envelope signature by key \(signer.keyID) verifies over the DSSE PAE"), nil)
         }
-        guard let statement = try? JSONDecoder().decode(InTotoStatement.self, from: Data(payload)), statement.type == InTotoStatement.type else {
+        guard let statement = try? JSONDecoder().decode(InTotoStatement<Predicate>.self, from: Data(payload)),
+              statement.type == InTotoStatement<Predicate>.type else {
             return (VerificationCheck(name: name, passed: false, detail: "the payload is not an in-toto Statement v1"), nil)
         }
         var expected = Dictionary(listing.entries.map { ($0.path, $0.digest) }, uniquingKeysWith: { first, _ in first })
@@ -304,7 +359,7 @@ public enum BundleVerifier {
     /// recorded rules and policy those of the settings the bundle carries, the retention at least six years past
     /// the window, and the manifest's inputs exactly the `inputs/` files listed.
     private static func consistency(_ manifest: Manifest, tree: BundleTree, listing: SumsListing, signer: TrustedKey?,
-                                    statement: InTotoStatement?) throws -> VerificationCheck {
+                                    statement: BundleStatement?) throws -> VerificationCheck {
         var problems = [String]()
         if let signer {
             let bundled = tree.read(BundleLayout.publicKey).flatMap { try? PublicKey(pem: $0, source: BundleLayout.publicKey).keyID() }
@@ -437,6 +492,12 @@ struct BundleTree {
 
     /// True when the walk found a regular file with exactly these bytes as its name.
     func contains(_ path: String) -> Bool { byteNames.contains(Array(path.utf8)) }
+
+    /// `entries`: no symlinks or special files.
+    var entriesCheck: VerificationCheck {
+        VerificationCheck(name: "entries", passed: unsafe.isEmpty,
+                          detail: unsafe.isEmpty ? "no symlinks or special files" : "not regular files (never opened): " + unsafe.joined(separator: ", "))
+    }
 
     /// The bytes of a regular file found by the walk; nil for anything else.
     func read(_ path: String) -> [UInt8]? {
