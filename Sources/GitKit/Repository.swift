@@ -39,6 +39,19 @@ public final class Repository {
         self.commitGraph = shallow ? nil : CommitGraph.open(objects: common + "objects")
     }
 
+    /// Clones `url` (a path, `file://`, or an https URL that needs no credentials) bare into `path`, which must not
+    /// exist, and opens it: `org` reads repositories its list names by URL this way.
+    public static func cloneBare(from url: String, to path: String) throws(GitError) -> Repository {
+        _ = Libgit2Runtime.ready
+        var options = git_clone_options()
+        _ = try check(git_evidence_clone_options_init(&options), "git_clone_options_init")
+        options.bare = 1
+        var repository: OpaquePointer?
+        _ = try check(git_clone(&repository, url, path, &options), "git_clone")
+        if let repository { git_repository_free(repository) }
+        return try Repository(path: path)
+    }
+
     /// The ids listed in a `shallow` file, one hex id per line (the format git and libgit2 share).
     private static func readShallowFile(_ path: String) -> Set<ObjectID> {
         guard let file = fopen(path, "r") else { return [] }

@@ -9,7 +9,7 @@ struct GitEvidence: ParsableCommand {
         commandName: "git-evidence",
         abstract: "Turn a repository's history into signed audit evidence for SOC 2 CC8.1 and HIPAA.",
         version: toolVersion,
-        subcommands: [Changes.self, Collect.self, Export.self, Archive.self, Verify.self, Rollup.self, Sample.self, Why.self, Keygen.self, Rules.self]
+        subcommands: [Changes.self, Collect.self, Export.self, Archive.self, Verify.self, Rollup.self, Org.self, Sample.self, Why.self, Keygen.self, Rules.self]
     )
 }
 

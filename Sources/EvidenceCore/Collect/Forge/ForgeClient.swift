@@ -24,8 +24,22 @@ public final class ForgeClient {
         public var longestWait: Double = 3600
         /// A GitHub App's installation token (valid an hour) is renewed once fewer seconds than this remain.
         public var tokenRefreshMargin: Double = 300
+        /// A folder where jobs collecting with one token share its rate limit (`GIT_EVIDENCE_RATE_BUDGET`, set by `org`).
+        public var sharedBudget: String?
+        /// How many jobs share it (`GIT_EVIDENCE_RATE_RESERVE`): each may have a request in flight.
+        public var sharedBudgetJobs: Int?
 
         public init() {}
+
+        /// The waits of `environment`: the shared budget `org` sets up, and a test's scale on the backoffs.
+        public mutating func adopt(_ environment: [String: String]) {
+            sharedBudget = environment["GIT_EVIDENCE_RATE_BUDGET"]
+            sharedBudgetJobs = environment["GIT_EVIDENCE_RATE_RESERVE"].flatMap(Int.init)
+            if let scale = environment["GIT_EVIDENCE_GITHUB_WAIT_SCALE"].flatMap(Double.init), scale > 0 {
+                retryBase *= scale
+                secondaryBackoff *= scale
+            }
+        }
     }
 
     /// One request as `collection.json` records it.
@@ -72,6 +86,8 @@ public final class ForgeClient {
     /// When the primary limit was last reported spent, the time it resets (seconds since 1970).
     private var resetAt: Double?
     private var sleep: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
+    /// The rate limit shared with other jobs using the token, when `org` runs several.
+    private let budget: SharedRateBudget?
 
     public convenience init(apiURL: URL, token: String?, forge: Forge = .github, cacheFolder: String? = nil, settings: Settings = Settings(),
                             transport: HTTPTransport = HTTPTransport()) throws {
@@ -87,6 +103,7 @@ public final class ForgeClient {
         self.transport = transport
         self.settings = settings
         self.cache = try cacheFolder.map { try ResponseCache(folder: $0) }
+        budget = SharedRateBudget(folder: settings.sharedBudget, apiURL: apiURL, reserve: settings.sharedBudgetJobs)
     }
 
     /// `GET` one URL (relative to the API, or absolute as a `Link` header gives it), answering from the cache on a
@@ -101,6 +118,7 @@ public final class ForgeClient {
         while true {
             attempt += 1
             try waitForReset()
+            if let wait = budget?.take(), wait > 0 { try pause(wait, "waiting for the rate limit the other jobs share") }
             if let token = try bearer() {
                 let (name, value) = forge.authorization(token)
                 headers[name] = value
@@ -234,6 +252,12 @@ public final class ForgeClient {
     /// A spent primary limit seen on a successful response is waited out before the next request.
     private func noteLimits(_ response: HTTPResponse) {
         if let reset = spentLimitReset(response) { resetAt = reset }
+        for prefix in ["x-ratelimit-", "ratelimit-"] {
+            if let remaining = response.header(prefix + "remaining").flatMap(Int.init), let reset = response.header(prefix + "reset").flatMap(Double.init) {
+                budget?.note(remaining: remaining, reset: reset)
+                break
+            }
+        }
     }
 
     /// When a spent primary limit resets (seconds since 1970): GitHub's `X-RateLimit-*`, GitLab's `RateLimit-*`.

@@ -39,10 +39,7 @@ public struct GitHubRequest: Sendable {
             credentials = [environment["GITHUB_TOKEN"], environment["GH_TOKEN"]].compactMap { $0 }.first { !$0.isEmpty }.map { .token($0) } ?? .none
         }
         // Tests shorten the waits through these (a setting, not another code path).
-        if let scale = environment["GIT_EVIDENCE_GITHUB_WAIT_SCALE"].flatMap(Double.init), scale > 0 {
-            settings.retryBase *= scale
-            settings.secondaryBackoff *= scale
-        }
+        settings.adopt(environment)
     }
 
     /// The source reading the pull requests back to `since`.

@@ -25,10 +25,7 @@ public struct GitLabRequest: Sendable {
         self.apiURL = api.hasSuffix("/") ? String(api.dropLast()) : api
         self.cacheFolder = cacheFolder
         token = environment["GITLAB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        if let scale = environment["GIT_EVIDENCE_GITHUB_WAIT_SCALE"].flatMap(Double.init), scale > 0 {
-            settings.retryBase *= scale
-            settings.secondaryBackoff *= scale
-        }
+        settings.adopt(environment)
     }
 
     /// The source reading the merge requests back to `since`.
