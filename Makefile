@@ -8,9 +8,9 @@ BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 # System packages the build and the tests need on a fresh Debian machine: libpq-dev and libmariadb-dev to read
 # ledgers live from PostgreSQL and MySQL/MariaDB; postgresql and mariadb-server for the servers the ledger tests
 # start on loopback in private folders; and the migration tools that write real ledgers in the tests: sqitch
-# (with its PostgreSQL driver) and ActiveRecord.
+# (with its PostgreSQL driver) and ActiveRecord; shellcheck, which actionlint runs over deploy/'s workflow scripts.
 APT_PACKAGES := libgit2-dev libssl-dev zlib1g-dev libarchive-dev libpq-dev libcurl4-openssl-dev libp11-kit-dev softhsm2 opensc faketime pkg-config git openssl python3 postgresql dash coreutils chromium poppler-utils \
-	sqitch libdbd-pg-perl ruby-activerecord ruby-pg mariadb-server libmariadb-dev
+	sqitch libdbd-pg-perl ruby-activerecord ruby-pg mariadb-server libmariadb-dev shellcheck
 
 # A Python with securesystemslib, for the DSSE interoperability test (PyPI is reachable from CI).
 INTEROP_VENV := .build/interop-venv
