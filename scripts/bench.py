@@ -11,7 +11,8 @@ repository with an event-log ledger of 10^4, 10^5 and 10^6 rows applying one mig
 for other sizes) and reports rows per second and peak memory: 12 bytes a row and nothing else growing with the
 rows (the log is streamed, and copied into the bundle from its file). Then collects a window of 1,000 pull requests from the
 fake GitHub (see collection()). `why` is timed beside git log --follow, git log -S and git blame (see why()).
-BENCH_ONLY=collection, BENCH_ONLY=ledgers or BENCH_ONLY=why runs only that one.
+`org` exports 24 repositories with --jobs 2 beside --jobs 1 (see org()). BENCH_ONLY=collection, BENCH_ONLY=ledgers,
+BENCH_ONLY=why or BENCH_ONLY=org runs only that one.
 """
 import os, random, subprocess, sys, time
 
@@ -124,6 +125,8 @@ def main():
         return collection()
     if os.environ.get("BENCH_ONLY") == "ledgers":
         return ledgers()
+    if os.environ.get("BENCH_ONLY") == "org":
+        return org()
     if os.environ.get("BENCH_ONLY") == "why":
         build_repository()
         return why()
@@ -165,6 +168,7 @@ def main():
         print(f"  {length:>6} first-parent commits: {rss / 1024:6.1f} MiB  (git log: {git_rss / 1024:6.1f} MiB)")
     why()
     ledgers()
+    org()
     hashing()
     collection()
     if not same:
@@ -336,6 +340,50 @@ def collection():
             print(f"        {wall:.2f} s wall, {cpu:.2f} s CPU ({cpu / wall:.0%} of the wall time)")
     finally:
         fake.terminate()
+
+
+def org():
+    """`org` over 24 repositories of 3,000 commits each (every 30th a migration, with its PR in the export): the
+    wall time with --jobs 2 beside --jobs 1 (interleaved, best of RUNS), and each export's peak memory from wait4, as
+    org.json records it."""
+    import json
+    root = os.path.join(WORK, "org")
+    repos = os.path.join(root, "repos.yml")
+    if not os.path.exists(repos):
+        os.makedirs(root, exist_ok=True)
+        lines = ["repositories:"]
+        for index in range(1, 25):
+            repo = os.path.join(root, f"svc-{index:02d}.git")
+            subprocess.run(["git", "init", "-q", "--bare", "-b", "main", repo], check=True, env=GIT_ENV)
+            stream, mark = [], 0
+            for n in range(3000):
+                when = 1782900000 + n * 600  # from 2026-07-01, ten minutes apart
+                path = f"drizzle/{n // 30:04d}_step.sql" if n % 30 == 0 else f"src/module{n % 50}.ts"
+                body = f"-- change {n} of svc-{index:02d}\n".encode()
+                stream.append(b"commit refs/heads/main\n")
+                stream.append(f"committer Dev <dev@example.com> {when} +0000\n".encode())
+                message = f"Change {n} (#{n + 1})\n".encode()
+                stream.append(b"data %d\n%s" % (len(message), message))
+                stream.append(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(body), body))
+            subprocess.run(["git", "-C", repo, "fast-import", "--quiet"], input=b"".join(stream), check=True, env=GIT_ENV)
+            github = os.path.join(root, f"github-{index:02d}")
+            os.makedirs(github, exist_ok=True)
+            with open(os.path.join(github, "pulls.json"), "w") as out:
+                out.write("[]\n")
+            lines += [f"  - name: acme/svc-{index:02d}", f"    path: {repo}", f"    github_export: {github}"]
+        with open(repos, "w") as out:
+            out.write("\n".join(lines) + "\n")
+        subprocess.run([BINARY, "keygen", "--out", os.path.join(root, "keys")], check=True, stdout=subprocess.DEVNULL)
+    key = os.path.join(root, "keys", "signing.key.pem")
+    def command(jobs):
+        return [BINARY, "org", "--repos", repos, "--from", "2026-07-01", "--to", "2026-10-01", "--jobs", str(jobs), "--key", key,
+                "--out", os.path.join(root, f"out-{jobs}"), "--force"]
+    parallel, serial = interleaved([command(2), command(1)])
+    with open(os.path.join(root, "out-2", "org.json")) as source:
+        peaks = sorted(job["peak_kilobytes"] for job in json.load(source))
+    print(f"org over 24 repositories of 3,000 commits (best of {RUNS}, interleaved):")
+    print(f"  --jobs 2: {parallel:6.2f} s, --jobs 1: {serial:6.2f} s = {serial / parallel:4.2f}x faster on {os.cpu_count()} cores")
+    print(f"  peak memory per export job: median {peaks[len(peaks) // 2] / 1024:.1f} MiB, largest {peaks[-1] / 1024:.1f} MiB")
 
 
 def hashing():
