@@ -31,6 +31,8 @@ public struct AssemblyContext {
     public var timestamped = false
     /// `--prepared-by`, for the report's header.
     public var preparedBy: String?
+    /// Files the export adds beside the seal (`--oscal`), which VERIFY.txt must not call unlisted.
+    public var derived = [String]()
 }
 
 /// The assemble stage: every file of the bundle but its seal — the population and findings as JSON and CSV, the
@@ -80,7 +82,7 @@ public enum BundleAssembly {
         files[BundleLayout.changesTable] = try ChangesTable.csv(records, findings: evaluated.findings)
         files[BundleLayout.findings] = try findingsJSON(evaluated.findings)
         files[BundleLayout.publicKey] = Array(context.signer.publicKeyPEM.utf8)
-        let instructions = VerifyInstructions.text(keyID: context.signer.keyID, algorithm: context.signer.algorithm)
+        let instructions = VerifyInstructions.text(keyID: context.signer.keyID, algorithm: context.signer.algorithm, derived: context.derived)
         files[BundleLayout.instructions] = Array(instructions.utf8)
 
         let window = Manifest.WindowInfo(bounds)

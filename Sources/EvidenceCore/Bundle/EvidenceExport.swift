@@ -122,6 +122,7 @@ public enum EvidenceExport {
         let timestamper = request.tsaURLs.isEmpty ? nil : try RFC3161Timestamper(urls: request.tsaURLs)
         context.timestamped = timestamper != nil
         context.preparedBy = request.preparedBy
+        context.derived = request.oscal ? [OSCALAssessment.bundlePath] : []
         var sealed = try EvidencePipeline.seal(try EvidencePipeline.assemble(evaluated, context: context), signer: signer, timestamper: timestamper)
         if request.oscal {
             // It cites the sealed SHA256SUMS, so it is added after the seal, beside the files the list covers.

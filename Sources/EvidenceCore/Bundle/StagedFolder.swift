@@ -49,8 +49,17 @@ public struct StagedFolder {
         }
         var entry = stat()
         if lstat(path + "/.git", &entry) == 0 { return "is a git repository" }
-        for name in [BundleLayout.manifest, BundleLayout.sums] {
+        // A roll-up is replaced as a bundle is: by its own record in place of the manifest.
+        let rollup = lstat(path + "/" + RollupLayout.record, &entry) == 0 && lstat(path + "/" + BundleLayout.manifest, &entry) != 0
+        for name in [rollup ? RollupLayout.record : BundleLayout.manifest, BundleLayout.sums] {
             guard lstat(path + "/" + name, &entry) == 0, entry.st_mode & S_IFMT == S_IFREG else { return "is not a git-evidence bundle (no \(name))" }
+        }
+        if rollup {
+            guard let bytes = FileManager.default.contents(atPath: path + "/" + RollupLayout.record),
+                  let record = try? JSONDecoder().decode(RollupRecord.self, from: bytes), record.schema == RollupRecord.schemaName else {
+                return "is not a git-evidence roll-up (its rollup.json is not ours)"
+            }
+            return nil
         }
         guard let manifest = try? BundleReader(folder: path).manifest(), manifest.schema == Manifest.schemaName else {
             return "is not a git-evidence bundle (its manifest.json is not ours)"

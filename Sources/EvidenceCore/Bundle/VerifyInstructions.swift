@@ -4,7 +4,14 @@ import EvidenceCrypto
 /// so it runs literally (`TRUSTED=KEY.pem sh VERIFY.txt` inside the bundle, with OpenSSL 3 and coreutils) and each
 /// command can also be copied on its own. Each step says what it proves; the script stops at the first failure.
 enum VerifyInstructions {
-    static func text(keyID: String, algorithm: SignatureAlgorithm) -> String {
+    /// What the folder is: an evidence bundle, or a roll-up of many.
+    enum Subject {
+        case bundle, rollup
+    }
+
+    /// `derived`: files written beside the seal that cite SHA256SUMS and so cannot be listed in it (the OSCAL
+    /// document of `export --oscal`).
+    static func text(keyID: String, algorithm: SignatureAlgorithm, derived: [String] = [], subject: Subject = .bundle) -> String {
         let signatureCheck = switch algorithm {
         case .ed25519:
             "openssl pkeyutl -verify -pubin -inkey \"$TRUSTED\" -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig"
@@ -13,10 +20,24 @@ enum VerifyInstructions {
         case .rsaPSS:
             "openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest -verify \"$TRUSTED\" -signature SHA256SUMS.sig SHA256SUMS"
         }
-        let sealing = BundleLayout.sorted(BundleLayout.unlisted).map { "! -name \($0)" }.joined(separator: " ")
+        let sealing = (BundleLayout.sorted(BundleLayout.unlisted).map { "! -name \($0)" } + derived.map { "! -path ./\($0)" }).joined(separator: " ")
+        let title = subject == .bundle ? "How to verify this evidence bundle\n# ==================================" : "How to verify this roll-up\n# =========================="
+        let derivedCheck = derived.map { path in
+            "# \(path) is derived from the signed files after sealing: it cites SHA256SUMS by its digest, so it\n"
+                + "# cannot be listed there. It must name this SHA256SUMS (git-evidence verify derives it again, byte for byte).\n"
+                + "grep -q \"$(sha256sum SHA256SUMS | cut -c1-64)\" \(path)\n\n"
+        }.joined()
+        let about = subject == .bundle ? """
+        # attestation.intoto.json is a DSSE envelope (in-toto Statement v1) over the same files, signed with the
+        # same key, for tools that read in-toto attestations. manifest.json records how the evidence was made and
+        # its merkle_root: the RFC 6962 Merkle tree hash over the SHA256SUMS lines of every file but the manifest.
+        """ : """
+        # attestation.intoto.json is a DSSE envelope (in-toto Statement v1) over the same files, signed with the
+        # same key. rollup.json names each repository's bundle and the SHA-256 of its SHA256SUMS: inside that
+        # bundle, `sha256sum SHA256SUMS` must print it, and the bundle is verified on its own with its VERIFY.txt.
+        """
         return """
-        # How to verify this evidence bundle
-        # ==================================
+        # \(title)
         #
         # Signed with \(algorithm.rawValue) key \(keyID)
         # (key id = SHA-256 of the DER public key).
@@ -63,11 +84,9 @@ enum VerifyInstructions {
           echo "SHA256SUMS.sig.tsr not checked: set TSA_ROOTS to the time-stamping authority's root certificate"
         fi
 
-        echo "verified: SHA256SUMS is signed by the key in $TRUSTED and lists exactly the files here, unchanged"
+        \(derivedCheck)echo "verified: SHA256SUMS is signed by the key in $TRUSTED and lists exactly the files here, unchanged"
 
-        # attestation.intoto.json is a DSSE envelope (in-toto Statement v1) over the same files, signed with the
-        # same key, for tools that read in-toto attestations. manifest.json records how the evidence was made and
-        # its merkle_root: the RFC 6962 Merkle tree hash over the SHA256SUMS lines of every file but the manifest.
+        \(about)
 
         """
     }

@@ -82,7 +82,7 @@ public enum EvidenceRollup {
         let recordBytes = [UInt8](try BundleLayout.jsonEncoder.encode(record)) + [0x0a]
         files[RollupLayout.record] = recordBytes
         files[RollupLayout.table] = try RollupReport.csv(record)
-        let instructions = VerifyInstructions.text(keyID: identity.keyID, algorithm: identity.algorithm)
+        let instructions = VerifyInstructions.text(keyID: identity.keyID, algorithm: identity.algorithm, subject: .rollup)
         files[BundleLayout.instructions] = Array(instructions.utf8)
         files[BundleLayout.publicKey] = Array(identity.publicKeyPEM.utf8)
         let rendered = report.render(record, controls: templates.controls, verifyText: instructions)
