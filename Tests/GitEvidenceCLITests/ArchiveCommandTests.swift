@@ -68,6 +68,24 @@ import Testing
         #expect((try self.receipt(folder)["objects"] as? [[String: Any]])?.map { $0["version_id"] as? String } == objects.map { $0["version_id"] as? String })
     }
 
+    /// A roll-up reads bundles where archive keeps them, verifying each from the bucket as verify s3:// does; a
+    /// location holding nothing is a member that did not verify, named, and the roll-up is still written.
+    @Test func aRollupVerifiesBundlesStraightFromTheBucket() throws {
+        let folder = try bundle("evidence-q3-rollup")
+        #expect(try run(["archive", folder, "--to", "s3://evidence-locked/acme/rollup", "--endpoint-url", endpoint]).status == 0)
+        let out = try TemporaryFolder.make("rollup-s3") + "/rollup"
+        let result = try run(["rollup", "s3://evidence-locked/acme/rollup/evidence-q3-rollup", "s3://evidence-locked/acme/rollup/never-archived",
+                              "--endpoint-url", endpoint, "--trusted-key", keys.publicKey, "--key", keys.privateKey, "--out", out,
+                              "--as-of", "2026-10-02T00:00:00Z"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("2 repositories, 1 verified, 1 not verified, 0 missing"), "\(result.stdout)")
+        #expect(result.stdout.contains("NOT VERIFIED  s3://evidence-locked/acme/rollup/never-archived: unreadable: "), "\(result.stdout)")
+        let record = try String(contentsOfFile: out + "/rollup.json", encoding: .utf8)
+        let digest = String(try Command.run("/usr/bin/env", ["sha256sum", folder + "/SHA256SUMS"]).stdout.prefix(64))
+        #expect(record.contains("\"sha256sums\" : \"\(digest)\""))
+        #expect(record.contains("\"bundle\" : \"s3://evidence-locked/acme/rollup/evidence-q3-rollup\""))
+    }
+
     @Test func anObjectReplacedInTheBucketIsCaughtByVerify() throws {
         let folder = try bundle("evidence-q3-b")
         #expect(try run(["archive", folder, "--to", "s3://evidence-locked/acme", "--endpoint-url", endpoint]).status == 0)

@@ -74,6 +74,9 @@ public enum FuzzTargets {
             guard let entries = try? TarGz.read(bytes, limit: 16 << 20) else { return false }
             return (try? BundleTarball.checked(entries, archive: "bundle.tar.gz")) != nil
         },
+        // org's list of repositories, and a roll-up's record as verify reads it.
+        "repos-yml": { bytes in (try? OrgRepositories.parse(String(decoding: bytes, as: UTF8.self), file: "/lists/repos.yml")) != nil },
+        "rollup-record": { bytes in (try? JSONDecoder().decode(RollupRecord.self, from: Data(bytes))).map { RollupRecord.Counts($0.repositories) } != nil },
         "dsse": { bytes in
             guard let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)), let payload = envelope.payloadBytes else { return false }
             _ = DSSE.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: payload)

@@ -44,7 +44,11 @@ public struct OrgRepositories: Sendable {
     /// Reads and checks the list: every entry named once, with a place and one review source; relative paths are
     /// resolved against the list's folder.
     public static func load(_ file: String) throws -> OrgRepositories {
-        let text = String(decoding: try readInput(file), as: UTF8.self)
+        try parse(String(decoding: try readInput(file), as: UTF8.self), file: file)
+    }
+
+    /// The list in `text`, read from `file` (whose folder relative paths are taken from).
+    static func parse(_ text: String, file: String) throws -> OrgRepositories {
         if let line = YAMLAliases.firstAlias(in: text) {
             throw EvidenceError.malformed(file: file, location: "line \(line)", reason: "YAML aliases (*name) are not accepted")
         }
