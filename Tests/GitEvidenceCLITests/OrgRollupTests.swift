@@ -209,6 +209,15 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: out + "/bundles/acme_svc-01/SHA256SUMS"))
     }
 
+    @Test func aKeyEveryExportWouldRefuseIsOneErrorBeforeAnyWork() throws {
+        let run = try Run.shared.get()
+        let out = try TemporaryFolder.make("org-no-key") + "/evidence"
+        let result = try Binary.run(["org", "--repos", run.fleet.list, "--window", "2026-Q3", "--key", "/nonexistent/signing.key.pem", "--out", out])
+        #expect(result.status == 2)
+        #expect(result.stderr == "git-evidence: error: /nonexistent/signing.key.pem: cannot read: no such file or directory\n")
+        #expect(result.stdout.isEmpty && !FileManager.default.fileExists(atPath: out))
+    }
+
     @Test(arguments: [
         ("repositories:\n  - name: a/b\n    path: x\n", "repos.yml: repositories[0]: give one review source: github, github_export, gitlab or gitlab_export"),
         ("repositories:\n  - name: a/b\n    github: a/b\n", "repos.yml: repositories[0]: give the repository's path or its url (one of them)"),

@@ -59,6 +59,10 @@ public struct OrgJob: Codable, Sendable, Equatable {
 /// Live collection in the jobs shares one rate-limit budget per API host (`SharedRateBudget`).
 public enum OrgRun {
     public static func run(_ request: OrgRequest) throws -> [OrgJob] {
+        // A key every export would refuse is said once, before any work, not once per repository.
+        if !PKCS11URI.isURI(request.keyPath) && !KMSKeyURI.isURI(request.keyPath) {
+            _ = try PEMFileSigner(path: request.keyPath)
+        }
         let entries = request.shard.map { request.repositories.shard($0.index, of: $0.count) } ?? request.repositories.repositories
         let root = URL(fileURLWithPath: request.output).standardized.path
         for folder in ["", "/bundles", "/logs", "/clones", "/cache", "/.rate-limit"] {
@@ -89,7 +93,8 @@ public enum OrgRun {
                     finished += 1
                     let line = "[\(String(repeating: " ", count: String(entries.count).count - String(finished).count))\(finished)/\(entries.count)] "
                         + "\(job.name): \(job.bundle == nil ? "FAILED: " : "")\(job.outcome) "
-                        + String(format: "(%.1f s, peak %d MB)", job.seconds, job.peakKilobytes / 1024)
+                        + (job.exitCode < 0 ? String(format: "(%.1f s)", job.seconds)
+                            : String(format: "(%.1f s, peak %d MB)", job.seconds, job.peakKilobytes / 1024))
                     request.progress(line)
                     lock.unlock()
                 }
