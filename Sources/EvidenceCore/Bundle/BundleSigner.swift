@@ -15,6 +15,13 @@ public protocol BundleSigner {
     var provenance: Manifest.Signer.Provenance { get }
 }
 
+/// The signer a `--key` names: a PKCS #11 URI, an AWS KMS key, or a PEM private key file.
+public func bundleSigner(key: String, environment: [String: String]) throws -> any BundleSigner {
+    if PKCS11URI.isURI(key) { return try PKCS11Signer(uri: try PKCS11URI(key), environment: environment) }
+    if KMSKeyURI.isURI(key) { return try KMSSigner(uri: try KMSKeyURI(key), environment: environment) }
+    return try PEMFileSigner(path: key)
+}
+
 extension BundleSigner {
     /// How the bundle's files name this signer.
     public func identity() throws -> SignerIdentity {

@@ -89,13 +89,7 @@ public enum EvidenceExport {
                                                     + "pass --allow-open-window for a provisional bundle")
         }
         let environment = ProcessInfo.processInfo.environment
-        let signer: any BundleSigner = if PKCS11URI.isURI(request.keyPath) {
-            try PKCS11Signer(uri: try PKCS11URI(request.keyPath), environment: environment)
-        } else if KMSKeyURI.isURI(request.keyPath) {
-            try KMSSigner(uri: try KMSKeyURI(request.keyPath), environment: environment)
-        } else {
-            try PEMFileSigner(path: request.keyPath)
-        }
+        let signer = try bundleSigner(key: request.keyPath, environment: environment)
         let templates = try ReportTemplates.load(folder: request.templates)
         let repository = try Repository(path: request.repository)
         let branch = try repository.auditedBranch(request.branch)

@@ -1,3 +1,5 @@
+import Yams
+
 /// Settings, keyring periods and the control catalogue never need YAML anchors or aliases, and an alias can make a
 /// small file cost exponential time: Yams checks mapping keys for duplicates by hashing them, and an alias used as
 /// a key is hashed as the whole tree it names (`[*h: 1]`, with `*h` nine to the eighth nodes, took 19 s; found by
@@ -36,5 +38,21 @@ enum YAMLAliases {
             }
         }
         return nil
+    }
+}
+
+extension YAMLAliases {
+    /// The top-level mapping of a YAML file read as a node tree with no alias accepted (so an alias bomb costs
+    /// nothing): one-line errors name the file, the line of an alias, and what the mapping should hold (`expected`).
+    static func topMapping(_ text: String, file: String, expected: String, aliasesIn place: String) throws -> Node.Mapping {
+        if let line = firstAlias(in: text) {
+            throw EvidenceError.malformed(file: file, location: "line \(line)", reason: "YAML aliases (*name) are not accepted \(place)")
+        }
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw EvidenceError.malformed(file: file, location: "", reason: "invalid YAML")
+        }
+        guard let mapping = root?.mapping else { throw EvidenceError.malformed(file: file, location: "", reason: expected) }
+        return mapping
     }
 }

@@ -49,14 +49,7 @@ public struct OrgRepositories: Sendable {
 
     /// The list in `text`, read from `file` (whose folder relative paths are taken from).
     static func parse(_ text: String, file: String) throws -> OrgRepositories {
-        if let line = YAMLAliases.firstAlias(in: text) {
-            throw EvidenceError.malformed(file: file, location: "line \(line)", reason: "YAML aliases (*name) are not accepted")
-        }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            throw EvidenceError.malformed(file: file, location: "", reason: "invalid YAML")
-        }
-        guard let top = root?.mapping else { throw EvidenceError.malformed(file: file, location: "", reason: "expected a mapping with repositories:") }
+        let top = try YAMLAliases.topMapping(text, file: file, expected: "expected a mapping with repositories:", aliasesIn: "in the list")
         if let unknown = top.keys.compactMap(\.string).sorted().first(where: { !["defaults", "repositories"].contains($0) }) {
             throw EvidenceError.malformed(file: file, location: unknown, reason: "unknown key (expected defaults, repositories)")
         }

@@ -54,14 +54,7 @@ public struct ReportTemplates: Sendable {
     /// strictly: a mapping of control ids to mappings of five strings.
     static func controlTexts(_ file: String, _ bytes: [UInt8]) throws -> [String: ControlText] {
         let text = String(decoding: bytes, as: UTF8.self)
-        if let line = YAMLAliases.firstAlias(in: text) {
-            throw EvidenceError.malformed(file: file, location: "line \(line)", reason: "YAML aliases (*name) are not accepted in the catalogue")
-        }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            throw EvidenceError.malformed(file: file, location: "", reason: "invalid YAML")
-        }
-        guard let entries = root?.mapping else { throw EvidenceError.malformed(file: file, location: "", reason: "expected a mapping of control ids") }
+        let entries = try YAMLAliases.topMapping(text, file: file, expected: "expected a mapping of control ids", aliasesIn: "in the catalogue")
         var texts = [String: ControlText]()
         for (key, value) in entries {
             guard let id = key.string else { throw EvidenceError.malformed(file: file, location: "", reason: "a control id is not text") }

@@ -41,13 +41,7 @@ public enum EvidenceRollup {
     public static func run(_ request: RollupRequest) throws -> (output: String, record: RollupRecord) {
         guard !request.bundles.isEmpty else { throw EvidenceError.invalidArgument(flag: "BUNDLE", value: "", reason: "give at least one bundle") }
         let environment = ProcessInfo.processInfo.environment
-        let signer: any BundleSigner = if PKCS11URI.isURI(request.keyPath) {
-            try PKCS11Signer(uri: try PKCS11URI(request.keyPath), environment: environment)
-        } else if KMSKeyURI.isURI(request.keyPath) {
-            try KMSSigner(uri: try KMSKeyURI(request.keyPath), environment: environment)
-        } else {
-            try PEMFileSigner(path: request.keyPath)
-        }
+        let signer = try bundleSigner(key: request.keyPath, environment: environment)
         let identity = try signer.identity()
         let templates = try ReportTemplates.load(folder: request.templates)
         let report = try RollupReport.load(folder: templates.folder)
