@@ -71,7 +71,9 @@ import Testing
     /// A roll-up reads bundles where archive keeps them, verifying each from the bucket as verify s3:// does; a
     /// location holding nothing is a member that did not verify, named, and the roll-up is still written.
     @Test func aRollupVerifiesBundlesStraightFromTheBucket() throws {
-        let folder = try bundle("evidence-q3-rollup")
+        // A bundle with the OSCAL document export --oscal derives after sealing: archived with it.
+        let folder = try TemporaryFolder.make("archive") + "/evidence-q3-rollup"
+        #expect(try BundleFixture.export(key: keys.privateKey, out: folder, extra: ["--oscal"]).0.status == 0)
         #expect(try run(["archive", folder, "--to", "s3://evidence-locked/acme/rollup", "--endpoint-url", endpoint]).status == 0)
         let out = try TemporaryFolder.make("rollup-s3") + "/rollup"
         let result = try run(["rollup", "s3://evidence-locked/acme/rollup/evidence-q3-rollup", "s3://evidence-locked/acme/rollup/never-archived",
@@ -84,6 +86,13 @@ import Testing
         let digest = String(try Command.run("/usr/bin/env", ["sha256sum", folder + "/SHA256SUMS"]).stdout.prefix(64))
         #expect(record.contains("\"sha256sums\" : \"\(digest)\""))
         #expect(record.contains("\"bundle\" : \"s3://evidence-locked/acme/rollup/evidence-q3-rollup\""))
+        let member = try run(["verify", "s3://evidence-locked/acme/rollup/evidence-q3-rollup", "--endpoint-url", endpoint, "--key", keys.publicKey])
+        #expect(member.stdout.contains("ok    oscal: "), "\(member.stdout)")
+        // The roll-up is kept as a bundle is: locked until its retain_until, and verified from the bucket.
+        #expect(try run(["archive", out, "--to", "s3://evidence-locked/acme/rollups", "--endpoint-url", endpoint]).status == 0)
+        let kept = try run(["verify", "s3://evidence-locked/acme/rollups/rollup", "--endpoint-url", endpoint, "--key", keys.publicKey, "--check-retention"])
+        #expect(kept.status == 0, "\(kept.stdout)\(kept.stderr)")
+        #expect(kept.stdout.contains("ok    rollup: 2 repositories: 1 verified, 1 not verified, 0 missing"))
     }
 
     @Test func anObjectReplacedInTheBucketIsCaughtByVerify() throws {

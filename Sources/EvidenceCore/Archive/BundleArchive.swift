@@ -43,15 +43,24 @@ public enum BundleArchive {
     /// The files last uploaded: an interrupted archive never holds a signed list of files.
     static let sealFiles = [BundleLayout.attestation, BundleLayout.timestampChain, BundleLayout.timestampToken, BundleLayout.signature, BundleLayout.sums]
 
-    /// Uploads `bundle` (a folder) to `location`; returns the receipt, also written as `BUNDLE.archive-receipt.json`.
+    /// How long the folder's objects are kept: its manifest's `retain_until`, or a roll-up's.
+    static func retention(of folder: String) throws -> String {
+        let reader = BundleReader(folder: folder)
+        if !FileManager.default.fileExists(atPath: folder + "/" + BundleLayout.manifest),
+           FileManager.default.fileExists(atPath: folder + "/" + RollupLayout.record) {
+            return try reader.rollup().retainUntil
+        }
+        return try reader.manifest().retainUntil
+    }
+
+    /// Uploads `bundle` (a folder: a bundle or a roll-up) to `location`; returns the receipt, also written as `BUNDLE.archive-receipt.json`.
     public static func run(bundle: String, to location: S3Location, client: S3Client, mode: String) throws -> Receipt {
         let folder = bundle.hasSuffix("/") ? String(bundle.dropLast()) : bundle
         let name = URL(fileURLWithPath: folder).lastPathComponent
-        guard let sums = FileManager.default.contents(atPath: folder + "/" + BundleLayout.sums),
-              let manifestBytes = FileManager.default.contents(atPath: folder + "/" + BundleLayout.manifest) else {
-            throw EvidenceError.unreadable(file: folder, reason: "not a bundle (no SHA256SUMS or manifest.json)")
+        guard let sums = FileManager.default.contents(atPath: folder + "/" + BundleLayout.sums) else {
+            throw EvidenceError.unreadable(file: folder, reason: "not a bundle (no SHA256SUMS)")
         }
-        let manifest = try BundleReader.manifest(from: [UInt8](manifestBytes), file: folder + "/manifest.json")
+        let retainUntil = try retention(of: folder)
         let listing = SumsListing([UInt8](sums))
         guard listing.problems.isEmpty else { throw EvidenceError.malformed(file: folder + "/SHA256SUMS", location: "listing", reason: listing.problems[0]) }
         // Only what verifies as listed is archived: every listed file is present and matches.
@@ -64,6 +73,10 @@ public enum BundleArchive {
                 throw EvidenceError.malformed(file: path, location: "contents", reason: "does not match SHA256SUMS; the bundle is not archived")
             }
             files.append((entry.path, upload))
+        }
+        // The OSCAL document export --oscal derives after sealing goes with the bundle (verify derives it again).
+        if FileManager.default.fileExists(atPath: folder + "/" + OSCALAssessment.bundlePath) {
+            files.append((OSCALAssessment.bundlePath, try S3Upload(path: folder + "/" + OSCALAssessment.bundlePath)))
         }
         for path in sealFiles where FileManager.default.fileExists(atPath: folder + "/" + path) {
             files.append((path, try S3Upload(path: folder + "/" + path)))
@@ -84,7 +97,7 @@ public enum BundleArchive {
             // A re-run skips what an interrupted one already stored, locked, with the right checksum.
             if !(head.status == 200 && upload.isStored(as: head.header("x-amz-checksum-sha256")) && head.header("x-amz-object-lock-mode") == mode) {
                 try client.put(upload, bucket: location.bucket, key: key,
-                               headers: [("x-amz-object-lock-mode", mode), ("x-amz-object-lock-retain-until-date", manifest.retainUntil)])
+                               headers: [("x-amz-object-lock-mode", mode), ("x-amz-object-lock-retain-until-date", retainUntil)])
                 head = try client.send("HEAD", bucket: location.bucket, key: key, headers: [("x-amz-checksum-mode", "ENABLED")])
             }
             // The receipt says what S3 says it holds, checked against what was asked.
@@ -94,8 +107,8 @@ public enum BundleArchive {
                 throw S3Error.notLocked(object: object, reason: "stored without \(mode) Object Lock (mode: \(head.header("x-amz-object-lock-mode") ?? "none"))")
             }
             guard let until = head.header("x-amz-object-lock-retain-until-date"), let seconds = Timestamp.parse(until),
-                  let wanted = Timestamp.parse(manifest.retainUntil), seconds >= wanted else {
-                throw S3Error.notLocked(object: object, reason: "retained until \(head.header("x-amz-object-lock-retain-until-date") ?? "nothing"), not \(manifest.retainUntil)")
+                  let wanted = Timestamp.parse(retainUntil), seconds >= wanted else {
+                throw S3Error.notLocked(object: object, reason: "retained until \(head.header("x-amz-object-lock-retain-until-date") ?? "nothing"), not \(retainUntil)")
             }
             if let stored = head.header("x-amz-checksum-sha256"), !upload.isStored(as: stored) {
                 throw S3Error.notLocked(object: object, reason: "its stored SHA-256 is not the file's")
@@ -103,7 +116,7 @@ public enum BundleArchive {
             objects.append(.init(key: key, versionID: head.header("x-amz-version-id"), etag: head.header("etag"), sha256: Digest(bytes: upload.sha256).hex,
                                  parts: upload.isMultipart ? upload.partDigests.count : nil, mode: mode, retainUntil: until))
         }
-        let receipt = Receipt(bucket: location.bucket, endpoint: client.endpointDescription, bundle: name, mode: mode, retainUntil: manifest.retainUntil,
+        let receipt = Receipt(bucket: location.bucket, endpoint: client.endpointDescription, bundle: name, mode: mode, retainUntil: retainUntil,
                               archivedAt: Timestamp.iso8601UTC(Int64(Date().timeIntervalSince1970)), objects: objects)
         let bytes = [UInt8](try BundleLayout.jsonEncoder.encode(receipt)) + [0x0a]
         let path = receiptPath(beside: folder)
@@ -143,7 +156,7 @@ public enum BundleArchive {
         let keys = try download(location, client: client, into: copy, receipt: receipt)
         var report = try copy.verify(request, naming: "s3://\(location.bucket)/\(location.prefix)")
         if checkRetention {
-            let retainUntil = (try? BundleReader(folder: copy.folder).manifest())?.retainUntil ?? ""
+            let retainUntil = (try? retention(of: copy.folder)) ?? ""
             let problems = try retentionProblems(location, keys: keys, retainUntil: retainUntil, client: client, receipt: receipt)
             report = report.adding(VerificationCheck(name: "retention", passed: problems.isEmpty && !retainUntil.isEmpty,
                                                      detail: problems.isEmpty ? "\(keys.count) objects locked in COMPLIANCE mode until \(retainUntil) or later"

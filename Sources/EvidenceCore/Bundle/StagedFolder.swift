@@ -55,8 +55,7 @@ public struct StagedFolder {
             guard lstat(path + "/" + name, &entry) == 0, entry.st_mode & S_IFMT == S_IFREG else { return "is not a git-evidence bundle (no \(name))" }
         }
         if rollup {
-            guard let bytes = FileManager.default.contents(atPath: path + "/" + RollupLayout.record),
-                  let record = try? JSONDecoder().decode(RollupRecord.self, from: bytes), record.schema == RollupRecord.schemaName else {
+            guard let record = try? BundleReader(folder: path).rollup(), record.schema == RollupRecord.schemaName else {
                 return "is not a git-evidence roll-up (its rollup.json is not ours)"
             }
             return nil

@@ -76,7 +76,7 @@ public enum FuzzTargets {
         },
         // org's list of repositories, and a roll-up's record as verify reads it.
         "repos-yml": { bytes in (try? OrgRepositories.parse(String(decoding: bytes, as: UTF8.self), file: "/lists/repos.yml")) != nil },
-        "rollup-record": { bytes in (try? JSONDecoder().decode(RollupRecord.self, from: Data(bytes))).map { RollupRecord.Counts($0.repositories) } != nil },
+        "rollup-record": { bytes in (try? BundleReader.rollup(from: bytes, file: "rollup.json")).map { RollupRecord.Counts($0.repositories) } != nil },
         "dsse": { bytes in
             guard let envelope = try? JSONDecoder().decode(DSSE.Envelope.self, from: Data(bytes)), let payload = envelope.payloadBytes else { return false }
             _ = DSSE.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: payload)

@@ -12,7 +12,7 @@ enum RollupVerifier {
         }
         var checks = files.checks
         let bytes = files.intact(RollupLayout.record) ? tree.read(RollupLayout.record) : nil
-        let record = bytes.flatMap { try? JSONDecoder().decode(RollupRecord.self, from: Data($0)) }
+        let record = bytes.flatMap { try? BundleReader.rollup(from: $0, file: RollupLayout.record) }
         let signing = try BundleVerifier.signatureChecks(tree, sums: files.sums, request: request,
                                                          claimed: record?.generatedAt.flatMap(Timestamp.parse),
                                                          windowEnd: record?.window.flatMap { Timestamp.parse($0.end) })

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads a bundle's own files back as the typed values export wrote: the manifest, the population
-/// (`changes.jsonl`) and the findings. What `verify`, `sample` and a chained export read; nothing parses bundle
+/// (`changes.jsonl`), the findings, and a roll-up's record. What `verify`, `sample` and a chained export read; nothing parses bundle
 /// files any other way.
 public struct BundleReader: Sendable {
     public let folder: String
@@ -15,6 +15,19 @@ public struct BundleReader: Sendable {
         let file = folder + "/" + BundleLayout.manifest
         guard FileManager.default.fileExists(atPath: file) else { throw EvidenceError.unreadable(file: file, reason: "missing") }
         return try Self.manifest(from: [UInt8](try readInput(file)), file: file)
+    }
+
+    /// A roll-up's `rollup.json`.
+    public func rollup() throws(EvidenceError) -> RollupRecord {
+        let file = folder + "/" + RollupLayout.record
+        return try Self.rollup(from: [UInt8](try readInput(file)), file: file)
+    }
+
+    /// A roll-up's record from its bytes; `file` names it in errors.
+    public static func rollup(from bytes: [UInt8], file: String) throws(EvidenceError) -> RollupRecord {
+        do { return try JSONDecoder().decode(RollupRecord.self, from: Data(bytes)) } catch {
+            throw EvidenceError.malformed(file: file, location: "", reason: "not a git-evidence roll-up record")
+        }
     }
 
     /// A manifest from its bytes; `file` names it in errors.
