@@ -24,7 +24,8 @@ REPO = os.path.join(WORK, f"synthetic-{COMMITS}.git")
 PATHSPECS = [":(glob)" + p for p in [
     "**/migrations/**", "**/drizzle/**", "**/db/migrate/**", "**/alembic/versions/**", "**/migrations/versions/**",
     "**/[0-9]*_*/migration.sql", "**/V[0-9]*__*.sql", "**/U[0-9]*__*.sql", "**/R__*.sql",
-    "**/*.tf", "**/*.tf.json", "**/*.tfvars", "**/*.tfvars.json", "**/.terraform.lock.hcl"]]
+    "**/*.tf", "**/*.tf.json", "**/*.tfvars", "**/*.tfvars.json", "**/.terraform.lock.hcl",
+    ".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml", ".gitlab/ci/**/*.yml", "atlantis.yaml", "atlantis.yml"]]
 GIT_ENV = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null")
 
 

@@ -4,7 +4,7 @@ import EvidenceCore
 /// `git-evidence rules`: the classification rules in force and where they came from.
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show which paths count as migrations or infrastructure, and where the settings came from."
+        abstract: "Show which paths count as migrations, infrastructure or the deploy pipeline, and where the settings came from."
     )
 
     @OptionGroup var repository: RepositoryOptions
@@ -19,7 +19,8 @@ struct Rules: ParsableCommand {
             let rules: [String: [String]] = [
                 "settings": [settings.source], "migrations": classifier.migrationRules.map(\.description),
                 "never_migrations": PathClassifier.neverMigrations.map(\.description),
-                "infrastructure": classifier.infrastructureRules.map(\.description), "ignore": classifier.ignored.map(\.description),
+                "infrastructure": classifier.infrastructureRules.map(\.description), "pipeline": classifier.pipelineRules.map(\.description),
+                "ignore": classifier.ignored.map(\.description),
             ]
             print(String(decoding: try BundleLayout.jsonEncoder.encode(rules), as: UTF8.self))
             return
@@ -31,6 +32,8 @@ struct Rules: ParsableCommand {
         PathClassifier.neverMigrations.forEach { print("  \($0)") }
         print("infrastructure:")
         classifier.infrastructureRules.forEach { print("  \($0)") }
+        print("pipeline (how changes reach production):")
+        classifier.pipelineRules.forEach { print("  \($0)") }
         if !classifier.ignored.isEmpty {
             print("ignore:")
             classifier.ignored.forEach { print("  \($0)") }

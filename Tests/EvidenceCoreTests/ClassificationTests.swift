@@ -1,4 +1,5 @@
 import EvidenceCore
+import Foundation
 import Testing
 
 @Suite struct GlobTests {
@@ -79,6 +80,17 @@ import Testing
         ("migrations/versions/1a2b3c_add_users.py", .migration),
         ("db/data-migrations/20260701_backfill.sql", .migration),
         ("app/data_migrations/0001_fill.py", .migration),
+        // The pipeline that carries changes to production: where each engine reads it, and nowhere else.
+        (".github/workflows/deploy.yml", .pipeline),
+        (".github/workflows/terraform.yaml", .pipeline),
+        (".gitlab-ci.yml", .pipeline),
+        (".gitlab/ci/deploy/migrate.yml", .pipeline),
+        ("atlantis.yaml", .pipeline),
+        ("docs/examples/.github/workflows/deploy.yml", nil),
+        (".github/workflows/README.md", nil),
+        ("services/api/.gitlab-ci.yml", nil),
+        ("modules/atlantis.yaml", nil),
+        (".github/dependabot.yml", nil),
     ]
 
     @Test(arguments: examples)
@@ -103,9 +115,16 @@ import Testing
                 remove: ["**/drizzle/**"]
               infrastructure:
                 add: ["deploy/**/*.hcl"]
+              pipeline:
+                add: ["Jenkinsfile"]
+                remove: ["/atlantis.yml"]
               ignore: ["vendor/**"]
             """, source: "test.yml")
         let classifier = config.classifier
+        #expect(classifier.classify("Jenkinsfile") == .pipeline)
+        #expect(classifier.classify("atlantis.yml") == nil)
+        #expect(classifier.classify("atlantis.yaml") == .pipeline)
+        #expect(Manifest.Parameters(config).pipelineRules?.last == "Jenkinsfile")
         #expect(classifier.classify("db/changes/0001.sql") == .migration)
         #expect(classifier.classify("drizzle/0001.sql") == nil)
         #expect(classifier.classify("deploy/prod/app.hcl") == .infrastructure)
@@ -126,7 +145,7 @@ import Testing
 
     @Test(arguments: [
         ("pathz: {}", "cfg.yml: pathz: unknown key (expected one of: approvals, checks, down_migrations, paths, terraform)"),
-        ("paths:\n  migration: {}", "cfg.yml: paths.migration: unknown key (expected one of: ignore, infrastructure, migrations)"),
+        ("paths:\n  migration: {}", "cfg.yml: paths.migration: unknown key (expected one of: ignore, infrastructure, migrations, pipeline)"),
         ("paths:\n  migrations:\n    remove: [\"**/nope/**\"]", "cfg.yml: paths.migrations.remove[0]: '**/nope/**' is not one of the default migrations rules"),
         ("paths:\n  ignore: vendor", "cfg.yml: paths.ignore: expected a list"),
         ("approvals:\n  required: two", "cfg.yml: approvals.required: expected a whole number, 0 or more"),
@@ -152,5 +171,23 @@ import Testing
             #expect(text.hasPrefix("cfg.yml: invalid YAML: "))
             #expect(!text.contains("\n"))
         }
+    }
+}
+
+/// A bundle made before pipeline files were a kind records no pipeline rules: its parameters still agree with its
+/// settings, and verify --repo derives its population without them.
+@Suite struct PipelineRulesCompatibilityTests {
+    @Test func aManifestWithoutPipelineRulesAgreesWithItsSettings() throws {
+        let current = Manifest.Parameters(EvidenceConfig.defaults)
+        #expect(current.pipelineRules == PathRule.defaultPipelineRules.map(\.description))
+        var json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any])
+        json["pipeline_rules"] = nil
+        let older = try JSONDecoder().decode(Manifest.Parameters.self, from: try JSONSerialization.data(withJSONObject: json))
+        #expect(older.pipelineRules == nil)
+        #expect(older.sameRules(as: current) && current.sameRules(as: older))
+        json["pipeline_rules"] = ["Jenkinsfile"]
+        let other = try JSONDecoder().decode(Manifest.Parameters.self, from: try JSONSerialization.data(withJSONObject: json))
+        #expect(!other.sameRules(as: current))
+        #expect(EvidenceConfig.defaults.classifier.withoutPipeline.classify(".github/workflows/deploy.yml") == nil)
     }
 }

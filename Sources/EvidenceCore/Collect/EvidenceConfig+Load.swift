@@ -54,7 +54,7 @@ extension EvidenceConfig {
         guard let paths = top["paths"] else {
             return EvidenceConfig(classifier: .defaults, policy: policy, downMigrations: down, source: source, text: text)
         }
-        let sections = try reader.mapping(paths, at: "paths", allowed: ["migrations", "infrastructure", "ignore"])
+        let sections = try reader.mapping(paths, at: "paths", allowed: ["migrations", "infrastructure", "pipeline", "ignore"])
 
         func rules(_ name: String, defaults: [PathRule]) throws(EvidenceError) -> [PathRule] {
             guard let node = sections[name] else { return defaults }
@@ -78,6 +78,7 @@ extension EvidenceConfig {
         let classifier = PathClassifier(
             migrationRules: try rules("migrations", defaults: PathRule.defaultMigrationRules),
             infrastructureRules: try rules("infrastructure", defaults: PathRule.defaultInfrastructureRules),
+            pipelineRules: try rules("pipeline", defaults: PathRule.defaultPipelineRules),
             ignored: try reader.strings(sections["ignore"], at: "paths.ignore").map(Glob.init)
         )
         return EvidenceConfig(classifier: classifier, policy: policy, downMigrations: down, source: source, text: text)

@@ -6,6 +6,9 @@ public enum PathKind: String, Sendable, Codable, Hashable, CaseIterable {
     case migration
     /// Terraform configuration, variables or lock file.
     case infrastructure
+    /// The production path itself: a CI workflow, GitLab CI, Atlantis's repository settings (SPEC §15). A change to
+    /// it gets the review controls as any other.
+    case pipeline
 }
 
 /// One migration or infrastructure file a change touched.

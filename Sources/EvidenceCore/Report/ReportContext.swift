@@ -167,9 +167,10 @@ enum ReportContext {
             "info": statusCount(.info), "not_applicable": statusCount(.notApplicable), "failing_changes": failingChanges.count, "any_fail": statusCount(.fail) > 0,
             "controls": controls, "exception_groups": groups, "has_exceptions": !groups.isEmpty, "population": rows,
             "population_definition": "every first-parent commit on \(info.branch) committed from \(info.window.start) up to, not including, "
-                + "\(info.window.end), whose change against its first parent touches a path of the migration or infrastructure rules below",
+                + "\(info.window.end), whose change against its first parent touches a path of the migration, infrastructure or pipeline rules below",
             "migration_rules": rules.migrationRules.map(\.description).joined(separator: ", "),
             "infrastructure_rules": rules.infrastructureRules.map(\.description).joined(separator: ", "),
+            "pipeline_rules": rules.pipelineRules.map(\.description).joined(separator: ", "),
             "through_pr": throughPR, "direct_pushes": directPushes,
             "pr_coverage": records.isEmpty ? "no changes" : "\(throughPR) of \(records.count) (\(throughPR * 100 / records.count)%)",
             "has_ledgers": !ledgers.isEmpty, "ledgers": ledgers, "not_deployed": notDeployed, "has_not_deployed": !notDeployed.isEmpty,

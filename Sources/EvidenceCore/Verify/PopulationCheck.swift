@@ -32,10 +32,13 @@ enum PopulationCheck {
             return VerificationCheck(name: name, passed: false, detail: "the manifest's window is not readable")
         }
         let settingsFile = bundle + "/" + BundleLayout.settingsInput
-        let config = FileManager.default.fileExists(atPath: settingsFile)
+        var config = FileManager.default.fileExists(atPath: settingsFile)
             ? try EvidenceConfig.load(file: settingsFile) : EvidenceConfig.defaults
-        let rules = (config.classifier.migrationRules.map(\.description), config.classifier.infrastructureRules.map(\.description))
-        guard rules.0 == manifest.parameters.migrationRules, rules.1 == manifest.parameters.infrastructureRules else {
+        if manifest.parameters.pipelineRules == nil { config.classifier = config.classifier.withoutPipeline }
+        let rules = (config.classifier.migrationRules.map(\.description), config.classifier.infrastructureRules.map(\.description),
+                     config.classifier.pipelineRules.map(\.description))
+        guard rules.0 == manifest.parameters.migrationRules, rules.1 == manifest.parameters.infrastructureRules,
+              rules.2 == manifest.parameters.pipelineRules ?? [] else {
             return VerificationCheck(name: name, passed: false, detail: "the bundle's settings file does not give the rules its manifest records")
         }
         let ledgers = try LedgerLoader.loadBundled(bundle: bundle)

@@ -71,6 +71,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         public let settingsSource: String
         public let migrationRules: [String]
         public let infrastructureRules: [String]
+        /// Absent in bundles made before pipeline files were a kind of path: they were derived without them.
+        public let pipelineRules: [String]?
         public let ignore: [String]
         public let requiredApprovals: Int
         public let bots: [String]
@@ -87,6 +89,7 @@ public struct Manifest: Codable, Sendable, Equatable {
             settingsSource = config.recordedSource
             migrationRules = classifier.migrationRules.map(\.description)
             infrastructureRules = classifier.infrastructureRules.map(\.description)
+            pipelineRules = classifier.pipelineRules.map(\.description)
             ignore = classifier.ignored.map(\.pattern)
             requiredApprovals = policy.requiredApprovals
             bots = policy.bots.sorted()
@@ -103,6 +106,8 @@ public struct Manifest: Codable, Sendable, Equatable {
                 && (bots, authorisedApprovers, requiredChecks, downMigrations ?? []) == (other.bots, other.authorisedApprovers, other.requiredChecks,
                                                                                        other.downMigrations ?? [])
                 && terraformDrift == other.terraformDrift
+                // A bundle that records no pipeline rules was made before there were any: its settings say nothing of them.
+                && (pipelineRules == nil || other.pipelineRules == nil || pipelineRules == other.pipelineRules)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -111,6 +116,7 @@ public struct Manifest: Codable, Sendable, Equatable {
             case settingsSource = "settings_source"
             case migrationRules = "migration_rules"
             case infrastructureRules = "infrastructure_rules"
+            case pipelineRules = "pipeline_rules"
             case requiredApprovals = "required_approvals"
             case authorisedApprovers = "authorised_approvers"
             case requiredChecks = "required_checks"

@@ -18,7 +18,7 @@
 /// ```
 public struct EvidenceConfig: Sendable {
     /// The classification rules in force.
-    public let classifier: PathClassifier
+    public internal(set) var classifier: PathClassifier
     /// What the review controls require.
     public let policy: ReviewPolicy
     /// Where down migrations live.

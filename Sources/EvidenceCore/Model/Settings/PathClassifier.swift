@@ -6,6 +6,8 @@ public struct PathClassifier: TreeDiffScope, Sendable {
     public let migrationRules: [PathRule]
     /// Rules whose matches are infrastructure.
     public let infrastructureRules: [PathRule]
+    /// Rules whose matches are the pipeline that carries changes to production (SPEC §15).
+    public let pipelineRules: [PathRule]
     /// Paths that are never classified (vendored code, fixtures).
     public let ignored: [Glob]
 
@@ -17,16 +19,18 @@ public struct PathClassifier: TreeDiffScope, Sendable {
 
     /// The defaults of SPEC §2.
     public static let defaults = PathClassifier(migrationRules: PathRule.defaultMigrationRules,
-                                                infrastructureRules: PathRule.defaultInfrastructureRules)
+                                                infrastructureRules: PathRule.defaultInfrastructureRules,
+                                                pipelineRules: PathRule.defaultPipelineRules)
 
-    public init(migrationRules: [PathRule], infrastructureRules: [PathRule], ignored: [Glob] = []) {
+    public init(migrationRules: [PathRule], infrastructureRules: [PathRule], pipelineRules: [PathRule] = [], ignored: [Glob] = []) {
         self.migrationRules = migrationRules
         self.infrastructureRules = infrastructureRules
+        self.pipelineRules = pipelineRules
         self.ignored = ignored
         self.ignoredFolders = ignored.map { $0.pattern.hasSuffix("/**") ? Glob(String($0.pattern.dropLast(3))) : $0 }
         var markers = [String]()
         var globs = [Glob]()
-        for rule in migrationRules + infrastructureRules {
+        for rule in migrationRules + infrastructureRules + pipelineRules {
             switch rule {
             case .glob(let glob): globs.append(glob)
             case .folderWith(let marker): if !markers.contains(marker) { markers.append(marker) }
@@ -38,27 +42,34 @@ public struct PathClassifier: TreeDiffScope, Sendable {
         self.everywhere = !markers.isEmpty || globs.contains { $0.literalPrefix.isEmpty }
     }
 
-    /// The same rules without the infrastructure ones: the scope of the walk over migration history.
+    /// The same rules without the infrastructure and pipeline ones: the scope of the walk over migration history.
     public var migrationsOnly: PathClassifier {
         PathClassifier(migrationRules: migrationRules, infrastructureRules: [], ignored: ignored)
+    }
+
+    /// The same rules without the pipeline ones: what a bundle made before pipeline paths were a kind (its
+    /// manifest records no `pipeline_rules`) was derived with.
+    public var withoutPipeline: PathClassifier {
+        PathClassifier(migrationRules: migrationRules, infrastructureRules: infrastructureRules, ignored: ignored)
     }
 
     /// False for a path no rule covers whatever folder it sat in (every marker a rule names present): a
     /// question about it has no answer in the history, so `why` says so without walking it.
     public func mayCover(_ path: String) -> Bool {
         var markers = Set<String>()
-        for rule in migrationRules + infrastructureRules {
+        for rule in migrationRules + infrastructureRules + pipelineRules {
             if case .folderWith(let marker) = rule { markers.insert(marker) }
         }
         return classify(path, markers: markers) != nil
     }
 
     /// Infrastructure first: Terraform files are known by their type, wherever they sit, and a `.tf` file is
-    /// never a SQL migration even inside a migrations folder.
+    /// never a SQL migration even inside a migrations folder; then the pipeline's files, which are never migrations.
     public func classify(_ path: String, markers: Set<String> = []) -> PathKind? {
         if isIgnored(path) { return nil }
         let segments = PathSegments(path)
         if infrastructureRules.contains(where: { $0.matches(segments, markers: markers) }) { return .infrastructure }
+        if pipelineRules.contains(where: { $0.matches(segments, markers: markers) }) { return .pipeline }
         if migrationRules.contains(where: { $0.matches(segments, markers: markers) }), Self.notAMigration(path) == nil { return .migration }
         return nil
     }

@@ -56,6 +56,19 @@ extension PathRule {
         "folder-with:migration_lock.toml",  // Prisma, wherever its migrations folder lives
     ].map(PathRule.init(spelling:))
 
+    /// The default pipeline rules (SPEC §15): what decides how a change reaches production. GitHub Actions reads
+    /// workflows from `.github/workflows/` only; GitLab its root `.gitlab-ci.yml` (and, by convention, the files it
+    /// includes from `.gitlab/ci/`); Atlantis its root `atlantis.yaml`. A leading `/` anchors a name to the root, as
+    /// in `.gitignore`.
+    public static let defaultPipelineRules: [PathRule] = [
+        ".github/workflows/*.yml",
+        ".github/workflows/*.yaml",
+        "/.gitlab-ci.yml",
+        ".gitlab/ci/**/*.yml",
+        "/atlantis.yaml",
+        "/atlantis.yml",
+    ].map(PathRule.init(spelling:))
+
     /// The default infrastructure rules: Terraform configuration, variables and the provider lock file.
     public static let defaultInfrastructureRules: [PathRule] = [
         "**/*.tf",

@@ -1,0 +1,51 @@
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+/// A change to the pipeline that carries changes to production is itself a change to the production path (SPEC
+/// §15): it joins the population as kind `pipeline`, with the review controls, and the migration and Terraform
+/// controls are not applicable to it. A file named like a workflow somewhere else is not one.
+@Suite struct PipelinePathTests {
+    @Test func aWorkflowChangeJoinsThePopulationWithTheReviewControls() throws {
+        let repo = try FixtureRepository("pipeline-path")
+        try repo.write("drizzle/0000_init.sql", "CREATE TABLE users (id serial);\n")
+        try repo.commit("Initial schema", date: "2026-06-20T10:00:00Z")
+        try repo.write(".github/workflows/deploy.yml", "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx drizzle-kit migrate\n")
+        let workflow = try repo.commit("Deploy on push", date: "2026-07-03T10:00:00Z")
+        try repo.write("docs/examples/.github/workflows/sample.yml", "on: push\n")
+        try repo.write("services/api/.gitlab-ci.yml", "deploy:\n  script: make deploy\n")
+        try repo.commit("Examples", date: "2026-07-04T10:00:00Z")
+        let github = try GitHubExportFixture(in: (repo.path as NSString).deletingLastPathComponent)
+        try github.write("pulls.json", [Any]())
+
+        let changes = try Binary.run(["changes", "--repo", repo.path, "--window", "2026-Q3"])
+        #expect(changes.status == 0, "\(changes.stderr)")
+        #expect(changes.stdout.split(separator: "\n").count == 1, "\(changes.stdout)")
+        #expect(changes.stdout.contains("Deploy on push  [1 pipeline]"))
+
+        let key = try TemporaryFolder.make("pipeline-key") + "/signing.key.pem"
+        #expect(try Command.run("/usr/bin/env", ["openssl", "genpkey", "-algorithm", "ed25519", "-out", key]).status == 0)
+        #expect(chmod(key, 0o600) == 0)
+        let out = try TemporaryFolder.make("pipeline-export") + "/evidence"
+        let export = try Binary.run(["export", "--repo", repo.path, "--window", "2026-Q3", "--github", github.folder, "--key", key, "--out", out])
+        #expect(export.status == 0, "\(export.stderr)")
+        let findings = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/findings.json"))) as? [[String: Any]])
+        var statuses = [String: String]()
+        for finding in findings where finding["change"] as? String == workflow { statuses[finding["control"] as! String] = finding["status"] as? String }
+        #expect(statuses["CC8.1-traceable"] == "fail")  // no pull request merged it
+        #expect(statuses["CC8.1-independent-approval"] == "fail")
+        #expect(statuses["CC8.1-tested"] == "fail")
+        for control in ["CC8.1-migration-reversible", "CC8.1-migration-immutable", "CC8.1-deployed", "CC8.1-iac-pinned"] {
+            #expect(statuses[control] == "not_applicable", "\(control)")
+        }
+        let record = try String(contentsOfFile: out + "/changes.jsonl", encoding: .utf8)
+        #expect(record.contains("\"kind\":\"pipeline\""))
+        let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("\"pipeline_rules\""))
+        let publicKey = (key as NSString).deletingLastPathComponent + "/signing.pub.pem"
+        #expect(try Command.run("/usr/bin/env", ["openssl", "pkey", "-in", key, "-pubout", "-out", publicKey]).status == 0)
+        let verified = try Binary.run(["verify", out, "--key", publicKey, "--repo", repo.path])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("ok    population:"), "\(verified.stdout)")
+    }
+}
