@@ -64,11 +64,13 @@ as "Dave Hoe" dave@acme.example 2026-08-14T23:55:00-07:00 -- commit -q -m "hotfi
 
 # October: outside the third quarter.
 put infra/prod/vpc.tf 'resource "aws_vpc" "main" {\n  cidr_block = "10.1.0.0/16"\n}\n'
+# drizzle-kit's settings, committed with it: the out folder it names is the one that holds the migrations.
+put drizzle.config.ts 'import { defineConfig } from "drizzle-kit";\n\nexport default defineConfig({\n  schema: "./src/db/schema.ts",\n  out: "./drizzle",\n  dialect: "postgresql",\n});\n'
 as "Carol Poe" carol@acme.example 2026-10-02T09:00:00Z -- commit -q -m "Widen VPC range (#44)"
 g branch -q -D feature/orders feature/vpc
 
 # The GitHub REST export, as `gh api --paginate` saves it.
-rm -rf "$WORK/github" "$WORK/keys" "$WORK/evidence-2026-Q3"
+rm -rf "$WORK/github" "$WORK/keys" "$WORK/evidence-2026-Q3" "$WORK/evidence-2026-Q3.tar.gz"
 python3 "$(dirname "$0")/demo-github.py" "$WORK/github" base="$BASE" orders1="$ORDERS1" orders2="$ORDERS2" \
   merge41="$MERGE41" vpc="$VPC" squash43="$SQUASH43"
 

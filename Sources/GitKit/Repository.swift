@@ -274,6 +274,31 @@ public final class Repository {
         return (owned.id, owned.isBlob)
     }
 
+    /// The paths of every file under `folder` ("" for the whole tree) as of `commit`, in tree order, descending only
+    /// into the folders `descend` allows (given their paths); nil when `commit` has no folder there.
+    public func files(under folder: String, in commit: ObjectID, descend: (String) -> Bool = { _ in true }) throws(GitError) -> [String]? {
+        guard let entry = try entry(atPath: folder, in: commit), !entry.isBlob else { return nil }
+        var found = [String]()
+        try collectFiles(entry.id, prefix: folder.isEmpty ? "" : folder + "/", descend: descend, into: &found)
+        return found
+    }
+
+    private func collectFiles(_ treeID: ObjectID, prefix: String, descend: (String) -> Bool, into found: inout [String]) throws(GitError) {
+        let tree = try self.tree(treeID)
+        var folders = [(ObjectID, String)]()
+        for index in 0..<git_tree_entrycount(tree.pointer) {
+            guard let entry = git_tree_entry_byindex(tree.pointer, index) else { continue }
+            // The name and id are copied out before the tree is freed.
+            let path = prefix + String(cString: git_tree_entry_name(entry))
+            switch git_tree_entry_type(entry) {
+            case GIT_OBJECT_BLOB: found.append(path)
+            case GIT_OBJECT_TREE: folders.append((ObjectID(git_tree_entry_id(entry)), path))
+            default: break  // submodules are other repositories
+            }
+        }
+        for (id, path) in folders where descend(path) { try collectFiles(id, prefix: path + "/", descend: descend, into: &found) }
+    }
+
     /// The bytes of the file at `path` as of `commit`; nil when the commit has no file there.
     public func blob(atPath path: String, in commit: ObjectID) throws(GitError) -> [UInt8]? {
         guard let id = try blobID(atPath: path, in: commit) else { return nil }

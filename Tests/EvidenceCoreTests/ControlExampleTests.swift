@@ -103,3 +103,26 @@ struct LedgerControlCase: Sendable, CustomTestStringConvertible {
         ])
     }
 }
+
+/// `CC8.1-migrations-committed` carries its examples as the other controls do; each gives its status, and a failure
+/// names the configuration and the folder.
+@Suite struct MigrationsCommittedExampleTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let example: MigrationsCommitted.Example
+        var testDescription: String { "\(MigrationsCommitted.id): \(example.name)" }
+    }
+
+    @Test(arguments: MigrationsCommitted.examples.map(Case.init))
+    func everyExampleGivesItsExpectedStatus(_ testCase: Case) {
+        let findings = MigrationsCommitted.findings([testCase.example.setup])
+        #expect(findings.map(\.status) == [testCase.example.expected])
+        #expect(findings.first?.paths == [testCase.example.setup.config])
+        if testCase.example.expected == .fail, let folder = testCase.example.setup.folder {
+            #expect(findings.first?.detail.contains(folder) == true)
+        }
+    }
+
+    @Test func aRepositoryWithNeitherToolHasOneNotApplicableFinding() {
+        #expect(MigrationsCommitted.findings([]).map(\.status) == [.notApplicable])
+    }
+}

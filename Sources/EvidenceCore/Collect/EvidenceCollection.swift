@@ -37,7 +37,12 @@ enum EvidenceCollection {
         }
         var source = inputs.pullRequests
         let review = try source.collect(for: population + credited, branch: inputs.hostBranch)
-        return CollectedEvidence(inputs: inputs, window: window, population: population, credited: credited, review: review,
-                                 ledgers: ledgers, matching: matching)
+        var collected = CollectedEvidence(inputs: inputs, window: window, population: population, credited: credited, review: review,
+                                          ledgers: ledgers, matching: matching)
+        // The design of the window: judged for an export's window, not for the changes `why` asks about.
+        if case .window(let given) = inputs.scope {
+            collected.migrationSetups = try MigrationSetupInspector.setups(inputs.repository, branch: inputs.branch, window: given)
+        }
+        return collected
     }
 }

@@ -87,9 +87,11 @@ enum EvidenceCorrelation {
         for number in completeness.mergedNotOnBranch {
             diagnostics.append(Diagnostic(subject: "\(forge.abbreviation) \(forge.number(number))", message: "merged into \(inputs.hostBranch) in the window, but neither its merge commit nor any change of the branch is its"))
         }
-        return CorrelatedEvidence(branch: inputs.branch, hostBranch: inputs.hostBranch, window: collected.window, config: inputs.config,
-                                  changes: population, ledgers: collected.ledgers, reconciliation: reconciliation, review: collected.review,
-                                  diagnostics: diagnostics, completeness: completeness)
+        var correlated = CorrelatedEvidence(branch: inputs.branch, hostBranch: inputs.hostBranch, window: collected.window, config: inputs.config,
+                                            changes: population, ledgers: collected.ledgers, reconciliation: reconciliation, review: collected.review,
+                                            diagnostics: diagnostics, completeness: completeness)
+        correlated.migrationSetups = collected.migrationSetups
+        return correlated
     }
 
     /// The `owner/name` (lowercased) this repository goes by on its host: from its pull requests' web addresses and

@@ -37,9 +37,10 @@ public enum ControlCatalogue {
         Traceable(), IndependentApproval(), ApprovalCurrent(), Tested(), MigrationReversible(), MigrationImmutable(), Deployed(), IacPinned(),
     ]
 
-    /// Every control id, in the order reports list them: per change, per ledger record, then the branch's settings.
+    /// Every control id, in the order reports list them: per change, per ledger record, then the branch's design and
+    /// settings.
     public static var ids: [String] {
-        changeControls.map { type(of: $0).id } + ledgerControls.map { type(of: $0).id } + [BranchProtectionEvidence.id]
+        changeControls.map { type(of: $0).id } + ledgerControls.map { type(of: $0).id } + [MigrationsCommitted.id, BranchProtectionEvidence.id]
     }
 
     /// The per-record ledger controls, in the order findings list them.

@@ -4,6 +4,7 @@ enum EvidenceEvaluation {
         let findings = Evaluator.findings(for: correlated.changes, ledgers: correlated.reconciliation, policy: correlated.config.policy)
             + IacDrift.coverage(correlated)
             + CloudTrailIntegrity.findings(correlated)
+            + (correlated.migrationSetups.map(MigrationsCommitted.findings) ?? [])
             + [BranchProtectionEvidence.finding(correlated.review.protection, rules: correlated.review.rules,
                                                                      gitLab: correlated.review.gitLabProtection, forge: correlated.review.forge,
                                                                      branch: correlated.hostBranch)]

@@ -55,6 +55,8 @@ public struct CollectedEvidence {
     public let ledgers: [Ledger]
     /// The ledger records matched to the migration versions of the branch's history (empty without ledgers).
     let matching: LedgerReconciler.Matching
+    /// Where the migration tools' configurations keep their migrations, at the head and as changed in the window.
+    var migrationSetups: [MigrationSetup]?
 }
 
 /// The hand-off from Evaluate to Assemble: the correlated evidence and every control's finding.

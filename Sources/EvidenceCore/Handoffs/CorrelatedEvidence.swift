@@ -21,6 +21,9 @@ public struct CorrelatedEvidence: Sendable {
     public let diagnostics: [Diagnostic]
     /// How much of the window the review evidence covers.
     public let completeness: ReviewCompleteness
+    /// Where the migration tools' configurations keep their migrations (SPEC §15); nil when not judged (the changes
+    /// `why` asks about are no window).
+    public internal(set) var migrationSetups: [MigrationSetup]?
 }
 
 /// How complete the review evidence is for the window, as the manifest and the top of the report state it.
