@@ -126,3 +126,20 @@ struct LedgerControlCase: Sendable, CustomTestStringConvertible {
         #expect(MigrationsCommitted.findings([]).map(\.status) == [.notApplicable])
     }
 }
+
+/// `CC8.1-deploy-path-reviewed`'s examples, each with the statuses its findings must have.
+@Suite struct DeployPathReviewedExampleTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let example: DeployPathReviewed.Example
+        var testDescription: String { "\(DeployPathReviewed.id): \(example.name)" }
+    }
+
+    @Test(arguments: DeployPathReviewed.examples.map(Case.init))
+    func everyExampleGivesItsExpectedStatus(_ testCase: Case) {
+        let findings = DeployPathReviewed.findings(testCase.example.path, environments: testCase.example.environments)
+        #expect(findings.map(\.status) == testCase.example.expected, "\(findings.map(\.detail))")
+        if testCase.example.expected == [.fail] {
+            #expect(findings.first?.detail.hasPrefix(".github/workflows/deploy.yml:9, job ") == true)
+        }
+    }
+}

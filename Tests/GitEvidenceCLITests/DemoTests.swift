@@ -11,7 +11,7 @@ import Testing
         environment["DEMO_WORK"] = work
         let result = try Command.run("/bin/bash", [root.appendingPathComponent("scripts/demo.sh").path, Binary.path], environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("wrote \(work)/evidence-2026-Q3: 3 changes, 35 findings, 9 failing"))
+        #expect(result.stdout.contains("wrote \(work)/evidence-2026-Q3: 3 changes, 36 findings, 9 failing"))
         #expect(result.stdout.contains("verified: \(work)/evidence-2026-Q3\n"))
         #expect(result.stdout.contains("ok    population: re-derived 3 changes"))
         #expect(result.stdout.contains("CC8.1-traceable                10d30bbdfcf3  No merged pull request: pushed directly to the branch."))

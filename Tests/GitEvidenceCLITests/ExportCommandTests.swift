@@ -76,7 +76,8 @@ import Testing
         }
         #expect(statuses["window CC8.1-branch-protection"] == "info")
         #expect(statuses["window CC8.1-migrations-committed"] == "not_applicable")  // no Drizzle config, no Prisma schema
-        #expect(statuses.count == expected.count * controls.count + 2)
+        #expect(statuses["window CC8.1-deploy-path-reviewed"] == "not_applicable")  // no workflows
+        #expect(statuses.count == expected.count * controls.count + 3)
     }
 
     @Test func findingsAndChangesCarryTheDetailAnAuditorReads() throws {

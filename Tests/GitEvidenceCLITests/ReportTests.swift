@@ -66,7 +66,7 @@ import Testing
         let html = try String(contentsOfFile: bundle + "/report.html", encoding: .utf8)
         let headings = html.matches(of: #/<h2>([^<]+)</h2>/#).map { String($0.1) }
         #expect(headings == ["Contents", "Management assertion", "Completeness of the population and the review evidence", "Results per control", "Exceptions",
-                             "Branch protection", "Population", "Ledger reconciliation", "Changes per week", "Controls tested", "How to verify this bundle"])
+                             "How changes reach production", "Branch protection", "Population", "Ledger reconciliation", "Changes per week", "Controls tested", "How to verify this bundle"])
         for forbidden in ["<script", "<link", "<img", "<iframe", "src=", "@import", "url("] {
             #expect(!html.contains(forbidden), "a self-contained report has no \(forbidden)")
         }

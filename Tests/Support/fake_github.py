@@ -217,6 +217,9 @@ class Handler(BaseHTTPRequestHandler):
         if url.path not in data and known and len(parts) >= 7 and parts[4] == "rules" and parts[5] == "branches":
             data = dict(data)
             data[url.path] = []
+        if url.path not in data and known and len(parts) == 5 and parts[4] == "environments":
+            data = dict(data)
+            data[url.path] = {"total_count": 0, "environments": []}
         if url.path not in data and len(parts) == 6 and parts[4] == "pulls" and parts[5].isdigit():
             for pull in data.get("/".join(parts[:5]), []):
                 if pull["number"] == int(parts[5]):

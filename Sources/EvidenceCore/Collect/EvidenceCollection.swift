@@ -42,6 +42,7 @@ enum EvidenceCollection {
         // The design of the window: judged for an export's window, not for the changes `why` asks about.
         if case .window(let given) = inputs.scope {
             collected.migrationSetups = try MigrationSetupInspector.setups(inputs.repository, branch: inputs.branch, window: given)
+            collected.deployPath = try DeployPathInspector.read(inputs.repository, branch: inputs.branch)
         }
         return collected
     }

@@ -18,6 +18,7 @@ public protocol PullRequestSource {
 /// commits/{sha}/check-runs.json     GET /repos/{o}/{r}/commits/{sha}/check-runs
 /// commits/{sha}/status.json         GET /repos/{o}/{r}/commits/{sha}/status        (optional)
 /// branches/{branch}/protection.json GET /repos/{o}/{r}/branches/{branch}/protection (optional)
+/// environments.json                 GET /repos/{o}/{r}/environments (optional: the gates of deploy jobs)
 /// rules/branches/{branch}.json      GET /repos/{o}/{r}/rules/branches/{branch}      (rulesets; optional)
 /// ```
 ///
@@ -119,8 +120,11 @@ public struct GitHubExport: PullRequestSource, Sendable {
         }, commitChecks: { sha throws(EvidenceError) in try checks(for: sha, reportMissing: false) })
         let protection = try pagesIfExported(BranchProtection.self, "branches/\(branch)/protection.json")?.last
         let rules = try pagesIfExported(BranchRule.self, "rules/branches/\(branch).json")
-        return ReviewEvidence(changes: found, protection: protection, files: files, origin: folder, diagnostics: diagnostics,
-                              held: pullRequests.keys.sorted().map { pullRequests[$0]! }, rules: rules)
+        let environments = try pagesIfExported(GitHubEnvironmentPage.self, "environments.json")?.flatMap(\.environments)
+        var evidence = ReviewEvidence(changes: found, protection: protection, files: files, origin: folder, diagnostics: diagnostics,
+                                      held: pullRequests.keys.sorted().map { pullRequests[$0]! }, rules: rules)
+        evidence.environments = environments
+        return evidence
     }
 
     /// The check runs and statuses recorded for a commit; both files are optional, and when neither exists that is

@@ -91,6 +91,7 @@ enum EvidenceCorrelation {
                                             changes: population, ledgers: collected.ledgers, reconciliation: reconciliation, review: collected.review,
                                             diagnostics: diagnostics, completeness: completeness)
         correlated.migrationSetups = collected.migrationSetups
+        correlated.deployPath = collected.deployPath
         return correlated
     }
 

@@ -40,7 +40,7 @@ public enum ControlCatalogue {
     /// Every control id, in the order reports list them: per change, per ledger record, then the branch's design and
     /// settings.
     public static var ids: [String] {
-        changeControls.map { type(of: $0).id } + ledgerControls.map { type(of: $0).id } + [MigrationsCommitted.id, BranchProtectionEvidence.id]
+        changeControls.map { type(of: $0).id } + ledgerControls.map { type(of: $0).id } + [MigrationsCommitted.id, DeployPathReviewed.id, BranchProtectionEvidence.id]
     }
 
     /// The per-record ledger controls, in the order findings list them.

@@ -5,6 +5,7 @@ enum EvidenceEvaluation {
             + IacDrift.coverage(correlated)
             + CloudTrailIntegrity.findings(correlated)
             + (correlated.migrationSetups.map(MigrationsCommitted.findings) ?? [])
+            + (correlated.migrationSetups == nil ? [] : DeployPathReviewed.findings(correlated.deployPath, environments: correlated.review.environments))
             + [BranchProtectionEvidence.finding(correlated.review.protection, rules: correlated.review.rules,
                                                                      gitLab: correlated.review.gitLabProtection, forge: correlated.review.forge,
                                                                      branch: correlated.hostBranch)]

@@ -57,6 +57,8 @@ public struct CollectedEvidence {
     let matching: LedgerReconciler.Matching
     /// Where the migration tools' configurations keep their migrations, at the head and as changed in the window.
     var migrationSetups: [MigrationSetup]?
+    /// The branch head's deploy jobs and the state-changing commands in them.
+    var deployPath: DeployPath?
 }
 
 /// The hand-off from Evaluate to Assemble: the correlated evidence and every control's finding.

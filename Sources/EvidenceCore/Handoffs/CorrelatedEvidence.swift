@@ -24,6 +24,8 @@ public struct CorrelatedEvidence: Sendable {
     /// Where the migration tools' configurations keep their migrations (SPEC §15); nil when not judged (the changes
     /// `why` asks about are no window).
     public internal(set) var migrationSetups: [MigrationSetup]?
+    /// How changes reach production from the branch head's workflows (SPEC §15); nil when not judged.
+    public internal(set) var deployPath: DeployPath?
 }
 
 /// How complete the review evidence is for the window, as the manifest and the top of the report state it.

@@ -12,6 +12,8 @@ public struct ReviewEvidence: Sendable {
     public var gitLabProtection: GitLabBranchProtection?
     /// The rules of rulesets in force on the branch, when the source holds them.
     public let rules: [BranchRule]?
+    /// The repository's deployment environments (`environments.json`); nil when not exported or collected.
+    public var environments: [GitHubEnvironment]?
     /// Every file read, by its path inside the source (`pulls.json`, `pulls/7/reviews.json`, ...).
     public let files: [String: [UInt8]]
     /// Where the files were read from (a folder), so the manifest can say.

@@ -100,10 +100,13 @@ enum ReportContext {
                 items.append(item)
                 anchors[record.change.commit, default: []].append(["anchor": anchor, "control": id])
             }
+            // Not about a change: a ledger record's, or (for the design controls) the branch head's workflows and configs.
+            let kind = [MigrationsCommitted.id, DeployPathReviewed.id].contains(id) ? "design" : "ledger"
             for (index, finding) in failing.filter({ $0.change == nil || !population.contains($0.change!) }).enumerated() {
-                var item: [String: Any] = ["anchor": "x-\(id)-ledger-\(index + 1)", "details": [["detail": finding.detail]], "auditor": text(id).prompt(for: finding),
-                                           "ledger": true, "short": "ledger \(index + 1)",
-                                           "subject": "exception \(index + 1)" + (finding.paths.isEmpty ? "" : " (" + finding.paths.joined(separator: ", ") + ")")]
+                var item: [String: Any] = ["anchor": "x-\(id)-\(kind)-\(index + 1)", "details": [["detail": finding.detail]], "auditor": text(id).prompt(for: finding),
+                                           "ledger": true, "short": "\(kind) \(index + 1)",
+                                           "subject": kind.prefix(1).uppercased() + kind.dropFirst() + " exception \(index + 1)"
+                                               + (finding.paths.isEmpty ? "" : " (" + finding.paths.joined(separator: ", ") + ")")]
                 item["concerns"] = concerns(finding, pulls: pulls)
                 items.append(item)
             }
@@ -179,6 +182,7 @@ enum ReportContext {
         ]
         if let remote = info.remoteURL { context["remote"] = remote }  // absent, not empty: a section on "" would still show
         if info.provisional { context["provisional"] = true }
+        context.merge(deployPath(correlated, findings: findings)) { _, new in new }
         context["forge_name"] = correlated.review.forge.name
         context["forge_noun"] = correlated.review.forge.noun
         context["pr_label"] = correlated.review.forge == .github ? "Pull request" : "Merge request"
@@ -247,6 +251,28 @@ enum ReportContext {
         item["timeline"] = events
         item["has_timeline"] = !events.isEmpty
         return item
+    }
+
+    /// "How changes reach production": the branch head's workflow jobs with their role and gate, and the design
+    /// findings (SPEC §15) with their status.
+    static func deployPath(_ correlated: CorrelatedEvidence, findings: [Finding]) -> [String: Any] {
+        let jobs: [[String: Any]] = (correlated.deployPath?.jobs ?? []).map { job in
+            let role: String = switch job.role {
+            case .deploy(let because): "deploys: \(because)"
+            case .test(let because): "tests only: \(because)"
+            case .undecided(let because): "not known: \(because)"
+            }
+            let environment = job.environment.flatMap { name in correlated.review.environments?.first { $0.name.lowercased() == name.lowercased() } }
+            let gate = job.environment.map { name in
+                correlated.review.environments == nil ? "\(name) (its protection rules were not exported)"
+                    : environment.map { "\(name): \($0.gates)" } ?? "\(name) (not defined in the repository: no protection rules)"
+            } ?? "no environment"
+            return ["file": job.file, "job": job.id, "line": job.line, "role": role, "gate": gate]
+        }
+        let design = findings.filter { [MigrationsCommitted.id, DeployPathReviewed.id].contains($0.control) }.map { finding -> [String: Any] in
+            ["control": finding.control, "status": finding.status.rawValue, "failed": finding.status == .fail, "detail": finding.detail]
+        }
+        return ["deploy_jobs": jobs, "has_deploy_jobs": !jobs.isEmpty, "design_findings": design]
     }
 
     /// The approval timeline of a change, in time order: the pull request opened, each review, the merge, the

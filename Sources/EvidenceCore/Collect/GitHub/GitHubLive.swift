@@ -101,6 +101,13 @@ public struct GitHubLive: PullRequestSource {
             gathered.notes.append(Diagnostic(subject: "github:branches/\(branch)/protection.json",
                                        message: "not readable (GitHub answered \(protection.status)); classic branch protection needs admin access"))
         }
+        // The deployment environments' gates, for the deploy jobs of the workflows (SPEC §15).
+        let environments = try client.getAll("\(base)/environments?per_page=100")
+        if environments.status == 200 {
+            gathered.files["environments.json"] = environments.body
+        } else {
+            gathered.notes.append(Diagnostic(subject: "github:environments.json", message: "not readable (GitHub answered \(environments.status))"))
+        }
         // Who collected: an app says so itself (an installation token cannot read /user); a token's login, GitHub's.
         var identity = client.appIdentity
         if identity == nil {

@@ -1,0 +1,127 @@
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+/// `CC8.1-deploy-path-reviewed` on the shapes the seed documents describe, read from a repository's workflows with
+/// the GitHub export's environments: a Drizzle project whose deploy workflow reaches `drizzle-kit push` through
+/// `npm run db:push`; a generate-and-migrate pipeline; `terraform apply -auto-approve` behind an environment with
+/// required reviewers and behind one without; a test job that resets a service-container database.
+@Suite struct DeployPathTests {
+    private func findings(_ repo: FixtureRepository, environments: Any?) throws -> [[String: Any]] {
+        let github = try GitHubExportFixture(in: (repo.path as NSString).deletingLastPathComponent)
+        try github.write("pulls.json", [Any]())
+        try? FileManager.default.removeItem(atPath: github.folder + "/environments.json")
+        if let environments { try github.write("environments.json", environments) }
+        let key = try TemporaryFolder.make("deploy-key") + "/signing.key.pem"
+        #expect(try Command.run("/usr/bin/env", ["openssl", "genpkey", "-algorithm", "ed25519", "-out", key]).status == 0)
+        #expect(chmod(key, 0o600) == 0)
+        let out = try TemporaryFolder.make("deploy-export") + "/evidence"
+        let result = try Binary.run(["export", "--repo", repo.path, "--window", "2026-Q3", "--github", github.folder, "--key", key, "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let all = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/findings.json"))) as? [[String: Any]])
+        return all.filter { $0["control"] as? String == "CC8.1-deploy-path-reviewed" }
+    }
+
+    private func detail(_ finding: [String: Any]) -> String { finding["detail"] as? String ?? "" }
+
+    @Test func aDeployWorkflowReachingDrizzleKitPushThroughPackageScriptsFails() throws {
+        let repo = try FixtureRepository("deploy-push")
+        try repo.write("drizzle.config.ts", "export default { schema: \"./src/schema.ts\", out: \"./drizzle\", dialect: \"postgresql\" };\n")
+        try repo.write("package.json", "{\n  \"scripts\": {\n    \"db:push\": \"drizzle-kit push\",\n    \"deploy\": \"npm run db:push && node server.js\"\n  }\n}\n")
+        try repo.write(".github/workflows/deploy.yml", """
+            name: Deploy
+            on:
+              push:
+                branches: [main]
+            jobs:
+              deploy:
+                runs-on: ubuntu-latest
+                environment: production
+                steps:
+                  - uses: actions/checkout@v4
+                  - run: npm ci
+                  - name: Migrate and start
+                    run: |
+                      echo "deploying"
+                      npm run deploy
+
+            """)
+        try repo.commit("Deploy by push", date: "2026-07-02T10:00:00Z")
+        let found = try findings(repo, environments: nil)
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?["status"] as? String == "fail")
+        #expect(detail(found[0]).hasPrefix(".github/workflows/deploy.yml:15, job deploy runs drizzle-kit push (npm run deploy → package.json scripts.deploy → npm run db:push → package.json scripts.db:push)"), "\(detail(found[0]))")
+    }
+
+    @Test func aGenerateAndMigratePipelineAndATestJobThatResetsItsServiceDatabaseAreNoFinding() throws {
+        let repo = try FixtureRepository("deploy-migrate")
+        try repo.write("package.json", "{\"scripts\": {\"db:migrate\": \"prisma migrate deploy\", \"test:db\": \"prisma migrate reset --force\"}}\n")
+        try repo.write(".github/workflows/ci.yml", """
+            on: [push, pull_request]
+            jobs:
+              integration:
+                runs-on: ubuntu-latest
+                services:
+                  postgres:
+                    image: postgres:16
+                env:
+                  DATABASE_URL: postgresql://postgres:postgres@localhost:5432/test
+                steps:
+                  - run: npm run test:db
+              deploy:
+                needs: integration
+                runs-on: ubuntu-latest
+                environment: production
+                steps:
+                  - run: npx prisma migrate deploy
+
+            """)
+        try repo.commit("CI", date: "2026-07-02T10:00:00Z")
+        let found = try findings(repo, environments: nil)
+        #expect(found.map { $0["status"] as? String } == ["pass"], "\(found)")
+        #expect(detail(found[0]).contains("2 workflow jobs read at"))
+        #expect(detail(found[0]).contains("(1 deploying)"))
+    }
+
+    @Test func terraformApplyIsJudgedByItsEnvironmentsRequiredReviewers() throws {
+        let repo = try FixtureRepository("deploy-terraform")
+        try repo.write("infra/main.tf", "terraform {\n  required_version = \">= 1.6\"\n}\n")
+        try repo.write(".github/workflows/terraform.yml", """
+            on:
+              push:
+                branches: [main]
+            jobs:
+              apply-production:
+                runs-on: ubuntu-latest
+                environment:
+                  name: production
+                  url: https://app.example.com
+                steps:
+                  - run: terraform -chdir=infra apply -auto-approve
+              apply-staging:
+                runs-on: ubuntu-latest
+                environment: staging
+                steps:
+                  - run: terraform -chdir=infra apply -auto-approve
+
+            """)
+        try repo.commit("Terraform", date: "2026-07-02T10:00:00Z")
+        let environments: [String: Any] = ["total_count": 2, "environments": [
+            ["id": 1, "name": "production", "html_url": "https://github.com/acme/api/deployments/activity_log?environments_filter=production",
+             "protection_rules": [["id": 3, "type": "required_reviewers", "prevent_self_review": true,
+                                   "reviewers": [["type": "User", "reviewer": ["login": "alice", "id": 1]], ["type": "Team", "reviewer": ["slug": "ops", "id": 2]]]],
+                                  ["id": 4, "type": "wait_timer", "wait_timer": 10]],
+             "deployment_branch_policy": ["protected_branches": true, "custom_branch_policies": false]],
+            ["id": 2, "name": "staging", "protection_rules": [], "deployment_branch_policy": NSNull()],
+        ]]
+        let found = try findings(repo, environments: environments)
+        let statuses = Dictionary(uniqueKeysWithValues: found.map { (detail($0).components(separatedBy: " runs ")[0], $0["status"] as? String ?? "") })
+        #expect(statuses == [".github/workflows/terraform.yml:11, job apply-production": "pass",
+                             ".github/workflows/terraform.yml:16, job apply-staging": "fail"], "\(found)")
+        #expect(found.contains { detail($0).contains("production: 2 required reviewers (alice, ops), a 10-minute wait, protected branches only") })
+        #expect(found.contains { detail($0).contains("staging, which has no required reviewers (no protection rules)") })
+        // Without the environments exported, the gate is not known: info, never a pass.
+        let unknown = try findings(repo, environments: nil)
+        #expect(unknown.map { $0["status"] as? String } == ["info", "info"], "\(unknown)")
+    }
+}
