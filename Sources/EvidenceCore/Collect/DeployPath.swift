@@ -53,29 +53,40 @@ enum DeployPathInspector {
         var jobs = [DeployPath.Job](), commands = [DeployPath.Command](), unreadable = [String]()
         for file in files {
             let text = String(decoding: try repository.blob(atPath: file, in: tip) ?? [], as: UTF8.self)
-            guard YAMLAliases.firstAlias(in: text) == nil, let root = try? Yams.compose(yaml: text), let workflow = root.mapping else {
+            guard let read = workflow(text, file: file, scripts: scripts) else {
                 unreadable.append(file)
                 continue
             }
-            let workflowEnv = environmentVariables(workflow["env"])
-            for (key, value) in workflow["jobs"]?.mapping ?? [:] {
-                guard let id = key.string, let body = value.mapping else { continue }
-                let job = DeployPath.Job(file: file, id: id, line: key.mark?.line ?? 0, environment: environmentName(body["environment"]),
-                                         role: role(id: id, body: body, env: workflowEnv))
-                jobs.append(job)
-                for step in body["steps"]?.sequence ?? [] {
-                    guard let run = step.mapping?["run"], let script = run.scalar else { continue }
-                    let first = (run.mark?.line ?? 0) + ([.literal, .folded].contains(script.style) ? 1 : 0)
-                    for (offset, line) in script.string.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                        for found in stateChanging(String(line), scripts: scripts) {
-                            commands.append(DeployPath.Command(job: job, line: first + offset, command: found.command, via: found.via,
-                                                               appliesSavedPlan: found.savedPlan))
-                        }
+            jobs += read.jobs
+            commands += read.commands
+        }
+        return DeployPath(head: tip.hex, jobs: jobs, commands: commands, unreadable: unreadable)
+    }
+
+    /// One workflow file's jobs and the state-changing commands in their steps; nil when it is not a YAML mapping
+    /// (or uses aliases, which no workflow needs and which can cost exponential time).
+    static func workflow(_ text: String, file: String, scripts: [String: String]) -> (jobs: [DeployPath.Job], commands: [DeployPath.Command])? {
+        guard YAMLAliases.firstAlias(in: text) == nil, let root = try? Yams.compose(yaml: text), let workflow = root.mapping else { return nil }
+        var jobs = [DeployPath.Job](), commands = [DeployPath.Command]()
+        let workflowEnv = environmentVariables(workflow["env"])
+        for (key, value) in workflow["jobs"]?.mapping ?? [:] {
+            guard let id = key.string, let body = value.mapping else { continue }
+            let job = DeployPath.Job(file: file, id: id, line: key.mark?.line ?? 0, environment: environmentName(body["environment"]),
+                                     role: role(id: id, body: body, env: workflowEnv))
+            jobs.append(job)
+            for step in body["steps"]?.sequence ?? [] {
+                guard let run = step.mapping?["run"], let script = run.scalar else { continue }
+                // A block scalar's text starts on the line after its `|` or `>`.
+                let first = (run.mark?.line ?? 0) + ([.literal, .folded].contains(script.style) ? 1 : 0)
+                for (offset, line) in script.string.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    for found in stateChanging(String(line), scripts: scripts) {
+                        commands.append(DeployPath.Command(job: job, line: first + offset, command: found.command, via: found.via,
+                                                           appliesSavedPlan: found.savedPlan))
                     }
                 }
             }
         }
-        return DeployPath(head: tip.hex, jobs: jobs, commands: commands, unreadable: unreadable)
+        return (jobs, commands)
     }
 
     /// A command that changes production state without the reviewed artefact, in one line of a script.

@@ -74,6 +74,16 @@ public enum FuzzTargets {
             guard let entries = try? TarGz.read(bytes, limit: 16 << 20) else { return false }
             return (try? BundleTarball.checked(entries, archive: "bundle.tar.gz")) != nil
         },
+        // The branch head's design: a workflow (with package.json scripts), a Drizzle config, a Prisma schema.
+        "workflow": { bytes in
+            DeployPathInspector.workflow(String(decoding: bytes, as: UTF8.self), file: "deploy.yml",
+                                         scripts: ["db:push": "drizzle-kit push", "loop": "npm run loop", "deploy": "npm run db:push"]) != nil
+        },
+        "drizzle-config": { bytes in
+            let text = String(decoding: bytes, as: UTF8.self)
+            return (try? MigrationSetupInspector.drizzleOut(text, json: bytes.first == UInt8(ascii: "{")).get()) != nil
+                || MigrationSetupInspector.prismaProvider(text) != nil
+        },
         // org's list of repositories, and a roll-up's record as verify reads it.
         "repos-yml": { bytes in (try? OrgRepositories.parse(String(decoding: bytes, as: UTF8.self), file: "/lists/repos.yml")) != nil },
         "rollup-record": { bytes in (try? BundleReader.rollup(from: bytes, file: "rollup.json")).map { RollupRecord.Counts($0.repositories) } != nil },

@@ -1,0 +1,5 @@
+import { defineConfig } from "drizzle-kit";
+export default defineConfig({
+  // out: "./old",
+  out: "./src/db/migrations",
+});
