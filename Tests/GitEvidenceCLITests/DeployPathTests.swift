@@ -8,18 +8,7 @@ import Testing
 /// required reviewers and behind one without; a test job that resets a service-container database.
 @Suite struct DeployPathTests {
     private func findings(_ repo: FixtureRepository, environments: Any?) throws -> [[String: Any]] {
-        let github = try GitHubExportFixture(in: (repo.path as NSString).deletingLastPathComponent)
-        try github.write("pulls.json", [Any]())
-        try? FileManager.default.removeItem(atPath: github.folder + "/environments.json")
-        if let environments { try github.write("environments.json", environments) }
-        let key = try TemporaryFolder.make("deploy-key") + "/signing.key.pem"
-        #expect(try Command.run("/usr/bin/env", ["openssl", "genpkey", "-algorithm", "ed25519", "-out", key]).status == 0)
-        #expect(chmod(key, 0o600) == 0)
-        let out = try TemporaryFolder.make("deploy-export") + "/evidence"
-        let result = try Binary.run(["export", "--repo", repo.path, "--window", "2026-Q3", "--github", github.folder, "--key", key, "--out", out])
-        #expect(result.status == 0, "\(result.stderr)")
-        let all = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/findings.json"))) as? [[String: Any]])
-        return all.filter { $0["control"] as? String == "CC8.1-deploy-path-reviewed" }
+        try ExportRun(repo, environments: environments).findings(of: "CC8.1-deploy-path-reviewed")
     }
 
     private func detail(_ finding: [String: Any]) -> String { finding["detail"] as? String ?? "" }

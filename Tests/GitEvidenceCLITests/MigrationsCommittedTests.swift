@@ -7,16 +7,7 @@ import Testing
 /// or cannot be told, or keeps no migrations.
 @Suite struct MigrationsCommittedTests {
     private func export(_ repo: FixtureRepository) throws -> [[String: Any]] {
-        let github = try GitHubExportFixture(in: (repo.path as NSString).deletingLastPathComponent)
-        try github.write("pulls.json", [Any]())
-        let key = try TemporaryFolder.make("committed-key") + "/signing.key.pem"
-        #expect(try Command.run("/usr/bin/env", ["openssl", "genpkey", "-algorithm", "ed25519", "-out", key]).status == 0)
-        #expect(chmod(key, 0o600) == 0)
-        let out = try TemporaryFolder.make("committed-export") + "/evidence"
-        let result = try Binary.run(["export", "--repo", repo.path, "--window", "2026-Q3", "--github", github.folder, "--key", key, "--out", out])
-        #expect(result.status == 0, "\(result.stderr)")
-        let findings = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/findings.json"))) as? [[String: Any]])
-        return findings.filter { $0["control"] as? String == "CC8.1-migrations-committed" }
+        try ExportRun(repo).findings(of: "CC8.1-migrations-committed")
     }
 
     @Test func aDrizzleProjectWhoseOutFolderWasNeverCommittedFails() throws {

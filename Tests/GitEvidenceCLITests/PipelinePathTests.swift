@@ -15,21 +15,14 @@ import Testing
         try repo.write("docs/examples/.github/workflows/sample.yml", "on: push\n")
         try repo.write("services/api/.gitlab-ci.yml", "deploy:\n  script: make deploy\n")
         try repo.commit("Examples", date: "2026-07-04T10:00:00Z")
-        let github = try GitHubExportFixture(in: (repo.path as NSString).deletingLastPathComponent)
-        try github.write("pulls.json", [Any]())
-
         let changes = try Binary.run(["changes", "--repo", repo.path, "--window", "2026-Q3"])
         #expect(changes.status == 0, "\(changes.stderr)")
         #expect(changes.stdout.split(separator: "\n").count == 1, "\(changes.stdout)")
         #expect(changes.stdout.contains("Deploy on push  [1 pipeline]"))
 
-        let key = try TemporaryFolder.make("pipeline-key") + "/signing.key.pem"
-        #expect(try Command.run("/usr/bin/env", ["openssl", "genpkey", "-algorithm", "ed25519", "-out", key]).status == 0)
-        #expect(chmod(key, 0o600) == 0)
-        let out = try TemporaryFolder.make("pipeline-export") + "/evidence"
-        let export = try Binary.run(["export", "--repo", repo.path, "--window", "2026-Q3", "--github", github.folder, "--key", key, "--out", out])
-        #expect(export.status == 0, "\(export.stderr)")
-        let findings = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/findings.json"))) as? [[String: Any]])
+        let run = try ExportRun(repo)
+        let out = run.out
+        let findings = run.findings
         var statuses = [String: String]()
         for finding in findings where finding["change"] as? String == workflow { statuses[finding["control"] as! String] = finding["status"] as? String }
         #expect(statuses["CC8.1-traceable"] == "fail")  // no pull request merged it
@@ -42,9 +35,7 @@ import Testing
         #expect(record.contains("\"kind\":\"pipeline\""))
         let manifest = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
         #expect(manifest.contains("\"pipeline_rules\""))
-        let publicKey = (key as NSString).deletingLastPathComponent + "/signing.pub.pem"
-        #expect(try Command.run("/usr/bin/env", ["openssl", "pkey", "-in", key, "-pubout", "-out", publicKey]).status == 0)
-        let verified = try Binary.run(["verify", out, "--key", publicKey, "--repo", repo.path])
+        let verified = try Binary.run(["verify", out, "--key", run.publicKey, "--repo", repo.path])
         #expect(verified.status == 0, "\(verified.stdout)")
         #expect(verified.stdout.contains("ok    population:"), "\(verified.stdout)")
     }
