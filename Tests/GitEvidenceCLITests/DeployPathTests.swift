@@ -113,4 +113,57 @@ import Testing
         let unknown = try findings(repo, environments: nil)
         #expect(unknown.map { $0["status"] as? String } == ["info", "info"], "\(unknown)")
     }
+
+    @Test func gitLabJobsAndAtlantisProjectsAreJudgedByTheirOwnGates() throws {
+        let repo = try FixtureRepository("deploy-gitlab-atlantis")
+        try repo.write(".gitlab-ci.yml", """
+            variables:
+              NODE_ENV: production
+            stages: [test, deploy]
+            test:
+              stage: test
+              services: [postgres:16]
+              script:
+                - npx prisma migrate reset --force
+            migrate:
+              stage: deploy
+              environment: production
+              script:
+                - npm ci
+                - npx prisma db push
+            terraform:
+              stage: deploy
+              script:
+                - terraform apply -auto-approve
+            .template:
+              script: [drizzle-kit push]
+
+            """)
+        try repo.write("atlantis.yaml", """
+            version: 3
+            projects:
+              - dir: infra/prod
+                apply_requirements: [approved, mergeable]
+              - dir: infra/staging
+                apply_requirements: [mergeable]
+              - dir: infra/dev
+            workflows:
+              custom:
+                apply:
+                  steps:
+                    - run: terraform apply -auto-approve $PLANFILE
+
+            """)
+        try repo.commit("GitLab CI and Atlantis", date: "2026-07-02T10:00:00Z")
+        let found = try findings(repo, environments: nil)
+        let byPlace = Dictionary(uniqueKeysWithValues: found.map { (detail($0).components(separatedBy: ": ")[0].components(separatedBy: " runs ")[0]
+                                                                        .components(separatedBy: " sets ")[0], $0["status"] as? String ?? "") })
+        #expect(byPlace == [
+            ".gitlab-ci.yml:14, job migrate": "fail",  // prisma db push in a deploy job
+            ".gitlab-ci.yml:18, job terraform": "fail",  // no environment, not manual
+            "atlantis.yaml:3, project infra/prod:default": "pass",
+            "atlantis.yaml:5, project infra/staging:default": "fail",
+            "atlantis.yaml:7, project infra/dev:default": "info",
+        ], "\(found.map(detail))")
+    }
 }

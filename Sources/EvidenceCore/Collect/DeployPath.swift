@@ -14,12 +14,22 @@ public struct DeployPath: Sendable, Hashable {
             case undecided(because: String)
         }
 
+        /// Where the job is defined.
+        public enum Engine: String, Sendable, Hashable {
+            case githubActions = "GitHub Actions", gitlabCI = "GitLab CI", atlantis = "Atlantis"
+        }
+
         public let file: String
         public let id: String
         public let line: Int
-        /// The GitHub environment it deploys to, when it names one.
+        /// The environment it deploys to, when it names one.
         public let environment: String?
         public let role: Role
+        public var engine = Engine.githubActions
+        /// GitLab: the job runs only when someone starts it (`when: manual`).
+        public var manual = false
+        /// Atlantis: the project's `apply_requirements` include `approved` (nil: it sets none here).
+        public var requiresApproval: Bool?
     }
 
     /// A state-changing command found in a job's `run:` script.
@@ -60,13 +70,107 @@ enum DeployPathInspector {
             jobs += read.jobs
             commands += read.commands
         }
+        // GitLab reads its root .gitlab-ci.yml; Atlantis its root atlantis.yaml.
+        for (file, reader) in [(".gitlab-ci.yml", gitlabCI), ("atlantis.yaml", atlantis), ("atlantis.yml", atlantis)] {
+            guard let bytes = try repository.blob(atPath: file, in: tip) else { continue }
+            guard let read = reader(String(decoding: bytes, as: UTF8.self), file, scripts) else {
+                unreadable.append(file)
+                continue
+            }
+            jobs += read.jobs
+            commands += read.commands
+        }
         return DeployPath(head: tip.hex, jobs: jobs, commands: commands, unreadable: unreadable)
+    }
+
+    typealias Read = (jobs: [DeployPath.Job], commands: [DeployPath.Command])
+
+    /// A YAML file's top mapping, aliases refused.
+    static func mapping(_ text: String) -> Node.Mapping? {
+        guard YAMLAliases.firstAlias(in: text) == nil, let root = try? Yams.compose(yaml: text) else { return nil }
+        return root.mapping
+    }
+
+    /// The state-changing commands of script lines, each with its own line in the file.
+    static func commands(in lines: [(line: Int, text: String)], job: DeployPath.Job, scripts: [String: String]) -> [DeployPath.Command] {
+        lines.flatMap { entry in
+            stateChanging(entry.text, scripts: scripts).map {
+                DeployPath.Command(job: job, line: entry.line, command: $0.command, via: $0.via, appliesSavedPlan: $0.savedPlan)
+            }
+        }
+    }
+
+    /// A scalar's lines with their line numbers (a block scalar's text starts on the line after its `|` or `>`).
+    static func lines(of node: Node) -> [(line: Int, text: String)] {
+        guard let scalar = node.scalar else { return [] }
+        let first = (node.mark?.line ?? 0) + ([.literal, .folded].contains(scalar.style) ? 1 : 0)
+        return scalar.string.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { (first + $0.offset, String($0.element)) }
+    }
+
+    /// `.gitlab-ci.yml`: every job (a top-level mapping that has a `script`), its `before_script`, `script` and
+    /// `after_script` lines, `environment`, `services`, `variables` and `when: manual`.
+    static func gitlabCI(_ text: String, file: String, scripts: [String: String]) -> Read? {
+        guard let top = mapping(text) else { return nil }
+        let globalVariables = environmentVariables(top["variables"])
+        var jobs = [DeployPath.Job](), commands = [DeployPath.Command]()
+        for (key, value) in top {
+            guard let id = key.string, !id.hasPrefix("."), let body = value.mapping, body["script"] != nil else { continue }
+            let env = globalVariables.merging(environmentVariables(body["variables"])) { _, job in job }
+            // GitLab's services are image names, or mappings with `name:`; GitHub's role rules read `image`.
+            var services = [String]()
+            for service in body["services"]?.sequence ?? [] {
+                if let name = service.string ?? service.mapping?["name"]?.string, name.contains(/postgres|mysql|mariadb|mongo/) { services.append(name) }
+            }
+            var placed = role(id: id, name: nil, environment: environmentName(body["environment"]), services: services, env: env)
+            // A job's stage is GitLab's own word for its part in the pipeline.
+            if case .undecided = placed, let stage = body["stage"]?.string, stage.lowercased().contains(/deploy|release|prod/) {
+                placed = .deploy(because: "its stage is \(stage)")
+            }
+            var job = DeployPath.Job(file: file, id: id, line: key.mark?.line ?? 0, environment: environmentName(body["environment"]), role: placed)
+            job.engine = .gitlabCI
+            job.manual = body["when"]?.string == "manual"
+            jobs.append(job)
+            for part in ["before_script", "script", "after_script"] {
+                guard let node = body[part] else { continue }
+                let items = node.sequence.map(Array.init) ?? [node]
+                commands += Self.commands(in: items.flatMap(lines), job: job, scripts: scripts)
+            }
+        }
+        return (jobs, commands)
+    }
+
+    /// `atlantis.yaml`: each project applies production when its pull request is commented on; whether it must
+    /// be approved first is its `apply_requirements` (or the server's repos.yaml, which the repository does not
+    /// hold). A custom workflow's `run:` steps are judged as deploy steps.
+    static func atlantis(_ text: String, file: String, scripts: [String: String]) -> Read? {
+        guard let top = mapping(text) else { return nil }
+        var jobs = [DeployPath.Job](), commands = [DeployPath.Command]()
+        for project in top["projects"]?.sequence ?? [] {
+            guard let body = project.mapping else { continue }
+            let name = body["name"]?.string ?? [body["dir"]?.string ?? ".", body["workspace"]?.string ?? "default"].joined(separator: ":")
+            var job = DeployPath.Job(file: file, id: "project \(name)", line: project.mark?.line ?? 0, environment: nil,
+                                     role: .deploy(because: "Atlantis applies it on a pull request comment"))
+            job.engine = .atlantis
+            let requirements = (body["apply_requirements"]?.sequence ?? []).compactMap(\.string)
+            job.requiresApproval = body["apply_requirements"] == nil ? nil : requirements.contains("approved")
+            jobs.append(job)
+        }
+        for (key, workflow) in top["workflows"]?.mapping ?? [:] {
+            var job = DeployPath.Job(file: file, id: "workflow \(key.string ?? "?")", line: key.mark?.line ?? 0, environment: nil,
+                                     role: .deploy(because: "an Atlantis workflow runs against the project's real state"))
+            job.engine = .atlantis
+            var steps = [Node]()
+            for stage in ["plan", "apply"] { steps += workflow.mapping?[stage]?.mapping?["steps"]?.sequence.map(Array.init) ?? [] }
+            let runs = steps.compactMap { $0.mapping?["run"] }
+            commands += Self.commands(in: runs.flatMap(lines), job: job, scripts: scripts)
+        }
+        return (jobs, commands)
     }
 
     /// One workflow file's jobs and the state-changing commands in their steps; nil when it is not a YAML mapping
     /// (or uses aliases, which no workflow needs and which can cost exponential time).
-    static func workflow(_ text: String, file: String, scripts: [String: String]) -> (jobs: [DeployPath.Job], commands: [DeployPath.Command])? {
-        guard YAMLAliases.firstAlias(in: text) == nil, let root = try? Yams.compose(yaml: text), let workflow = root.mapping else { return nil }
+    static func workflow(_ text: String, file: String, scripts: [String: String]) -> Read? {
+        guard let workflow = mapping(text) else { return nil }
         var jobs = [DeployPath.Job](), commands = [DeployPath.Command]()
         let workflowEnv = environmentVariables(workflow["env"])
         for (key, value) in workflow["jobs"]?.mapping ?? [:] {
@@ -74,17 +178,8 @@ enum DeployPathInspector {
             let job = DeployPath.Job(file: file, id: id, line: key.mark?.line ?? 0, environment: environmentName(body["environment"]),
                                      role: role(id: id, body: body, env: workflowEnv))
             jobs.append(job)
-            for step in body["steps"]?.sequence ?? [] {
-                guard let run = step.mapping?["run"], let script = run.scalar else { continue }
-                // A block scalar's text starts on the line after its `|` or `>`.
-                let first = (run.mark?.line ?? 0) + ([.literal, .folded].contains(script.style) ? 1 : 0)
-                for (offset, line) in script.string.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    for found in stateChanging(String(line), scripts: scripts) {
-                        commands.append(DeployPath.Command(job: job, line: first + offset, command: found.command, via: found.via,
-                                                           appliesSavedPlan: found.savedPlan))
-                    }
-                }
-            }
+            let runs = (body["steps"]?.sequence ?? []).compactMap { $0.mapping?["run"] }
+            commands += Self.commands(in: runs.flatMap(lines), job: job, scripts: scripts)
         }
         return (jobs, commands)
     }
@@ -129,15 +224,24 @@ enum DeployPathInspector {
     /// Deploy, test, or not known, with the reason: a named environment deploys; a database service container, a
     /// `test` environment variable or a test-like name without one only tests; a deploy-like name deploys.
     static func role(id: String, body: Node.Mapping, env workflowEnv: [String: String]) -> DeployPath.Job.Role {
-        let name = (body["name"]?.string ?? id).lowercased() + " " + id.lowercased()
-        let env = workflowEnv.merging(environmentVariables(body["env"])) { _, job in job }
-        if let environment = environmentName(body["environment"]) {
+        var services = [String]()
+        for (key, value) in body["services"]?.mapping ?? [:] {
+            if let image = value.mapping?["image"]?.string ?? value.string, image.contains(/postgres|mysql|mariadb|mongo/) { services.append(key.string ?? image) }
+        }
+        return role(id: id, name: body["name"]?.string, environment: environmentName(body["environment"]), services: services,
+                    env: workflowEnv.merging(environmentVariables(body["env"])) { _, job in job })
+    }
+
+    /// The same from a job's parts, whatever engine defines it: its database service containers are named in
+    /// `services` (only those count as a test database).
+    static func role(id: String, name given: String?, environment: String?, services: [String], env: [String: String]) -> DeployPath.Job.Role {
+        let name = (given ?? id).lowercased() + " " + id.lowercased()
+        if let environment {
             if ["test", "testing", "ci"].contains(environment.lowercased()) { return .test(because: "its environment is \(environment)") }
             return .deploy(because: "it deploys to the environment \(environment)")
         }
-        if let services = body["services"]?.mapping,
-           let database = services.first(where: { ($0.value.mapping?["image"]?.string ?? $0.value.string ?? "").contains(/postgres|mysql|mariadb|mongo/) }) {
-            return .test(because: "it runs against the service container \(database.key.string ?? "database")")
+        if let database = services.first {
+            return .test(because: "it runs against the service container \(database)")
         }
         if let variable = ["NODE_ENV", "RAILS_ENV", "APP_ENV", "ENVIRONMENT"].first(where: { env[$0]?.lowercased() == "test" }) {
             return .test(because: "\(variable) is test")

@@ -1,4 +1,5 @@
-/// `CC8.1-deploy-path-reviewed` (SPEC §15): a design test of the branch head's workflows. Each command that changes
+/// `CC8.1-deploy-path-reviewed` (SPEC §15): a design test of the branch head's workflows (GitHub Actions, GitLab CI,
+/// Atlantis). Each command that changes
 /// production state without the reviewed artefact (`drizzle-kit push`, `prisma db push`, `prisma migrate dev` or
 /// `reset`, `alembic stamp`, `migrate --fake`) in a deploy job fails, naming file, job and line; `terraform apply`
 /// without a saved plan, or with `-auto-approve`, passes only behind a GitHub environment with required reviewers.
@@ -16,9 +17,18 @@ public enum DeployPathReviewed {
 
     public static func findings(_ path: DeployPath?, environments: [GitHubEnvironment]?) -> [Finding] {
         guard let path, !path.jobs.isEmpty || !path.unreadable.isEmpty else {
-            return [finding(.notApplicable, paths: [], "No GitHub Actions workflow on the branch head.")]
+            return [finding(.notApplicable, paths: [], "No GitHub Actions workflow, .gitlab-ci.yml or atlantis.yaml on the branch head.")]
         }
         var found = path.unreadable.map { finding(.info, paths: [$0], "\($0) is not readable as YAML: its jobs were not judged.") }
+        // Atlantis applies each project's plan on a pull request comment: its gate is the approval it requires.
+        for project in path.jobs where project.engine == .atlantis && project.id.hasPrefix("project ") {
+            let place = "\(project.file):\(project.line), \(project.id)"
+            switch project.requiresApproval {
+            case true?: found.append(finding(.pass, paths: [project.file], "\(place): Atlantis applies it only once the pull request is approved (apply_requirements: approved)."))
+            case false?: found.append(finding(.fail, paths: [project.file], "\(place): its apply_requirements do not include approved, so a plan can be applied before anyone approves the pull request."))
+            case nil: found.append(finding(.info, paths: [project.file], "\(place) sets no apply_requirements here; the Atlantis server's repos.yaml may require approval (not in the repository: ask for it)."))
+            }
+        }
         for command in path.commands {
             let job = command.job
             let place = "\(job.file):\(command.line), job \(job.id)"
@@ -35,6 +45,8 @@ public enum DeployPathReviewed {
                         + "reviewed migration; the job deploys (\(reason))."))
                     continue
                 }
+                // In an Atlantis workflow the apply is gated by the project's apply_requirements, judged above.
+                if command.job.engine == .atlantis { continue }
                 if command.appliesSavedPlan {
                     found.append(finding(.pass, paths: [job.file], "\(place) applies a saved plan (\(command.command))."))
                     continue
@@ -54,6 +66,14 @@ public enum DeployPathReviewed {
     /// `terraform apply` with no saved plan or with `-auto-approve`: judged by the environment's required reviewers.
     static func gate(_ command: DeployPath.Command, place: String, environments: [GitHubEnvironment]?) -> Finding {
         let paths = [command.job.file]
+        if command.job.engine == .gitlabCI {
+            // GitLab's gates (protected environments' approvals, who may start a manual job) are not collected.
+            guard command.job.environment != nil || command.job.manual else {
+                return finding(.fail, paths: paths, "\(place) runs \(command.command) with no environment and not as a manual job: nobody approves the apply.")
+            }
+            return finding(.info, paths: paths, "\(place) runs \(command.command)" + (command.job.environment.map { " in the environment \($0)" } ?? "")
+                + (command.job.manual ? " as a manual job" : "") + "; GitLab's protected environment approvals are not collected: whether anyone approves the apply is not known.")
+        }
         guard let name = command.job.environment else {
             return finding(.fail, paths: paths, "\(place) runs \(command.command) with no environment: nobody approves the apply.")
         }

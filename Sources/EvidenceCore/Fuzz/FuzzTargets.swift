@@ -76,8 +76,11 @@ public enum FuzzTargets {
         },
         // The branch head's design: a workflow (with package.json scripts), a Drizzle config, a Prisma schema.
         "workflow": { bytes in
-            DeployPathInspector.workflow(String(decoding: bytes, as: UTF8.self), file: "deploy.yml",
-                                         scripts: ["db:push": "drizzle-kit push", "loop": "npm run loop", "deploy": "npm run db:push"]) != nil
+            let text = String(decoding: bytes, as: UTF8.self)
+            let scripts = ["db:push": "drizzle-kit push", "loop": "npm run loop", "deploy": "npm run db:push"]
+            // The same bytes as a GitHub Actions workflow, a .gitlab-ci.yml and an atlantis.yaml.
+            return [DeployPathInspector.workflow(text, file: "deploy.yml", scripts: scripts), DeployPathInspector.gitlabCI(text, file: ".gitlab-ci.yml", scripts: scripts),
+                    DeployPathInspector.atlantis(text, file: "atlantis.yaml", scripts: scripts)].contains { $0 != nil }
         },
         "drizzle-config": { bytes in
             let text = String(decoding: bytes, as: UTF8.self)

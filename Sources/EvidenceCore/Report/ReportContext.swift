@@ -263,11 +263,19 @@ enum ReportContext {
             case .undecided(let because): "not known: \(because)"
             }
             let environment = job.environment.flatMap { name in correlated.review.environments?.first { $0.name.lowercased() == name.lowercased() } }
-            let gate = job.environment.map { name in
-                correlated.review.environments == nil ? "\(name) (its protection rules were not exported)"
+            var gate = job.environment.map { name in
+                job.engine != .githubActions || correlated.review.environments == nil ? "\(name) (its protection rules were not exported)"
                     : environment.map { "\(name): \($0.gates)" } ?? "\(name) (not defined in the repository: no protection rules)"
             } ?? "no environment"
-            return ["file": job.file, "job": job.id, "line": job.line, "role": role, "gate": gate]
+            if job.manual { gate += ", started by hand" }
+            if job.engine == .atlantis {
+                gate = switch job.requiresApproval {
+                case true?: "apply requires an approved pull request"
+                case false?: "apply_requirements without approved"
+                case nil: "apply_requirements not set here (the server's repos.yaml decides)"
+                }
+            }
+            return ["file": job.file, "job": job.id, "line": job.line, "role": role, "gate": gate, "engine": job.engine.rawValue]
         }
         let design = findings.filter { [MigrationsCommitted.id, DeployPathReviewed.id].contains($0.control) }.map { finding -> [String: Any] in
             ["control": finding.control, "status": finding.status.rawValue, "failed": finding.status == .fail, "detail": finding.detail]
