@@ -90,6 +90,8 @@ import Testing
         (".github/workflows/README.md", nil),
         ("services/api/.gitlab-ci.yml", nil),
         ("modules/atlantis.yaml", nil),
+        ("package.json", .pipeline),  // its scripts: the collector keeps it only when they change
+        ("apps/api/package.json", nil),
         (".github/dependabot.yml", nil),
     ]
 

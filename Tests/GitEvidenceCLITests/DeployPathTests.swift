@@ -166,4 +166,14 @@ import Testing
             "atlantis.yaml:7, project infra/dev:default": "info",
         ], "\(found.map(detail))")
     }
+
+    @Test func makeTargetsAreFollowedIntoTheMakefile() throws {
+        let repo = try FixtureRepository("deploy-make")
+        try repo.write("Makefile", ".PHONY: migrate\n# Applies the schema\nmigrate: build\n\t@echo migrating\n\t-npx prisma db push --accept-data-loss\n\nbuild:\n\tnpm run build\n")
+        try repo.write(".github/workflows/release.yml", "on: { release: { types: [published] } }\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make -s migrate\n")
+        try repo.commit("Release by make", date: "2026-07-02T10:00:00Z")
+        let found = try findings(repo, environments: nil)
+        #expect(found.map { $0["status"] as? String } == ["fail"], "\(found)")
+        #expect(detail(found[0]).hasPrefix(".github/workflows/release.yml:6, job release runs prisma db push (make -s migrate → Makefile target migrate)"), "\(detail(found[0]))")
+    }
 }

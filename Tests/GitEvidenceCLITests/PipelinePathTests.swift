@@ -14,11 +14,21 @@ import Testing
         let workflow = try repo.commit("Deploy on push", date: "2026-07-03T10:00:00Z")
         try repo.write("docs/examples/.github/workflows/sample.yml", "on: push\n")
         try repo.write("services/api/.gitlab-ci.yml", "deploy:\n  script: make deploy\n")
+        try repo.write("package.json", "{\n  \"scripts\": {\"db:migrate\": \"drizzle-kit migrate\"},\n  \"dependencies\": {\"pg\": \"8.11.0\"}\n}\n")
         try repo.commit("Examples", date: "2026-07-04T10:00:00Z")
+        // A dependency bump leaves the scripts as they were: not the deploy path.
+        try repo.write("package.json", "{\n  \"scripts\": {\"db:migrate\": \"drizzle-kit migrate\"},\n  \"dependencies\": {\"pg\": \"8.12.0\"}\n}\n")
+        try repo.commit("Bump pg", date: "2026-07-05T10:00:00Z")
+        try repo.write("package.json", "{\n  \"scripts\": {\"db:migrate\": \"drizzle-kit push\"},\n  \"dependencies\": {\"pg\": \"8.12.0\"}\n}\n")
+        try repo.commit("Push instead", date: "2026-07-06T10:00:00Z")
         let changes = try Binary.run(["changes", "--repo", repo.path, "--window", "2026-Q3"])
         #expect(changes.status == 0, "\(changes.stderr)")
-        #expect(changes.stdout.split(separator: "\n").count == 1, "\(changes.stdout)")
+        // The workflow, the package.json that brought scripts, and the one that changed them; not the bump.
+        #expect(changes.stdout.split(separator: "\n").count == 3, "\(changes.stdout)")
         #expect(changes.stdout.contains("Deploy on push  [1 pipeline]"))
+        #expect(changes.stdout.contains("Examples  [1 pipeline]"))
+        #expect(changes.stdout.contains("Push instead  [1 pipeline]"))
+        #expect(!changes.stdout.contains("Bump pg"))
 
         let run = try ExportRun(repo)
         let out = run.out

@@ -42,13 +42,26 @@ public struct ChangeCollector {
     private func change(of commit: CommitHeader, files: [TreeChange]) throws -> Change? {
         guard !files.isEmpty else { return nil }
         let record = try repository.commit(commit.id)
-        let paths = files.compactMap { file -> ChangedPath? in
+        var paths = [ChangedPath]()
+        for file in files {
             let kind = classifier.classify(file.path, markers: file.markers)
                 ?? file.oldPath.flatMap { classifier.classify($0, markers: file.markers) }
-            guard let kind else { return nil }
-            return ChangedPath(path: file.path, kind: kind, status: file.status, oldPath: file.oldPath)
+            guard let kind else { continue }
+            if kind == .pipeline, try !deployScriptsChanged(file) { continue }
+            paths.append(ChangedPath(path: file.path, kind: kind, status: file.status, oldPath: file.oldPath))
         }
+        guard !paths.isEmpty else { return nil }
         let merged = record.isMerge ? try repository.commitsMerged(by: record) : []
         return Change(record: record, paths: paths, merged: merged)
+    }
+
+    /// A `package.json` is part of the deploy path through its `scripts` only (SPEC §15): a change that leaves them
+    /// as they were (a dependency bump) is not a pipeline change. Every other pipeline file always is.
+    func deployScriptsChanged(_ file: TreeChange) throws -> Bool {
+        guard file.path.split(separator: "/").last == "package.json" else { return true }
+        func scripts(_ blob: ObjectID?) throws -> [String: String] {
+            try blob.map { DeployPathInspector.packageScripts(try repository.blob($0)) } ?? [:]
+        }
+        return try scripts(file.oldBlob) != scripts(file.newBlob)
     }
 }

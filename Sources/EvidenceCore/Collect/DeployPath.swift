@@ -60,6 +60,7 @@ enum DeployPathInspector {
         let files = (try repository.files(under: ".github/workflows", in: tip, descend: { _ in false }) ?? [])
             .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
         let scripts = packageScripts(try repository.blob(atPath: "package.json", in: tip))
+            .merging(makeTargets(try repository.blob(atPath: "Makefile", in: tip))) { script, _ in script }
         var jobs = [DeployPath.Job](), commands = [DeployPath.Command](), unreadable = [String]()
         for file in files {
             let text = String(decoding: try repository.blob(atPath: file, in: tip) ?? [], as: UTF8.self)
@@ -192,7 +193,7 @@ enum DeployPathInspector {
     }
 
     /// The state-changing commands of `line`, following `npm run` / `pnpm` / `yarn` / `bun run` into `package.json`
-    /// scripts (three levels at most).
+    /// scripts and `make` into the root Makefile's recipes (three levels at most).
     static func stateChanging(_ line: String, scripts: [String: String], depth: Int = 0) -> [Found] {
         let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? line
         var found = [Found]()
@@ -210,16 +211,43 @@ enum DeployPathInspector {
                                savedPlan: plan && !autoApprove))
         }
         guard depth < 3 else { return found }
-        for match in code.matches(of: /(?:npm|pnpm|yarn|bun)(?:\s+run)?\s+([A-Za-z0-9:_.-]+)/) {
-            let name = String(match.output.1)
-            guard let body = scripts[name] else { continue }
-            for inner in stateChanging(body, scripts: scripts, depth: depth + 1) {
-                let hop = "\(match.output.0) → package.json scripts.\(name)"
-                found.append(Found(command: inner.command, via: inner.via.map { hop + " → " + $0 } ?? hop, savedPlan: inner.savedPlan))
+        // `make TARGET` follows the root Makefile's recipe (kept under `make:TARGET`), as package scripts are followed.
+        let targets = code.matches(of: /\bmake\s+(?:-\S+\s+)*([A-Za-z0-9_.-]+)/).map {
+            (match: $0.output.0, name: "make:" + $0.output.1, shown: "Makefile target " + $0.output.1)
+        }
+        let runs = code.matches(of: /(?:npm|pnpm|yarn|bun)(?:\s+run)?\s+([A-Za-z0-9:_.-]+)/).map {
+            (match: $0.output.0, name: String($0.output.1), shown: "package.json scripts." + $0.output.1)
+        }
+        for reference in runs + targets {
+            guard let body = scripts[reference.name] else { continue }
+            for line in body.split(separator: "\n") {
+                for inner in stateChanging(String(line), scripts: scripts, depth: depth + 1) {
+                    let hop = "\(reference.match) → \(reference.shown)"
+                    found.append(Found(command: inner.command, via: inner.via.map { hop + " → " + $0 } ?? hop, savedPlan: inner.savedPlan))
+                }
             }
         }
         return found
     }
+
+    /// The root Makefile's targets and their recipe lines (tab-indented, `@` and `-` prefixes dropped), as
+    /// `make:TARGET`.
+    static func makeTargets(_ bytes: [UInt8]?) -> [String: String] {
+        guard let bytes else { return [:] }
+        var targets = [String: String](), current: [String] = []
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("\t") {
+                let recipe = line.dropFirst().drop { $0 == "@" || $0 == "-" }
+                for target in current { targets["make:" + target, default: ""] += recipe + "\n" }
+            } else if let rule = line.firstMatch(of: /^([A-Za-z0-9_.\- ]+):(?!=)/) {
+                current = rule.output.1.split(separator: " ").map(String.init).filter { !$0.hasPrefix(".") }
+            } else if !line.trimmingCharacters(in: .whitespaces).isEmpty && !line.hasPrefix("#") {
+                current = []
+            }
+        }
+        return targets
+    }
+
 
     /// Deploy, test, or not known, with the reason: a named environment deploys; a database service container, a
     /// `test` environment variable or a test-like name without one only tests; a deploy-like name deploys.

@@ -67,6 +67,7 @@ extension PathRule {
         ".gitlab/ci/**/*.yml",
         "/atlantis.yaml",
         "/atlantis.yml",
+        "/package.json",  // counted only when its scripts change: a dependency bump is not the deploy path
     ].map(PathRule.init(spelling:))
 
     /// The default infrastructure rules: Terraform configuration, variables and the provider lock file.
