@@ -92,6 +92,7 @@ import Testing
         ("modules/atlantis.yaml", nil),
         ("package.json", .pipeline),  // its scripts: the collector keeps it only when they change
         ("apps/api/package.json", nil),
+        ("Makefile", .pipeline),
         (".github/dependabot.yml", nil),
     ]
 

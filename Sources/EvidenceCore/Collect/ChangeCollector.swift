@@ -47,7 +47,7 @@ public struct ChangeCollector {
             let kind = classifier.classify(file.path, markers: file.markers)
                 ?? file.oldPath.flatMap { classifier.classify($0, markers: file.markers) }
             guard let kind else { continue }
-            if kind == .pipeline, try !deployScriptsChanged(file) { continue }
+            if kind == .pipeline, try !deployScriptsChanged(file, at: commit.id) { continue }
             paths.append(ChangedPath(path: file.path, kind: kind, status: file.status, oldPath: file.oldPath))
         }
         guard !paths.isEmpty else { return nil }
@@ -55,13 +55,25 @@ public struct ChangeCollector {
         return Change(record: record, paths: paths, merged: merged)
     }
 
-    /// A `package.json` is part of the deploy path through its `scripts` only (SPEC §15): a change that leaves them
-    /// as they were (a dependency bump) is not a pipeline change. Every other pipeline file always is.
-    func deployScriptsChanged(_ file: TreeChange) throws -> Bool {
-        guard file.path.split(separator: "/").last == "package.json" else { return true }
-        func scripts(_ blob: ObjectID?) throws -> [String: String] {
-            try blob.map { DeployPathInspector.packageScripts(try repository.blob($0)) } ?? [:]
+    /// A `package.json` is part of the deploy path through its `scripts` only, and a Makefile through the targets
+    /// the commit's workflows run (SPEC §15): a change that leaves those as they were (a dependency bump, a build
+    /// target) is not a pipeline change. Every other pipeline file always is.
+    func deployScriptsChanged(_ file: TreeChange, at commit: ObjectID) throws -> Bool {
+        switch file.path.split(separator: "/").last {
+        case "package.json":
+            func scripts(_ blob: ObjectID?) throws -> [String: String] {
+                try blob.map { DeployPathInspector.packageScripts(try repository.blob($0)) } ?? [:]
+            }
+            return try scripts(file.oldBlob) != scripts(file.newBlob)
+        case "Makefile":
+            func recipes(_ blob: ObjectID?) throws -> [String: String] {
+                try blob.map { DeployPathInspector.makeTargets(try repository.blob($0)) } ?? [:]
+            }
+            let named = try DeployPathInspector.makeTargetsNamed(in: repository, at: commit)
+            let (before, after) = (try recipes(file.oldBlob), try recipes(file.newBlob))
+            return named.contains { before["make:" + $0] != after["make:" + $0] }
+        default:
+            return true
         }
-        return try scripts(file.oldBlob) != scripts(file.newBlob)
     }
 }

@@ -230,6 +230,17 @@ enum DeployPathInspector {
         return found
     }
 
+    /// The `make` targets the commit's workflows and `.gitlab-ci.yml` run, by name.
+    static func makeTargetsNamed(in repository: Repository, at commit: ObjectID) throws -> Set<String> {
+        let workflows = (try repository.files(under: ".github/workflows", in: commit, descend: { _ in false }) ?? []) + [".gitlab-ci.yml"]
+        var named = Set<String>()
+        for file in workflows {
+            guard let bytes = try repository.blob(atPath: file, in: commit) else { continue }
+            for match in String(decoding: bytes, as: UTF8.self).matches(of: /\bmake\s+(?:-\S+\s+)*([A-Za-z0-9_.-]+)/) { named.insert(String(match.output.1)) }
+        }
+        return named
+    }
+
     /// The root Makefile's targets and their recipe lines (tab-indented, `@` and `-` prefixes dropped), as
     /// `make:TARGET`.
     static func makeTargets(_ bytes: [UInt8]?) -> [String: String] {

@@ -68,6 +68,7 @@ extension PathRule {
         "/atlantis.yaml",
         "/atlantis.yml",
         "/package.json",  // counted only when its scripts change: a dependency bump is not the deploy path
+        "/Makefile",      // counted only when a target the workflows run changes
     ].map(PathRule.init(spelling:))
 
     /// The default infrastructure rules: Terraform configuration, variables and the provider lock file.
