@@ -46,11 +46,7 @@ public enum BundleArchive {
     /// How long the folder's objects are kept: its manifest's `retain_until`, or a roll-up's.
     static func retention(of folder: String) throws -> String {
         let reader = BundleReader(folder: folder)
-        if !FileManager.default.fileExists(atPath: folder + "/" + BundleLayout.manifest),
-           FileManager.default.fileExists(atPath: folder + "/" + RollupLayout.record) {
-            return try reader.rollup().retainUntil
-        }
-        return try reader.manifest().retainUntil
+        return RollupLayout.isRollup(folder) ? try reader.rollup().retainUntil : try reader.manifest().retainUntil
     }
 
     /// Uploads `bundle` (a folder: a bundle or a roll-up) to `location`; returns the receipt, also written as `BUNDLE.archive-receipt.json`.

@@ -50,7 +50,7 @@ public struct StagedFolder {
         var entry = stat()
         if lstat(path + "/.git", &entry) == 0 { return "is a git repository" }
         // A roll-up is replaced as a bundle is: by its own record in place of the manifest.
-        let rollup = lstat(path + "/" + RollupLayout.record, &entry) == 0 && lstat(path + "/" + BundleLayout.manifest, &entry) != 0
+        let rollup = RollupLayout.isRollup(path)
         for name in [rollup ? RollupLayout.record : BundleLayout.manifest, BundleLayout.sums] {
             guard lstat(path + "/" + name, &entry) == 0, entry.st_mode & S_IFMT == S_IFREG else { return "is not a git-evidence bundle (no \(name))" }
         }

@@ -120,7 +120,7 @@ enum DeployPathInspector {
             // GitLab's services are image names, or mappings with `name:`; GitHub's role rules read `image`.
             var services = [String]()
             for service in body["services"]?.sequence ?? [] {
-                if let name = service.string ?? service.mapping?["name"]?.string, name.contains(/postgres|mysql|mariadb|mongo/) { services.append(name) }
+                if let name = service.string ?? service.mapping?["name"]?.string, isDatabase(name) { services.append(name) }
             }
             var placed = role(id: id, name: nil, environment: environmentName(body["environment"]), services: services, env: env)
             // A job's stage is GitLab's own word for its part in the pipeline.
@@ -265,7 +265,7 @@ enum DeployPathInspector {
     static func role(id: String, body: Node.Mapping, env workflowEnv: [String: String]) -> DeployPath.Job.Role {
         var services = [String]()
         for (key, value) in body["services"]?.mapping ?? [:] {
-            if let image = value.mapping?["image"]?.string ?? value.string, image.contains(/postgres|mysql|mariadb|mongo/) { services.append(key.string ?? image) }
+            if let image = value.mapping?["image"]?.string ?? value.string, isDatabase(image) { services.append(key.string ?? image) }
         }
         return role(id: id, name: body["name"]?.string, environment: environmentName(body["environment"]), services: services,
                     env: workflowEnv.merging(environmentVariables(body["env"])) { _, job in job })
@@ -289,6 +289,9 @@ enum DeployPathInspector {
         if name.contains(/deploy|release|prod|migrate|publish|apply|rollout/) { return .deploy(because: "its name says it deploys") }
         return .undecided(because: "it names no environment, no test database and nothing in its name says whether it deploys")
     }
+
+    /// A service container's image that is a database (the test database a job runs against).
+    static func isDatabase(_ image: String) -> Bool { image.contains(/postgres|mysql|mariadb|mongo/) }
 
     static func environmentName(_ node: Node?) -> String? {
         node?.string ?? node?.mapping?["name"]?.string

@@ -40,8 +40,11 @@ public enum ControlCatalogue {
     /// Every control id, in the order reports list them: per change, per ledger record, then the branch's design and
     /// settings.
     public static var ids: [String] {
-        changeControls.map { type(of: $0).id } + ledgerControls.map { type(of: $0).id } + [MigrationsCommitted.id, DeployPathReviewed.id, BranchProtectionEvidence.id]
+        changeControls.map { type(of: $0).id } + ledgerControls.map { type(of: $0).id } + designIDs + [BranchProtectionEvidence.id]
     }
+
+    /// The design controls (SPEC §15): judged from the branch head's configuration, not per change or record.
+    public static let designIDs = [MigrationsCommitted.id, DeployPathReviewed.id]
 
     /// The per-record ledger controls, in the order findings list them.
     public static let ledgerControls: [any LedgerControl] = [AppliedAsReviewed(), AppliedAfterApproval(), IacAppliedFromBranch(), IacDrift(), IacOutOfBand()]

@@ -101,7 +101,7 @@ enum ReportContext {
                 anchors[record.change.commit, default: []].append(["anchor": anchor, "control": id])
             }
             // Not about a change: a ledger record's, or (for the design controls) the branch head's workflows and configs.
-            let kind = [MigrationsCommitted.id, DeployPathReviewed.id].contains(id) ? "design" : "ledger"
+            let kind = ControlCatalogue.designIDs.contains(id) ? "design" : "ledger"
             for (index, finding) in failing.filter({ $0.change == nil || !population.contains($0.change!) }).enumerated() {
                 var item: [String: Any] = ["anchor": "x-\(id)-\(kind)-\(index + 1)", "details": [["detail": finding.detail]], "auditor": text(id).prompt(for: finding),
                                            "ledger": true, "short": "\(kind) \(index + 1)",
@@ -277,7 +277,7 @@ enum ReportContext {
             }
             return ["file": job.file, "job": job.id, "line": job.line, "role": role, "gate": gate, "engine": job.engine.rawValue]
         }
-        let design = findings.filter { [MigrationsCommitted.id, DeployPathReviewed.id].contains($0.control) }.map { finding -> [String: Any] in
+        let design = findings.filter { ControlCatalogue.designIDs.contains($0.control) }.map { finding -> [String: Any] in
             ["control": finding.control, "status": finding.status.rawValue, "failed": finding.status == .fail, "detail": finding.detail]
         }
         return ["deploy_jobs": jobs, "has_deploy_jobs": !jobs.isEmpty, "design_findings": design]

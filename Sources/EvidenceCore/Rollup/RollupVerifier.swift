@@ -6,10 +6,7 @@ import Foundation
 /// are not opened: each is pinned by its SHA256SUMS digest, and verified on its own.
 enum RollupVerifier {
     static func verify(_ request: VerificationRequest, tree: BundleTree) throws -> VerificationReport {
-        guard let files = try BundleVerifier.fileChecks(tree) else {
-            return VerificationReport(bundle: request.bundle, checks: [tree.entriesCheck, VerificationCheck(name: "files", passed: false,
-                                                                                                         detail: "SHA256SUMS is missing: nothing can be checked")])
-        }
+        guard let files = try BundleVerifier.fileChecks(tree) else { return BundleVerifier.unlistedFolder(request, tree: tree) }
         var checks = files.checks
         let bytes = files.intact(RollupLayout.record) ? tree.read(RollupLayout.record) : nil
         let record = bytes.flatMap { try? BundleReader.rollup(from: $0, file: RollupLayout.record) }
@@ -34,13 +31,10 @@ enum RollupVerifier {
                             statement: RollupStatement?) throws -> VerificationCheck {
         var problems = [String]()
         if record.schema != RollupRecord.schemaName { problems.append("schema is \(record.schema), not \(RollupRecord.schemaName)") }
-        if let signer {
-            if record.signer.keyID != signer.keyID { problems.append("signer.key_id \(record.signer.keyID.prefix(16)) is not the signing key \(signer.keyID.prefix(16))") }
-            let bundled = tree.read(BundleLayout.publicKey).flatMap { try? PublicKey(pem: $0, source: BundleLayout.publicKey).keyID() }
-            if bundled != signer.keyID { problems.append("signer.pub.pem is not the key that signed") }
-            let instructions = tree.read(BundleLayout.instructions).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if !instructions.contains(signer.keyID) { problems.append("VERIFY.txt does not name the signing key \(signer.keyID.prefix(16))") }
+        if let signer, record.signer.keyID != signer.keyID {
+            problems.append("signer.key_id \(record.signer.keyID.prefix(16)) is not the signing key \(signer.keyID.prefix(16))")
         }
+        problems += BundleVerifier.signerFileProblems(tree, signer: signer)
         if record.counts != RollupRecord.Counts(record.repositories) { problems.append("counts differ from the repositories listed") }
         if let end = record.repositories.compactMap(\.window).compactMap({ Timestamp.parse($0.end) }).max(),
            (Timestamp.parse(record.retainUntil) ?? 0) < Manifest.retainUntil(windowEnd: end) {

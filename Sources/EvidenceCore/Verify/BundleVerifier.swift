@@ -91,10 +91,7 @@ public enum BundleVerifier {
         func record(_ name: String, _ passed: Bool, _ detail: String) { checks.append(VerificationCheck(name: name, passed: passed, detail: detail)) }
         func record(_ check: VerificationCheck) { checks.append(check) }
 
-        guard let files = try fileChecks(tree, extra: OSCALAssessment.bundlePath) else {
-            return VerificationReport(bundle: request.bundle, checks: [tree.entriesCheck, VerificationCheck(name: "files", passed: false,
-                                                                                                         detail: "SHA256SUMS is missing: nothing can be checked")])
-        }
+        guard let files = try fileChecks(tree, extra: OSCALAssessment.bundlePath) else { return unlistedFolder(request, tree: tree) }
         checks = files.checks
         let listing = files.listing
         // The manifest (read only if listed and intact, so nothing below trusts an altered one).
@@ -188,7 +185,7 @@ public enum BundleVerifier {
 
         // Names are compared as bytes: Swift's String equality would take NFD "é" for NFC "é", or a KELVIN SIGN for "K".
         let listed = Set(listing.entries.map { Array($0.path.utf8) })
-        let sealing = Set((BundleLayout.unlisted.map { $0 } + (extra.map { [$0] } ?? [])).map { Array($0.utf8) })
+        let sealing = Set((Array(BundleLayout.unlisted) + (extra.map { [$0] } ?? [])).map { Array($0.utf8) })
         let unlisted = BundleLayout.sorted(tree.files.filter { !listed.contains(Array($0.utf8)) && !sealing.contains(Array($0.utf8)) })
         record("unlisted", unlisted.isEmpty, unlisted.isEmpty ? "no file outside SHA256SUMS" : "files not in SHA256SUMS: " + Self.bounded(unlisted, separator: ", "))
         return FileReading(checks: checks, sums: sumsBytes, listing: listing, mismatched: Set(mismatched))
@@ -232,6 +229,24 @@ public enum BundleVerifier {
             record("signature", false, "SHA256SUMS.sig is missing")
         }
         return (checks, signer)
+    }
+
+    /// What a sealed folder says of its signer and gets wrong: `signer.pub.pem` must be the key that signed and
+    /// `VERIFY.txt` must name it (a bundle's and a roll-up's alike).
+    static func signerFileProblems(_ tree: BundleTree, signer: TrustedKey?) -> [String] {
+        guard let signer else { return [] }
+        var problems = [String]()
+        let bundled = tree.read(BundleLayout.publicKey).flatMap { try? PublicKey(pem: $0, source: BundleLayout.publicKey).keyID() }
+        if bundled != signer.keyID { problems.append("signer.pub.pem is not the key that signed (\(bundled.map { String($0.prefix(16)) } ?? "unreadable"))") }
+        let instructions = tree.read(BundleLayout.instructions).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if !instructions.contains(signer.keyID) { problems.append("VERIFY.txt does not name the signing key \(signer.keyID.prefix(16))") }
+        return problems
+    }
+
+    /// The report for a folder with no SHA256SUMS: nothing in it can be checked.
+    static func unlistedFolder(_ request: VerificationRequest, tree: BundleTree) -> VerificationReport {
+        VerificationReport(bundle: request.bundle, checks: [tree.entriesCheck, VerificationCheck(name: "files", passed: false,
+                                                                                                 detail: "SHA256SUMS is missing: nothing can be checked")])
     }
 
     /// `oscal`: the OSCAL document beside the seal is exactly what the signed manifest, findings and catalogue give,
@@ -360,13 +375,7 @@ public enum BundleVerifier {
     /// the window, and the manifest's inputs exactly the `inputs/` files listed.
     private static func consistency(_ manifest: Manifest, tree: BundleTree, listing: SumsListing, signer: TrustedKey?,
                                     statement: BundleStatement?) throws -> VerificationCheck {
-        var problems = [String]()
-        if let signer {
-            let bundled = tree.read(BundleLayout.publicKey).flatMap { try? PublicKey(pem: $0, source: BundleLayout.publicKey).keyID() }
-            if bundled != signer.keyID { problems.append("signer.pub.pem is not the key that signed (\(bundled.map { String($0.prefix(16)) } ?? "unreadable"))") }
-            let instructions = tree.read(BundleLayout.instructions).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if !instructions.contains(signer.keyID) { problems.append("VERIFY.txt does not name the signing key \(signer.keyID.prefix(16))") }
-        }
+        var problems = signerFileProblems(tree, signer: signer)
         if let statement, let manifestBytes = tree.read(BundleLayout.manifest) {
             let expected = manifest.summary(manifestSHA256: try SHA256.hash(manifestBytes).hex)
             let attested = statement.predicate

@@ -252,20 +252,22 @@ public final class ForgeClient {
     /// A spent primary limit seen on a successful response is waited out before the next request.
     private func noteLimits(_ response: HTTPResponse) {
         if let reset = spentLimitReset(response) { resetAt = reset }
-        for prefix in ["x-ratelimit-", "ratelimit-"] {
-            if let remaining = response.header(prefix + "remaining").flatMap(Int.init), let reset = response.header(prefix + "reset").flatMap(Double.init) {
-                budget?.note(remaining: remaining, reset: reset)
-                break
-            }
+        if let limit = reportedLimits(response).first { budget?.note(remaining: limit.remaining, reset: limit.reset) }
+    }
+
+    /// What is left of the primary limit and when it resets (seconds since 1970), as each header family reports it:
+    /// GitHub's `X-RateLimit-*`, GitLab's `RateLimit-*`.
+    private func reportedLimits(_ response: HTTPResponse) -> [(remaining: Int, reset: Double)] {
+        ["x-ratelimit-", "ratelimit-"].compactMap { prefix in
+            guard let remaining = response.header(prefix + "remaining").flatMap(Int.init),
+                  let reset = response.header(prefix + "reset").flatMap(Double.init) else { return nil }
+            return (remaining, reset)
         }
     }
 
-    /// When a spent primary limit resets (seconds since 1970): GitHub's `X-RateLimit-*`, GitLab's `RateLimit-*`.
+    /// When a spent primary limit resets.
     private func spentLimitReset(_ response: HTTPResponse) -> Double? {
-        for prefix in ["x-ratelimit-", "ratelimit-"] where response.header(prefix + "remaining") == "0" {
-            if let reset = response.header(prefix + "reset").flatMap(Double.init) { return reset }
-        }
-        return nil
+        reportedLimits(response).first { $0.remaining == 0 }?.reset
     }
 
     private func waitForReset() throws {

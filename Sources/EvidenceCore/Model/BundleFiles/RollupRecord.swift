@@ -1,3 +1,5 @@
+import Foundation
+
 /// The fixed names of a roll-up bundle (SPEC §14): sealed as a bundle is (SHA256SUMS, its signature, the DSSE
 /// attestation, an optional RFC 3161 token), with `rollup.json` in place of a manifest.
 public enum RollupLayout {
@@ -7,6 +9,13 @@ public enum RollupLayout {
     public static let table = "repositories.csv"
     /// The roll-up's OSCAL document (`--oscal`): it cites the member bundles' digests, so it is listed.
     public static let oscal = OSCALAssessment.bundlePath
+
+    /// Whether the folder is a roll-up: its record, and no manifest (what `--force` may replace, and what
+    /// `archive` keeps until the record's `retain_until`).
+    static func isRollup(_ folder: String) -> Bool {
+        var entry = stat()
+        return lstat(folder + "/" + record, &entry) == 0 && lstat(folder + "/" + BundleLayout.manifest, &entry) != 0
+    }
 }
 
 /// `rollup.json`: every repository the roll-up covers, each bundle's digest and whether it verified, and which
