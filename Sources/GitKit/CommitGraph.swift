@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// git's commit-graph file (`objects/info/commit-graph`, written by `git gc` and `git commit-graph write`): for every
 /// commit it holds, the root tree, the parents and the committer time, so a history walk reads no commit object. git
@@ -10,7 +13,10 @@ import Foundation
 /// The file is not content-addressed as objects are: an altered one could show another tree for a commit. Bundles are
 /// re-derived by `verify --repo` on the auditor's own clone, whose commit-graph (if any) its git wrote.
 final class CommitGraph: @unchecked Sendable {
-    private let data: Data
+    /// The file's bytes, mapped (or, for bytes given in memory, copied); read-only for the graph's lifetime.
+    private let base: UnsafeRawPointer
+    private let size: Int
+    private let mapped: Bool
     private let count: Int
     private let fanout: Int
     private let oids: Int
@@ -23,48 +29,92 @@ final class CommitGraph: @unchecked Sendable {
 
     /// The commit-graph of the repository whose objects folder is `objects`; nil when there is none usable.
     static func open(objects: String) -> CommitGraph? {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: objects + "/info/commit-graph"), options: .alwaysMapped) else { return nil }
-        return CommitGraph(data)
+        let descriptor = Glibc.open(objects + "/info/commit-graph", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size > 0,
+              let map = mmap(nil, Int(status.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0), map != MAP_FAILED else { return nil }
+        guard let layout = Layout(UnsafeRawPointer(map), size: Int(status.st_size)) else {
+            munmap(map, Int(status.st_size))
+            return nil
+        }
+        return CommitGraph(base: UnsafeRawPointer(map), size: Int(status.st_size), mapped: true, layout: layout)
     }
 
-    init?(_ data: Data) {
-        self.data = data
-        guard data.count >= 8 + 12, data.prefix(4) == Data("CGPH".utf8), data[data.startIndex + 4] == 1, data[data.startIndex + 5] == 1,
-              data[data.startIndex + 7] == 0 else { return nil }
-        let chunks = Int(data[data.startIndex + 6])
-        guard data.count >= 8 + (chunks + 1) * 12 + 20 else { return nil }
-        var table = [UInt32: (start: Int, end: Int)]()
-        for index in 0..<chunks {
-            let entry = 8 + index * 12
-            let id = Self.uint32(data, entry), start = Self.uint64(data, entry + 4), end = Self.uint64(data, entry + 16)
-            guard start <= end, end <= UInt64(data.count - 20) else { return nil }
-            table[id] = (Int(start), Int(end))
+    /// A graph over bytes in memory (copied).
+    convenience init?(_ data: Data) {
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: max(data.count, 1), alignment: 8)
+        data.withUnsafeBytes { if let source = $0.baseAddress { copy.copyMemory(from: source, byteCount: data.count) } }
+        guard let layout = Layout(UnsafeRawPointer(copy), size: data.count) else {
+            copy.deallocate()
+            return nil
         }
-        guard let fanout = table[0x4F49_4446], let oids = table[0x4F49_444C], let commits = table[0x4344_4154],
-              fanout.end - fanout.start == 256 * 4 else { return nil }
-        let count = Int(Self.uint32(data, fanout.start + 255 * 4))
-        guard oids.end - oids.start == count * 20, commits.end - commits.start == count * 36 else { return nil }
-        self.count = count
-        self.fanout = fanout.start
-        self.oids = oids.start
-        self.commits = commits.start
-        if let edges = table[0x4544_4745] {
-            guard (edges.end - edges.start) % 4 == 0 else { return nil }
-            self.edges = edges.start
-            self.edgeCount = (edges.end - edges.start) / 4
-        } else {
-            self.edges = nil
-            self.edgeCount = 0
+        self.init(base: UnsafeRawPointer(copy), size: data.count, mapped: false, layout: layout)
+    }
+
+    private init(base: UnsafeRawPointer, size: Int, mapped: Bool, layout: Layout) {
+        self.base = base
+        self.size = size
+        self.mapped = mapped
+        self.count = layout.count
+        self.fanout = layout.fanout
+        self.oids = layout.oids
+        self.commits = layout.commits
+        self.edges = layout.edges
+        self.edgeCount = layout.edgeCount
+    }
+
+    /// Where the chunks are, once every bound has been checked.
+    private struct Layout {
+        var count = 0, fanout = 0, oids = 0, commits = 0
+        var edges: Int?
+        var edgeCount = 0
+
+        init?(_ base: UnsafeRawPointer, size: Int) {
+            let bytes = UnsafeRawBufferPointer(start: base, count: size)
+            guard size >= 8 + 12, bytes.prefix(4).elementsEqual("CGPH".utf8), bytes[4] == 1, bytes[5] == 1, bytes[7] == 0 else { return nil }
+            let chunks = Int(bytes[6])
+            guard size >= 8 + (chunks + 1) * 12 + 20 else { return nil }
+            var table = [UInt32: (start: Int, end: Int)]()
+            for index in 0..<chunks {
+                let entry = 8 + index * 12
+                let id = CommitGraph.uint32(base, entry), start = CommitGraph.uint64(base, entry + 4), end = CommitGraph.uint64(base, entry + 16)
+                guard start <= end, end <= UInt64(size - 20) else { return nil }
+                table[id] = (Int(start), Int(end))
+            }
+            guard let fanout = table[0x4F49_4446], let oids = table[0x4F49_444C], let commits = table[0x4344_4154],
+                  fanout.end - fanout.start == 256 * 4 else { return nil }
+            count = Int(CommitGraph.uint32(base, fanout.start + 255 * 4))
+            guard oids.end - oids.start == count * 20, commits.end - commits.start == count * 36 else { return nil }
+            self.fanout = fanout.start
+            self.oids = oids.start
+            self.commits = commits.start
+            if let edges = table[0x4544_4745] {
+                guard (edges.end - edges.start) % 4 == 0 else { return nil }
+                self.edges = edges.start
+                edgeCount = (edges.end - edges.start) / 4
+            }
         }
+    }
+
+    deinit {
+        if mapped { munmap(UnsafeMutableRawPointer(mutating: base), size) } else { UnsafeMutableRawPointer(mutating: base).deallocate() }
     }
 
     /// The commit's header as the file holds it; nil when the file does not hold the commit, or holds it oddly.
     func header(of id: ObjectID) -> CommitHeader? {
-        guard let position = position(of: id) else { return nil }
+        position(of: id).flatMap { header(at: $0)?.header }
+    }
+
+    /// The header of the commit at `position` in the file, and its first parent's position (so a first-parent walk
+    /// reads the next commit without searching for it); nil when the file holds it oddly.
+    func header(at position: Int) -> (header: CommitHeader, firstParent: Int?)? {
+        guard position >= 0, position < count else { return nil }
         let entry = commits + position * 36
-        let tree = data.withUnsafeBytes { ObjectID(raw: $0.baseAddress! + entry) }
+        let tree = ObjectID(raw: base + entry)
         var parents = [ObjectID]()
-        let first = Self.uint32(data, entry + 20), second = Self.uint32(data, entry + 24)
+        let first = Self.uint32(base, entry + 20), second = Self.uint32(base, entry + 24)
         if first != Self.noParent {
             guard let parent = oid(at: first) else { return nil }
             parents.append(parent)
@@ -75,7 +125,7 @@ final class CommitGraph: @unchecked Sendable {
             var index = Int(second & ~Self.extraEdges)
             while true {
                 guard index < edgeCount else { return nil }
-                let value = Self.uint32(data, edges + index * 4)
+                let value = Self.uint32(base, edges + index * 4)
                 guard let parent = oid(at: value & ~Self.extraEdges) else { return nil }
                 parents.append(parent)
                 if value & Self.extraEdges != 0 { break }
@@ -86,41 +136,40 @@ final class CommitGraph: @unchecked Sendable {
             parents.append(parent)
         }
         // The low 34 bits of the last eight bytes are the committer time.
-        let time = Int64(Self.uint64(data, entry + 28) & 0x3_FFFF_FFFF)
-        return CommitHeader(id: id, parents: parents, tree: tree, committerTime: time)
+        let time = Int64(Self.uint64(base, entry + 28) & 0x3_FFFF_FFFF)
+        let id = ObjectID(raw: base + oids + position * 20)
+        return (CommitHeader(id: id, parents: parents, tree: tree, committerTime: time), first == Self.noParent ? nil : Int(first))
     }
 
     /// Where `id` is in OIDL: within its first byte's fanout range, by binary search.
-    private func position(of id: ObjectID) -> Int? {
+    func position(of id: ObjectID) -> Int? {
         withUnsafeBytes(of: id) { target in
             let first = Int(target[0])
-            let lower = first == 0 ? 0 : Int(Self.uint32(data, fanout + (first - 1) * 4))
-            let upper = Int(Self.uint32(data, fanout + first * 4))
+            let lower = first == 0 ? 0 : Int(Self.uint32(base, fanout + (first - 1) * 4))
+            let upper = Int(Self.uint32(base, fanout + first * 4))
             guard lower <= upper, upper <= count else { return nil }
-            return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Int? in
-                var low = lower, high = upper
-                while low < high {
-                    let middle = (low + high) / 2
-                    let order = memcmp(raw.baseAddress! + oids + middle * 20, target.baseAddress!, 20)
-                    if order == 0 { return middle }
-                    if order < 0 { low = middle + 1 } else { high = middle }
-                }
-                return nil
+            var low = lower, high = upper
+            while low < high {
+                let middle = (low + high) / 2
+                let order = memcmp(base + oids + middle * 20, target.baseAddress!, 20)
+                if order == 0 { return middle }
+                if order < 0 { low = middle + 1 } else { high = middle }
             }
+            return nil
         }
     }
 
     private func oid(at position: UInt32) -> ObjectID? {
         guard Int(position) < count else { return nil }
-        return data.withUnsafeBytes { ObjectID(raw: $0.baseAddress! + oids + Int(position) * 20) }
+        return ObjectID(raw: base + oids + Int(position) * 20)
     }
 
     /// The big-endian number at `offset` (the file's byte order).
-    private static func uint32(_ data: Data, _ offset: Int) -> UInt32 {
-        data.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    private static func uint32(_ base: UnsafeRawPointer, _ offset: Int) -> UInt32 {
+        UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 
-    private static func uint64(_ data: Data, _ offset: Int) -> UInt64 {
-        data.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    private static func uint64(_ base: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+        UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 }

@@ -22,7 +22,7 @@ public struct FirstParentChanges {
     public static let progressInterval = 2_000
 
     private let repository: Repository
-    private let scope: any TreeDiffScope
+    private let comparison: Comparison
     private let since: Int64?
     private let until: Int64?
     private let onProgress: ((Int) -> Void)?
@@ -32,12 +32,32 @@ public struct FirstParentChanges {
     /// First-parent commits read so far (compared or not).
     public private(set) var commitsRead = 0
 
+    /// What each commit is compared with its first parent for.
+    private enum Comparison {
+        /// Every file in the scope.
+        case scope(any TreeDiffScope)
+        /// One file, followed through the renames a caller finds.
+        case path(PathFollower)
+    }
+
     /// Walks from `tip` (nothing when nil). `since` is inclusive and `until` exclusive, in committer seconds;
     /// `onProgress` is told the number of commits read every `progressInterval` commits.
     public init(repository: Repository, from tip: ObjectID?, scope: any TreeDiffScope, since: Int64? = nil, until: Int64? = nil,
                 onProgress: ((Int) -> Void)? = nil) {
+        self.init(repository: repository, from: tip, comparison: .scope(scope), since: since, until: until, onProgress: onProgress)
+    }
+
+    /// Walks from `tip` comparing one file only, as `git log -- PATH` does: a step's `files` is that file's change
+    /// (with the `directoryMarkers` found above it), or empty. `follow(_:)` switches to a rename's old name.
+    public init(repository: Repository, from tip: ObjectID?, following path: String, directoryMarkers: [String] = [],
+                onProgress: ((Int) -> Void)? = nil) throws(GitError) {
+        let follower = try PathFollower(repository: repository, path: path, directoryMarkers: directoryMarkers)
+        self.init(repository: repository, from: tip, comparison: .path(follower), since: nil, until: nil, onProgress: onProgress)
+    }
+
+    private init(repository: Repository, from tip: ObjectID?, comparison: Comparison, since: Int64?, until: Int64?, onProgress: ((Int) -> Void)?) {
         self.repository = repository
-        self.scope = scope
+        self.comparison = comparison
         self.since = since
         self.until = until
         self.onProgress = onProgress
@@ -65,10 +85,23 @@ public struct FirstParentChanges {
             let parent = try peek()
             if let since, time < since { continue }
             if let until, time >= until { continue }
-            let files = try repository.changedFiles(from: parent?.tree, to: commit.tree, scope: scope)
+            let files: [TreeChange] = switch comparison {
+            case .scope(let scope): try repository.changedFiles(from: parent?.tree, to: commit.tree, scope: scope)
+            case .path(let follower): try follower.change(from: parent?.tree, to: commit.tree).map { [$0] } ?? []
+            }
             return FirstParentStep(commit: commit, parentTree: parent?.tree, files: files)
         }
         return nil
+    }
+
+    /// The file a walk `following` a path follows now; nil for a walk over a scope.
+    public var followedPath: String? {
+        if case .path(let follower) = comparison { follower.path } else { nil }
+    }
+
+    /// Follows `path` from the next step on: the old name of the file a step renamed.
+    public func follow(_ path: String) {
+        if case .path(let follower) = comparison { follower.follow(path) }
     }
 
     /// The next commit in the window that changed something in scope.

@@ -370,6 +370,8 @@ public struct Branch: Hashable, Sendable {
 public struct FirstParentWalk {
     private let repository: Repository
     private var nextID: ObjectID?
+    /// The next commit's place in the commit-graph, when the last one came from it.
+    private var nextPosition: Int?
 
     init(repository: Repository, next: ObjectID?) {
         self.repository = repository
@@ -379,9 +381,14 @@ public struct FirstParentWalk {
     /// The next commit on the chain, or nil after the root commit.
     public mutating func next() throws(GitError) -> CommitHeader? {
         guard let id = nextID else { return nil }
-        let header: CommitHeader
-        if let known = repository.commitGraph?.header(of: id) { header = known } else { header = try repository.header(id) }
+        if let graph = repository.commitGraph, let position = nextPosition ?? graph.position(of: id), let (header, parent) = graph.header(at: position) {
+            nextID = header.parents.first
+            nextPosition = parent
+            return header
+        }
+        let header = try repository.header(id)
         nextID = header.parents.first
+        nextPosition = nil
         return header
     }
 }

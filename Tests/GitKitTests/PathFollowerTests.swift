@@ -1,0 +1,96 @@
+import Foundation
+@testable import GitKit
+import EvidenceTestSupport
+import Testing
+
+/// A walk that follows one path reports exactly the first-parent commits `git log --first-parent -- PATH` lists, with
+/// the file's blobs on each side, over a history that modifies it, touches only its neighbours, deletes it and adds it
+/// again, changes its mode, puts a folder where it was, and merges side branches that change it.
+@Suite struct PathFollowerTests {
+    @Test func theCommitsAreGitLogsForThatPath() throws {
+        let repo = try FixtureRepository("path-follower")
+        var random = SeededGenerator(seed: 20261207)
+        let path = "db/schema/0001_orders.sql"
+        try repo.write(path, "create table orders (id int);\n")
+        try repo.write("db/schema/0002_lines.sql", "create table lines (id int);\n")
+        try repo.write("src/app.ts", "export {}\n")
+        try repo.commit("first", date: "2026-01-01T00:00:00Z")
+        var exists = true
+        for step in 1...60 {
+            let date = "2026-01-\(String(format: "%02d", 1 + step / 3))T\(String(format: "%02d", step % 24)):00:00Z"
+            switch Int.random(in: 0..<9, using: &random) {
+            case 0 where exists:
+                try repo.remove(path)
+                exists = false
+            case 0, 1:
+                try repo.write(path, "create table orders (id int, v\(step) int);\n")
+                exists = true
+            case 2:
+                try repo.write("db/schema/0002_lines.sql", "-- \(step)\n")
+            case 3:
+                try repo.write("db/other/0001_orders.sql", "-- same name elsewhere \(step)\n")
+            case 4 where exists:
+                try repo.git(["update-index", "--chmod=\(step % 2 == 0 ? "+x" : "-x")", path])
+            case 5:
+                // A side branch that changes the file, merged: the merge is the first-parent change.
+                try repo.checkout("side-\(step)", from: "main")
+                try repo.write(path, "create table orders (id bigint, s\(step) int);\n")
+                try repo.commit("side \(step)", date: date)
+                try repo.checkout("main")
+                try repo.merge("side-\(step)", message: "Merge side \(step)", date: date)
+                exists = true
+                continue
+            case 6 where !exists:
+                // A folder where the file was: no file at that path.
+                try repo.write(path + "/inner.sql", "-- \(step)\n")
+                try repo.commit("folder \(step)", date: date)
+                try repo.git(["rm", "-q", "-r", "--", path])
+                try repo.write(path, "create table orders (id int, back\(step) int);\n")
+                exists = true
+            default:
+                try repo.write("src/app.ts", "export const v = \(step)\n")
+            }
+            try repo.commit("step \(step)", date: date)
+        }
+
+        let expected = try repo.git(["log", "--first-parent", "--format=%H", "main", "--", path]).split(separator: "\n").map(String.init)
+        let repository = try Repository(path: repo.path)
+        let tip = try repository.resolveBranch("main").tip
+        var walk = try FirstParentChanges(repository: repository, from: tip, following: path)
+        var found = [String]()
+        while let step = try walk.nextChange() {
+            found.append(step.commit.id.hex)
+            let file = try #require(step.files.first)
+            #expect(file.path == path && step.files.count == 1)
+            let parent = step.commit.parents.first.map(\.hex)
+            #expect(file.oldBlob?.hex == (try parent.flatMap { try blobID(repo, $0, path) }), "old side of \(step.commit.id.short)")
+            #expect(file.newBlob?.hex == (try blobID(repo, step.commit.id.hex, path)), "new side of \(step.commit.id.short)")
+        }
+        #expect(found == expected)
+        #expect(expected.count > 15, "the history exercises the path")
+    }
+
+    @Test func markersAboveTheFileAreFoundOnTheSidesWhereItIs() throws {
+        let repo = try FixtureRepository("path-follower-markers")
+        try repo.write("app/migrations/0001_init.py", "# one\n")
+        try repo.write("app/manage.py", "# marker\n")
+        try repo.commit("first", date: "2026-01-01T00:00:00Z")
+        try repo.remove("app/manage.py")
+        try repo.write("app/migrations/0001_init.py", "# two\n")
+        try repo.commit("second", date: "2026-01-02T00:00:00Z")
+        let repository = try Repository(path: repo.path)
+        var walk = try FirstParentChanges(repository: repository, from: try repository.resolveBranch("main").tip,
+                                          following: "app/migrations/0001_init.py", directoryMarkers: ["manage.py", "alembic.ini"])
+        let second = try #require(try walk.nextChange()?.files.first)
+        #expect(second.status == .modified && second.markers == ["manage.py"], "the marker was there before the change")
+        let first = try #require(try walk.nextChange()?.files.first)
+        #expect(first.status == .added && first.markers == ["manage.py"])
+        #expect(try walk.nextChange() == nil)
+    }
+
+    private func blobID(_ repo: FixtureRepository, _ commit: String, _ path: String) throws -> String? {
+        let listing = try repo.git(["ls-tree", commit, "--", path]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let fields = listing.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        return fields.count == 4 && fields[1] == "blob" ? String(fields[2]) : nil
+    }
+}
