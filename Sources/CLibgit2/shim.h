@@ -28,9 +28,4 @@ static inline int git_evidence_clone_options_init(git_clone_options *options) {
     return git_clone_options_init(options, GIT_CLONE_OPTIONS_VERSION);
 }
 
-/// Initialises blame options; GIT_BLAME_OPTIONS_VERSION is a macro Swift cannot see.
-static inline int git_evidence_blame_options_init(git_blame_options *options) {
-    return git_blame_options_init(options, GIT_BLAME_OPTIONS_VERSION);
-}
-
 #endif

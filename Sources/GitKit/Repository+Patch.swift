@@ -50,26 +50,70 @@ extension Repository {
     }
 }
 
+/// A run of lines that differ between two versions of a file, as a diff's hunk header gives it (1-based). A count
+/// of 0 is a pure insertion or deletion, and its start is then the line after which it happened.
+public struct LineHunk: Sendable, Hashable {
+    public let oldStart: Int
+    public let oldLines: Int
+    public let newStart: Int
+    public let newLines: Int
+
+    public init(oldStart: Int, oldLines: Int, newStart: Int, newLines: Int) {
+        self.oldStart = oldStart
+        self.oldLines = oldLines
+        self.newStart = newStart
+        self.newLines = newLines
+    }
+
+    /// Where line `line` of the new version was in the old one, as blame passes an unchanged line to the parent;
+    /// nil when one of `hunks` (in order, as a diff lists them) changed or added it.
+    public static func lineBefore(_ line: Int, hunks: [LineHunk]) -> Int? {
+        var shift = 0
+        for hunk in hunks {
+            if hunk.newLines > 0 {
+                if line < hunk.newStart { break }
+                if line < hunk.newStart + hunk.newLines { return nil }
+            } else if line <= hunk.newStart {
+                break
+            }
+            shift += hunk.oldLines - hunk.newLines
+        }
+        return line + shift
+    }
+}
+
 extension Repository {
-    /// The first-parent commit of `tip`'s history that last changed line `line` (1-based) of `path`, as
-    /// `git blame --first-parent` finds it: for work merged from a branch, the merge (or squash) that brought it.
-    /// Nil when the file has no such line at `tip`.
-    public func lastChange(ofLine line: Int, path: String, at tip: ObjectID) throws(GitError) -> ObjectID? {
-        var options = git_blame_options()
-        try check(git_evidence_blame_options_init(&options), "git_blame_options_init")
-        options.flags = GIT_BLAME_FIRST_PARENT.rawValue
-        options.newest_commit = tip.raw
-        // Only that line is followed back, so the blame stops at the commit that last touched it; libgit2 wants the
-        // line to be in the file.
-        guard line >= 1, let bytes = try blob(atPath: path, in: tip) else { return nil }
-        let lines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last.map { $0 == 0x0A ? 0 : 1 } ?? 0)
-        guard line <= lines else { return nil }
-        options.min_line = line
-        options.max_line = line
-        var blame: OpaquePointer?
-        try check(git_blame_file(&blame, pointer, path, &options), "git_blame_file")
-        defer { git_blame_free(blame) }
-        guard let hunk = git_blame_get_hunk_byline(blame, line) else { return nil }
-        return withUnsafePointer(to: hunk.pointee.final_commit_id) { ObjectID($0) }
+    /// The hunks of the line diff from blob `old` to blob `new`, without context, diffed as `git blame` diffs: every
+    /// file as text, with the indent heuristic (git's default) choosing among equally small diffs.
+    public func lineHunks(from old: ObjectID, to new: ObjectID) throws(GitError) -> [LineHunk] {
+        var options = git_diff_options()
+        try check(git_evidence_diff_options_init(&options), "git_diff_options_init")
+        options.context_lines = 0
+        options.interhunk_lines = 0
+        options.flags |= GIT_DIFF_FORCE_TEXT.rawValue | GIT_DIFF_INDENT_HEURISTIC.rawValue
+        let (before, after) = (try blob(old), try blob(new))
+        var patch: OpaquePointer?
+        let code = before.withUnsafeBytes { oldBytes in
+            after.withUnsafeBytes { newBytes in
+                git_patch_from_buffers(&patch, oldBytes.baseAddress, oldBytes.count, nil, newBytes.baseAddress, newBytes.count, nil, &options)
+            }
+        }
+        defer { git_patch_free(patch) }
+        try check(code, "git_patch_from_buffers")
+        var hunks = [LineHunk]()
+        for index in 0..<git_patch_num_hunks(patch) {
+            var hunk: UnsafePointer<git_diff_hunk>?
+            var lines = 0
+            try check(git_patch_get_hunk(&hunk, &lines, patch, index), "git_patch_get_hunk")
+            guard let hunk = hunk?.pointee else { continue }
+            hunks.append(LineHunk(oldStart: Int(hunk.old_start), oldLines: Int(hunk.old_lines), newStart: Int(hunk.new_start), newLines: Int(hunk.new_lines)))
+        }
+        return hunks
+    }
+
+    /// The number of lines in a blob, as git counts them (a last line without a newline counts).
+    public func lineCount(of id: ObjectID) throws(GitError) -> Int {
+        let bytes = try blob(id)
+        return bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (bytes.last.map { $0 == 0x0A ? 0 : 1 } ?? 0)
     }
 }

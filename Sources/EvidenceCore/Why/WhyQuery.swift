@@ -135,25 +135,65 @@ public struct WhyQuery {
         changes.filter { change in Timestamp.parse(change.change.committedAt).map { window.contains($0) } ?? true }
     }
 
-    /// The change that last touched line `line` of `path`: blamed first (only that line is followed back), then the
-    /// file's history walked from the tip only as far as that change and the version before it (its revert path).
+    /// The change that last touched line `line` of `path`, as `git blame --first-parent` finds it, in the one walk of
+    /// the file's history: each change to the file passes the line on to the version before unless its line diff
+    /// touched it. The walk goes on only as far as the change before that one (its revert path). A file deleted
+    /// since is blamed as the last commit that had it left it.
     func answer(path: String, line: Int, tip: ObjectID) throws -> WhyAnswer {
-        var at = tip
-        var place = branch.shortName
-        let folder = (path as NSString).deletingLastPathComponent, name = (path as NSString).lastPathComponent
-        // A file deleted since is blamed as the last commit that had it left it.
-        if try !repository.fileNames(in: folder, at: tip).contains(name),
-           let deletion = try history(of: path, from: tip).1.last(where: { $0.path.status == .deleted }),
-           let parent = deletion.change.parents.first.flatMap(ObjectID.init(hex:)) {
-            at = parent
-            place = "\(parent.hex.prefix(12)), the last commit that had it (deleted in \(deletion.commit.prefix(12)))"
+        var blame: LineBlame? = LineBlame(line: line, place: branch.shortName)
+        let (names, versions) = try history(of: path, from: tip, blaming: &blame)
+        guard let last = blame?.found else {
+            throw EvidenceError.invalidArgument(flag: "PATH:LINE", value: "\(path):\(line)", reason: "the file has no such line on \(blame?.place ?? "")")
         }
-        guard let last = try repository.lastChange(ofLine: line, path: path, at: at) else {
-            throw EvidenceError.invalidArgument(flag: "PATH:LINE", value: "\(path):\(line)", reason: "the file has no such line on \(place)")
-        }
-        let (names, versions) = try history(of: path, from: tip, through: last.hex)
         return WhyAnswer(path: path, grep: nil, line: line, names: names,
-                         changes: try describe(inWindow(versions.filter { $0.commit == last.hex }), versions: versions))
+                         changes: try describe(inWindow(versions.filter { $0.commit == last }), versions: versions))
+    }
+
+    /// One line followed back through a file's changes, newest first.
+    struct LineBlame {
+        /// The line, in the version the walk has reached.
+        var line: Int
+        /// Where the blamed version is, for a message: the branch, or the commit before the file's deletion.
+        var place: String
+        /// The commit that last touched it, once found.
+        var found: String?
+        /// The version blamed has been reached (a deletion at the tip comes before it).
+        var started = false
+        /// The version blamed has no such line.
+        var beyondEnd = false
+
+        init(line: Int, place: String) {
+            self.line = line
+            self.place = place
+        }
+
+        /// Passes the line back through `file`, a change of `commit` (an exact rename with its blob on both sides);
+        /// sets `found` when that change's line diff touched it.
+        mutating func pass(_ file: TreeChange, of commit: CommitHeader, in repository: Repository) throws {
+            guard found == nil, !beyondEnd else { return }
+            guard let new = file.newBlob else {
+                if !started, let parent = commit.parents.first {
+                    place = "\(parent.short), the last commit that had it (deleted in \(commit.id.short))"
+                }
+                return
+            }
+            if !started {
+                started = true
+                beyondEnd = try line < 1 || line > repository.lineCount(of: new)
+                if beyondEnd { return }
+            }
+            // A file added here brought every line it has; an exact rename none.
+            guard let old = file.oldBlob else {
+                found = commit.id.hex
+                return
+            }
+            if old == new { return }
+            if let before = LineHunk.lineBefore(line, hunks: try repository.lineHunks(from: old, to: new)) {
+                line = before
+            } else {
+                found = commit.id.hex
+            }
+        }
     }
 
     /// A change and the file's entry in it.
@@ -164,26 +204,39 @@ public struct WhyQuery {
     }
 
     /// Walks newest first, following renames back; returns the names and the changes, oldest first. The walk
-    /// compares trees along this one path only (a folder off it is never opened); a commit that touches it is
-    /// compared again along the rules, for its whole change and a rename's old name.
-    /// With `through`, the walk stops at the change before that commit's: what its revert path needs.
-    func history(of path: String, from tip: ObjectID, through: String? = nil) throws -> ([String], [FileChange]) {
+    /// compares this one path only (no other folder is opened). A change that adds the file (which may be a
+    /// rename) is compared again along the rules, for a rename's old name; with `--patch`, every change is, for
+    /// its whole diff of migration and infrastructure files.
+    /// With `blaming`, the line is passed back through each change, and the walk stops at the change before the
+    /// one that touched it: what its revert path needs.
+    func history(of path: String, from tip: ObjectID, blaming blame: inout LineBlame?) throws -> ([String], [FileChange]) {
         let collector = ChangeCollector(repository: repository, classifier: config.classifier)
         var names = [path]
-        let followed = FollowedPath(path)
         var found = [FileChange]()
-        var walk = FirstParentChanges(repository: repository, from: tip, scope: followed,
-                                      onProgress: progress.map { report in { report("following \(followed.path)", $0) } })
-        while let step = try walk.nextChange() {
-            let current = followed.path
-            guard let change = try collector.change(of: step.commit, parentTree: step.parentTree),
-                  let entry = change.paths.first(where: { $0.path == current }) else { continue }
+        var walk = try FirstParentChanges(repository: repository, from: tip, following: path, directoryMarkers: config.classifier.directoryMarkers,
+                                          onProgress: progress.map { report in { report("following \(path)", $0) } })
+        while let step = try walk.nextChange(), let file = step.files.first {
+            // A root commit renames nothing.
+            let whole = patches || (file.status == .added && step.parentTree != nil)
+            let change = try whole ? collector.change(of: step.commit, parentTree: step.parentTree) : collector.change(of: step)
+            let entry = change?.paths.first { $0.path == file.path }
+            // An exact rename carries the lines over as they were.
+            var passed = file
+            if entry?.status == .renamed { passed.oldBlob = file.newBlob }
+            try blame?.pass(passed, of: step.commit, in: repository)
+            if blame?.beyondEnd == true { break }
+            guard let change, let entry else { continue }
             found.append(FileChange(commit: step.commit.id.hex, change: change, path: entry))
-            if let through, found.count > 1, found[found.count - 2].commit == through { break }
-            if let old = entry.oldPath { followed.path = old; names.append(old) }
+            if let through = blame?.found, found.count > 1, found[found.count - 2].commit == through { break }
+            if let old = entry.oldPath { walk.follow(old); names.append(old) }
             if entry.status == .added { break }
         }
         return (names, found.reversed())
+    }
+
+    func history(of path: String, from tip: ObjectID) throws -> ([String], [FileChange]) {
+        var none: LineBlame?
+        return try history(of: path, from: tip, blaming: &none)
     }
 
     /// Every first-parent change whose diff adds or removes `text` in a migration or infrastructure file —
@@ -338,21 +391,4 @@ public struct WhyQuery {
         guard let paragraph = normalized.components(separatedBy: "\n\n").first, !paragraph.isEmpty else { return nil }
         return paragraph.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
-}
-
-/// The scope of one file's history walk: the folders on the way to `path` and the file itself, so the tree
-/// compare opens nothing else. A class, so following a rename back changes the path the running walk compares.
-final class FollowedPath: TreeDiffScope {
-    var path: String
-    /// None: the file is known by its name, and a commit that touches it is classified along the rules again (with
-    /// their markers), so no folder on the way is searched for one.
-    let directoryMarkers: [String] = []
-
-    init(_ path: String) { self.path = path }
-
-    func mayMatch(under directory: String) -> Bool {
-        directory.isEmpty || (path.hasPrefix(directory) && path.dropFirst(directory.count).first == "/")
-    }
-
-    func matches(path candidate: String, markers: Set<String>) -> Bool { candidate == path }
 }
