@@ -59,5 +59,11 @@ import Testing
         #expect(PullRequestMatcher.referencedNumber(in: "Merge pull request #41 from acme/x") == 41)
         #expect(PullRequestMatcher.referencedNumber(in: "Fix #12 in parser") == nil)
         #expect(PullRequestMatcher.referencedNumber(in: "Revert (#3) handling") == nil)
+        #expect(PullRequestMatcher.referencedNumber(in: "Add VPC (#2)\n") == 2)
+        #expect(PullRequestMatcher.referencedNumber(in: "Add VPC (#)") == nil)
+        #expect(PullRequestMatcher.referencedNumber(in: "Add VPC #2)") == nil)
+        #expect(PullRequestMatcher.referencedNumber(in: "Merge pull request #41from acme/x") == nil)
+        #expect(PullRequestMatcher.referencedNumber(in: "Merge pull request # from acme/x") == nil)
+        #expect(PullRequestMatcher.referencedNumber(in: "Merge pull request #7 from acme/x (#9)") == 7)
     }
 }

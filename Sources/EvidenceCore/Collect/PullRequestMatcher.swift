@@ -120,11 +120,22 @@ public struct PullRequestMatcher: Sendable {
         return (String(match.1).lowercased(), number)
     }
 
-    /// `Merge pull request #N from ...` or a trailing `(#N)`.
+    /// `Merge pull request #N from ...` or a trailing `(#N)`. Read directly rather than with a regex literal, which
+    /// is built again at every call: this runs for every change.
     static func referencedNumber(in subject: String) -> Int? {
-        if let match = subject.firstMatch(of: #/^Merge pull request #(\d+) from /#) { return Int(match.1) }
-        if let match = subject.firstMatch(of: #/\(#(\d+)\)\s*$/#) { return Int(match.1) }
-        return nil
+        let isDigit: (Character) -> Bool = { $0.isASCII && $0.isNumber }
+        let merge = "Merge pull request #"
+        if subject.hasPrefix(merge) {
+            let rest = subject.dropFirst(merge.count)
+            let digits = rest.prefix(while: isDigit)
+            if !digits.isEmpty, rest.dropFirst(digits.count).hasPrefix(" from ") { return Int(digits) }
+        }
+        // `(#N)` with nothing after it but white space.
+        guard let close = subject.lastIndex(where: { !$0.isWhitespace }), subject[close] == ")" else { return nil }
+        let inside = subject[..<close]
+        let digits = inside.reversed().prefix(while: isDigit)
+        guard !digits.isEmpty, inside.dropLast(digits.count).hasSuffix("(#") else { return nil }
+        return Int(inside.suffix(digits.count))
     }
 }
 
