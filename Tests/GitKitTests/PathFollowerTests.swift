@@ -88,6 +88,38 @@ import Testing
         #expect(try walk.nextChange() == nil)
     }
 
+    /// 5,000 commits with the file renamed in commit 1,500 (3,500 from the tip): following the old name from there
+    /// goes on with a fresh reading of the trees.
+    @Test func aLongHistoryWithARenameDeepInIt() throws {
+        let repo = try FixtureRepository("path-follower-long")
+        var stream = ""
+        for index in 0..<5_000 {
+            let message = "commit \(index)\n"
+            stream += "commit refs/heads/main\nmark :\(index + 1)\ncommitter Dev <dev@example.com> \(1_782_864_000 + index * 60) +0000\n"
+            stream += "data \(message.utf8.count)\n\(message)" + (index > 0 ? "from :\(index)\n" : "")
+            let name = index < 1_500 ? "infra/old/main.tf" : "infra/new/main.tf"
+            if index == 1_500 { stream += "D infra/old/main.tf\n" }
+            let body = index % 37 == 0 || index == 1_500 ? "# version \(index / 37)\n" : nil
+            if let body { stream += "M 100644 inline \(name)\ndata \(body.utf8.count)\n\(body)\n" }
+            stream += "M 100644 inline src/mod\(index % 50)/file.ts\ndata 2\n\(index % 10)\n\n"
+        }
+        let imported = try Command.run("/usr/bin/env", ["git", "-C", repo.path, "fast-import", "--quiet"], input: Data(stream.utf8))
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let repository = try Repository(path: repo.path)
+        var walk = try FirstParentChanges(repository: repository, from: try repository.resolveBranch("main").tip, following: "infra/new/main.tf")
+        var found = [String]()
+        while let step = try walk.nextChange() {
+            found.append(step.commit.id.hex)
+            if step.files.first?.status == .added, walk.followedPath == "infra/new/main.tf" { walk.follow("infra/old/main.tf") }
+        }
+        func log(_ path: String, _ range: String) throws -> [String] {
+            try repo.git(["log", "--first-parent", "--format=%H", range, "--", path]).split(separator: "\n").map(String.init)
+        }
+        let renamed = try repo.git(["rev-parse", "main~3499"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(found == (try log("infra/new/main.tf", "main")) + (try log("infra/old/main.tf", renamed + "~1")))
+        #expect(found.count > 100)
+    }
+
     private func blobID(_ repo: FixtureRepository, _ commit: String, _ path: String) throws -> String? {
         let listing = try repo.git(["ls-tree", commit, "--", path]).trimmingCharacters(in: .whitespacesAndNewlines)
         let fields = listing.split(whereSeparator: { $0 == " " || $0 == "\t" })
