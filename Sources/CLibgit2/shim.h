@@ -3,6 +3,8 @@
 
 // The whole public libgit2 API; GitKit is the only module that imports it.
 #include <git2.h>
+// The object database's backends, to read a raw object without libgit2's object cache (GitKit's PathFollower).
+#include <git2/sys/odb_backend.h>
 
 // git_libgit2_opts is variadic, which Swift cannot call. Each option we set
 // gets a fixed-signature wrapper here.

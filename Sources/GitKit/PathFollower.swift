@@ -21,6 +21,8 @@ final class PathFollower {
     private let markerNames: [String]
     private let repository: Repository
     private let odb: OpaquePointer
+    /// The object database's backends that can read an object, in the order it asks them.
+    private let backends: [UnsafeMutablePointer<git_odb_backend>]
     /// The last tree resolved and its entries along the path.
     private var cached: (tree: ObjectID, chain: [Entry?])?
 
@@ -36,6 +38,10 @@ final class PathFollower {
         _ = try check(git_repository_odb(&odb, repository.pointer), "git_repository_odb")
         guard let odb else { throw GitError.libgit2(function: "git_repository_odb", code: -1, message: "no object database") }
         self.odb = odb
+        self.backends = (0..<git_odb_num_backends(odb)).compactMap { index in
+            var backend: UnsafeMutablePointer<git_odb_backend>?
+            return git_odb_get_backend(&backend, odb, index) == 0 && backend?.pointee.read != nil ? backend : nil
+        }
         self.repository = repository
         self.path = path
         self.names = Self.names(of: path)
@@ -113,38 +119,58 @@ final class PathFollower {
 
     /// The entry named `name` in the tree `id`, read from the raw object (`<octal mode> <name>\0<20-byte id>`, repeated).
     private func lookup(_ name: [UInt8], in id: ObjectID) throws(GitError) -> Entry? {
+        try withTreeBytes(id) { bytes throws(GitError) in
+            let size = bytes.count
+            guard size > 0, let base = bytes.baseAddress else { return nil }
+            var offset = 0
+            while offset < size {
+                var mode: UInt32 = 0
+                while offset < size, bytes[offset] != 0x20 {
+                    let digit = bytes[offset] &- 0x30
+                    guard digit < 8 else { throw malformed(id, "has an entry with a bad mode") }
+                    mode = mode << 3 | UInt32(digit)
+                    offset += 1
+                }
+                let start = offset + 1
+                guard start < size, let end = memchr(base + start, 0, size - start) else { throw malformed(id, "has an entry without a name") }
+                let length = base.distance(to: UnsafeRawPointer(end)) - start
+                let idStart = start + length + 1
+                guard idStart + 20 <= size else { throw malformed(id, "has an entry without an id") }
+                if length == name.count, name.withUnsafeBytes({ memcmp(base + start, $0.baseAddress!, length) }) == 0 {
+                    return Entry(id: ObjectID(raw: base + idStart), mode: mode)
+                }
+                offset = idStart + 20
+            }
+            return nil
+        }
+    }
+
+    /// Lends the bytes of tree `id` to `body`. They are read from the object database's backends (packs, then loose
+    /// objects) directly: libgit2's object cache would keep each tree of the walk, and the walk reads each once. An
+    /// object no backend holds is asked of the object database itself, which looks for new packs and explains it.
+    private func withTreeBytes<Result>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws(GitError) -> Result) throws(GitError) -> Result {
         var oid = id.raw
+        for backend in backends {
+            var data: UnsafeMutableRawPointer?
+            var size = 0
+            var type = GIT_OBJECT_INVALID
+            let code = backend.pointee.read(&data, &size, &type, backend, &oid)
+            if code == GIT_ENOTFOUND.rawValue {
+                git_error_clear()
+                continue
+            }
+            if code < 0 { throw repository.lookupFailure(code, kind: "tree", id: id) }
+            defer { git_odb_backend_data_free(backend, data) }
+            guard type == GIT_OBJECT_TREE else { throw malformed(id, "is not a tree") }
+            return try body(UnsafeRawBufferPointer(start: data, count: size))
+        }
         var object: OpaquePointer?
         let code = git_odb_read(&object, odb, &oid)
         if code < 0 { throw repository.lookupFailure(code, kind: "tree", id: id) }
         guard let object else { throw GitError.libgit2(function: "git_odb_read", code: -1, message: "no tree \(id)") }
         defer { git_odb_object_free(object) }
         guard git_odb_object_type(object) == GIT_OBJECT_TREE else { throw malformed(id, "is not a tree") }
-        let size = git_odb_object_size(object)
-        guard size > 0, let data = git_odb_object_data(object) else { return nil }
-        let bytes = UnsafeRawBufferPointer(start: data, count: size)
-        var offset = 0
-        while offset < size {
-            var mode: UInt32 = 0
-            while offset < size, bytes[offset] != 0x20 {
-                let digit = bytes[offset] &- 0x30
-                guard digit < 8 else { throw malformed(id, "has an entry with a bad mode") }
-                mode = mode << 3 | UInt32(digit)
-                offset += 1
-            }
-            let start = offset + 1
-            guard start < size, let end = memchr(bytes.baseAddress! + start, 0, size - start) else {
-                throw malformed(id, "has an entry without a name")
-            }
-            let length = bytes.baseAddress!.distance(to: UnsafeRawPointer(end)) - start
-            let idStart = start + length + 1
-            guard idStart + 20 <= size else { throw malformed(id, "has an entry without an id") }
-            if length == name.count, name.withUnsafeBytes({ memcmp(bytes.baseAddress! + start, $0.baseAddress!, length) }) == 0 {
-                return Entry(id: ObjectID(raw: bytes.baseAddress! + idStart), mode: mode)
-            }
-            offset = idStart + 20
-        }
-        return nil
+        return try body(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)))
     }
 
     private func malformed(_ id: ObjectID, _ problem: String) -> GitError {

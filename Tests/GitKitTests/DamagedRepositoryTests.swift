@@ -50,6 +50,25 @@ import Testing
         #expect(throws: GitError.missingObject(repository: source.path, kind: "commit", id: commit, partialClone: false)) { try walk(source.path) }
     }
 
+    /// A walk that follows one file reads raw trees from the object database's backends: a missing one is named as
+    /// the tree walk names it, and a shallow clone's end is said once the walk gets there.
+    @Test func aFollowedFilesWalkNamesAMissingTreeAndTheShallowEnd() throws {
+        let (source, ids) = try history("missing-tree-source")
+        let tree = try source.git(["rev-parse", "\(ids[1]):db"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try FileManager.default.removeItem(atPath: source.path + "/.git/objects/\(tree.prefix(2))/\(tree.dropFirst(2))")
+        func follow(_ path: String) throws(GitError) -> [String] {
+            let repository = try Repository(path: path)
+            var walk = try FirstParentChanges(repository: repository, from: try repository.resolveBranch("main").tip, following: "db/0001.sql")
+            var found = [String]()
+            while let step = try walk.nextChange() { found.append(step.commit.id.hex) }
+            return found
+        }
+        #expect(throws: GitError.missingObject(repository: source.path, kind: "tree", id: tree, partialClone: false)) { try follow(source.path) }
+        let (complete, first) = try history("shallow-follow-source")
+        let shallow = try clone(complete, ["--depth", "2"])
+        #expect(throws: GitError.shallowHistory(repository: shallow, boundary: first[2])) { try follow(shallow) }
+    }
+
     @Test func aPartialCloneSaysItLacksTheObjectsItWasClonedWithout() throws {
         let (source, ids) = try history("partial-source")
         try source.git(["config", "uploadpack.allowFilter", "true"])
