@@ -12,6 +12,12 @@ public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// `.tar.gz` through libarchive (POSIX ustar in gzip). No libarchive type leaves this module.
 public enum TarGz {
+    /// libarchive is opened on first use, not at start; a machine without it gets one line saying so.
+    static func libraryLoads() throws(ArchiveError) {
+        guard git_evidence_archive_library() == nil else { return }
+        throw ArchiveError(function: "dlopen", message: "libarchive (libarchive.so.13) could not be loaded: " + String(cString: git_evidence_library_error()))
+    }
+
     /// What an entry is.
     public enum Kind: Sendable, Equatable {
         case file, directory, symlink, hardlink
@@ -46,7 +52,7 @@ public enum TarGz {
             case .bytes(let bytes): entry.set(name: name, isDirectory: false, size: bytes.count, time: time)
             case .file(_, let size): entry.set(name: name, isDirectory: false, size: size, time: time)
             }
-            try writer.check(archive_write_header(writer.pointer, entry.pointer), "archive_write_header")
+            try writer.check(git_evidence_archive_write_header()(writer.pointer, entry.pointer), "archive_write_header")
             switch contents {
             case .folder: break
             case .bytes(let bytes):
@@ -60,28 +66,29 @@ public enum TarGz {
 
     /// Every entry of the `.tar.gz` in `bytes`, contents read in memory, refusing to expand past `limit` bytes.
     public static func read(_ bytes: [UInt8], limit: Int) throws(ArchiveError) -> [Entry] {
-        guard let pointer = archive_read_new() else { throw ArchiveError(function: "archive_read_new", message: "out of memory") }
-        defer { archive_read_free(pointer) }
+        try libraryLoads()
+        guard let pointer = git_evidence_archive_read_new()() else { throw ArchiveError(function: "archive_read_new", message: "out of memory") }
+        defer { git_evidence_archive_read_free()(pointer) }
         func fail(_ function: String) -> ArchiveError {
-            ArchiveError(function: function, message: archive_error_string(pointer).map { String(cString: $0) } ?? "")
+            ArchiveError(function: function, message: git_evidence_archive_error_string()(pointer).map { String(cString: $0) } ?? "")
         }
-        guard archive_read_support_filter_gzip(pointer) == ARCHIVE_OK, archive_read_support_format_tar(pointer) == ARCHIVE_OK else {
+        guard git_evidence_archive_read_support_filter_gzip()(pointer) == ARCHIVE_OK, git_evidence_archive_read_support_format_tar()(pointer) == ARCHIVE_OK else {
             throw fail("archive_read_support_format_tar")
         }
         // libarchive reads from the buffer until the archive is freed, so all of it happens inside.
         let result = bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Result<[Entry], ArchiveError> in
             Result { () throws(ArchiveError) -> [Entry] in
-                guard archive_read_open_memory(pointer, buffer.baseAddress, buffer.count) == ARCHIVE_OK else { throw fail("archive_read_open_memory") }
+                guard git_evidence_archive_read_open_memory()(pointer, buffer.baseAddress, buffer.count) == ARCHIVE_OK else { throw fail("archive_read_open_memory") }
                 var entries = [Entry]()
                 var total = 0
                 var header: OpaquePointer?
                 while true {
-                    let status = archive_read_next_header(pointer, &header)
+                    let status = git_evidence_archive_read_next_header()(pointer, &header)
                     if status == ARCHIVE_EOF { break }
                     guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let header else { throw fail("archive_read_next_header") }
-                    let name = archive_entry_pathname(header).map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0))) } ?? []
-                    let type = UInt32(archive_entry_filetype(header))
-                    let kind: Kind = archive_entry_hardlink(header) != nil ? .hardlink
+                    let name = git_evidence_archive_entry_pathname()(header).map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0))) } ?? []
+                    let type = UInt32(git_evidence_archive_entry_filetype()(header))
+                    let kind: Kind = git_evidence_archive_entry_hardlink()(header) != nil ? .hardlink
                         : type == git_evidence_archive_regular() ? .file
                         : type == git_evidence_archive_directory() ? .directory
                         : type == git_evidence_archive_symlink() ? .symlink : .other(type)
@@ -89,7 +96,7 @@ public enum TarGz {
                     if kind == .file {
                         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
                         while true {
-                            let count = chunk.withUnsafeMutableBytes { archive_read_data(pointer, $0.baseAddress, $0.count) }
+                            let count = chunk.withUnsafeMutableBytes { git_evidence_archive_read_data()(pointer, $0.baseAddress, $0.count) }
                             if count == 0 { break }
                             guard count > 0 else { throw fail("archive_read_data") }
                             total += count
@@ -116,18 +123,19 @@ private final class OwnedWriter {
     var failure: Int32 = 0
 
     init(descriptor: Int32) throws(ArchiveError) {
-        guard let pointer = archive_write_new() else { throw ArchiveError(function: "archive_write_new", message: "out of memory") }
+        try TarGz.libraryLoads()
+        guard let pointer = git_evidence_archive_write_new()() else { throw ArchiveError(function: "archive_write_new", message: "out of memory") }
         self.pointer = pointer
         self.descriptor = descriptor
-        try check(archive_write_set_format_ustar(pointer), "archive_write_set_format_ustar")
-        try check(archive_write_add_filter_gzip(pointer), "archive_write_add_filter_gzip")
+        try check(git_evidence_archive_write_set_format_ustar()(pointer), "archive_write_set_format_ustar")
+        try check(git_evidence_archive_write_add_filter_gzip()(pointer), "archive_write_add_filter_gzip")
         // No time and no name in the gzip header (a NULL value turns the option off), maximum compression, and
         // no padding of the last block: the bytes depend on the files alone.
-        try check(archive_write_set_filter_option(pointer, "gzip", "timestamp", nil), "archive_write_set_filter_option")
-        try check(archive_write_set_filter_option(pointer, "gzip", "compression-level", "9"), "archive_write_set_filter_option")
-        try check(archive_write_set_bytes_in_last_block(pointer, 1), "archive_write_set_bytes_in_last_block")
+        try check(git_evidence_archive_write_set_filter_option()(pointer, "gzip", "timestamp", nil), "archive_write_set_filter_option")
+        try check(git_evidence_archive_write_set_filter_option()(pointer, "gzip", "compression-level", "9"), "archive_write_set_filter_option")
+        try check(git_evidence_archive_write_set_bytes_in_last_block()(pointer, 1), "archive_write_set_bytes_in_last_block")
         let context = Unmanaged.passUnretained(self).toOpaque()
-        try check(archive_write_open(pointer, context, nil, { _, context, buffer, length in
+        try check(git_evidence_archive_write_open()(pointer, context, nil, { _, context, buffer, length in
             guard let context, let buffer else { return -1 }
             let writer = Unmanaged<OwnedWriter>.fromOpaque(context).takeUnretainedValue()
             var written = 0
@@ -144,7 +152,7 @@ private final class OwnedWriter {
         }, nil), "archive_write_open")
     }
 
-    deinit { archive_write_free(pointer) }
+    deinit { git_evidence_archive_write_free()(pointer) }
 
     func check(_ status: Int32, _ function: String) throws(ArchiveError) {
         guard status == ARCHIVE_OK else { throw error(function) }
@@ -152,13 +160,13 @@ private final class OwnedWriter {
 
     func error(_ function: String) -> ArchiveError {
         if failure != 0 { return ArchiveError(function: function, message: String(cString: strerror(failure)).lowercased()) }
-        return ArchiveError(function: function, message: archive_error_string(pointer).map { String(cString: $0) } ?? "")
+        return ArchiveError(function: function, message: git_evidence_archive_error_string()(pointer).map { String(cString: $0) } ?? "")
     }
 
     /// Adds bytes to the current entry.
     func data(_ bytes: UnsafeRawBufferPointer) throws(ArchiveError) {
         guard bytes.count > 0 else { return }
-        guard archive_write_data(pointer, bytes.baseAddress, bytes.count) == bytes.count else { throw error("archive_write_data") }
+        guard git_evidence_archive_write_data()(pointer, bytes.baseAddress, bytes.count) == bytes.count else { throw error("archive_write_data") }
     }
 
     /// Adds the file at `path` to the current entry a block at a time; it must hold `size` bytes.
@@ -186,7 +194,7 @@ private final class OwnedWriter {
 
     /// Closes the archive (flushing gzip).
     func finish() throws(ArchiveError) {
-        try check(archive_write_close(pointer), "archive_write_close")
+        try check(git_evidence_archive_write_close()(pointer), "archive_write_close")
     }
 }
 
@@ -194,16 +202,17 @@ private final class OwnedWriter {
 private final class OwnedEntry {
     let pointer: OpaquePointer
 
-    init() { pointer = archive_entry_new() }
-    deinit { archive_entry_free(pointer) }
+    /// NULL only when memory is exhausted.
+    init() { pointer = git_evidence_archive_entry_new()()! }
+    deinit { git_evidence_archive_entry_free()(pointer) }
 
     func set(name: String, isDirectory: Bool, size: Int, time: Int64) {
-        archive_entry_set_pathname(pointer, name)
-        archive_entry_set_filetype(pointer, isDirectory ? git_evidence_archive_directory() : git_evidence_archive_regular())
-        archive_entry_set_perm(pointer, isDirectory ? 0o755 : 0o644)
-        archive_entry_set_size(pointer, isDirectory ? 0 : la_int64_t(size))
-        archive_entry_set_mtime(pointer, time_t(time), 0)
-        archive_entry_set_uid(pointer, 0)
-        archive_entry_set_gid(pointer, 0)
+        git_evidence_archive_entry_set_pathname()(pointer, name)
+        git_evidence_archive_entry_set_filetype()(pointer, isDirectory ? git_evidence_archive_directory() : git_evidence_archive_regular())
+        git_evidence_archive_entry_set_perm()(pointer, isDirectory ? 0o755 : 0o644)
+        git_evidence_archive_entry_set_size()(pointer, isDirectory ? 0 : la_int64_t(size))
+        git_evidence_archive_entry_set_mtime()(pointer, time_t(time), 0)
+        git_evidence_archive_entry_set_uid()(pointer, 0)
+        git_evidence_archive_entry_set_gid()(pointer, 0)
     }
 }

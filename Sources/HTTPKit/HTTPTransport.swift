@@ -33,17 +33,22 @@ public struct HTTPTransport: Sendable {
         self.timeout = timeout
     }
 
-    /// libcurl's global state, set up once before the first handle (curl_global_init is not thread-safe).
-    private static let initialised: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    /// libcurl opened (on first use, not at start) and its global state set up once before the first handle
+    /// (curl_global_init is not thread-safe); why not, when it could not be.
+    private static let unavailable: String? = {
+        guard git_evidence_curl_library() != nil else { return "libcurl (libcurl.so.4) could not be loaded: " + String(cString: git_evidence_library_error()) }
+        return git_evidence_curl_global_init()(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK ? nil : "libcurl could not start"
+    }()
 
     public func send(method: String, url: String, headers: [String: String], body: [UInt8]? = nil) throws(HTTPTransportError) -> HTTPResponse {
-        guard Self.initialised, let handle = curl_easy_init() else { throw HTTPTransportError(url: url, reason: "libcurl could not start") }
-        defer { curl_easy_cleanup(handle) }
+        if let unavailable = Self.unavailable { throw HTTPTransportError(url: url, reason: unavailable) }
+        guard let handle = git_evidence_curl_easy_init()() else { throw HTTPTransportError(url: url, reason: "libcurl could not start") }
+        defer { git_evidence_curl_easy_cleanup()(handle) }
         var list: UnsafeMutablePointer<curl_slist>?
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { list = curl_slist_append(list, "\(name): \(value)") }
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { list = git_evidence_curl_slist_append()(list, "\(name): \(value)") }
         // An empty Expect stops curl waiting for "100 Continue" on a POST.
-        list = curl_slist_append(list, "Expect:")
-        defer { curl_slist_free_all(list) }
+        list = git_evidence_curl_slist_append()(list, "Expect:")
+        defer { git_evidence_curl_slist_free_all()(list) }
 
         let received = Received()
         let box = Unmanaged.passUnretained(received).toOpaque()
@@ -85,7 +90,7 @@ public struct HTTPTransport: Sendable {
                 if code == CURLE_OK { code = git_evidence_curl_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)) }
                 if code != CURLE_OK { return code }
             }
-            return curl_easy_perform(handle)
+            return git_evidence_curl_easy_perform()(handle)
         }
         guard outcome == CURLE_OK else { throw HTTPTransportError(url: url, reason: Self.message(outcome)) }
         var status = 0
@@ -94,7 +99,7 @@ public struct HTTPTransport: Sendable {
     }
 
     private static func message(_ code: CURLcode) -> String {
-        String(cString: curl_easy_strerror(code))
+        git_evidence_curl_easy_strerror()(code).map { String(cString: $0) } ?? "libcurl error \(code.rawValue)"
     }
 
     /// What the callbacks gather: the headers of the last response (a redirect's are dropped) and the body.

@@ -24,54 +24,57 @@ public struct MySQLConnection: ~Copyable {
         self.source = source
     }
 
-    deinit { mysql_close(pointer) }
+    deinit { git_evidence_mysql_close()(pointer) }
 
     /// Connects over TCP, or throws the connector's reason; `source` names it in errors and must hold no password.
     public static func open(host: String, port: Int, user: String?, password: String?, database: String, source: String) throws(MySQLError) -> MySQLConnection {
-        guard let pointer = mysql_init(nil) else { throw MySQLError.failed(source: source, reason: "cannot allocate a connection") }
+        guard git_evidence_mariadb_library() != nil else {
+            throw MySQLError.failed(source: source, reason: "libmariadb (libmariadb.so.3) could not be loaded: " + String(cString: git_evidence_library_error()))
+        }
+        guard let pointer = git_evidence_mysql_init()(nil) else { throw MySQLError.failed(source: source, reason: "cannot allocate a connection") }
         let connection = MySQLConnection(adopting: pointer, source: source)
         var timeout: UInt32 = 10
-        mysql_options(pointer, MYSQL_OPT_CONNECT_TIMEOUT, &timeout)
+        git_evidence_mysql_options()(pointer, MYSQL_OPT_CONNECT_TIMEOUT, &timeout)
         var protocolTCP = MYSQL_PROTOCOL_TCP.rawValue
-        mysql_options(pointer, MYSQL_OPT_PROTOCOL, &protocolTCP)
+        git_evidence_mysql_options()(pointer, MYSQL_OPT_PROTOCOL, &protocolTCP)
         // Never read an option file: what is read is what the URL says.
-        guard mysql_real_connect(pointer, host, user, password, database, UInt32(port), nil, 0) != nil else {
+        guard git_evidence_mysql_real_connect()(pointer, host, user, password, database, UInt32(port), nil, 0) != nil else {
             throw connection.failure("cannot connect")
         }
-        guard mysql_set_character_set(pointer, "utf8mb4") == 0 else { throw connection.failure("cannot use utf8mb4") }
+        guard git_evidence_mysql_set_character_set()(pointer, "utf8mb4") == 0 else { throw connection.failure("cannot use utf8mb4") }
         return connection
     }
 
     /// The connector's message for the last failure, first line only.
     private func failure(_ doing: String) -> MySQLError {
-        let message = mysql_error(pointer).map { String(cString: $0) } ?? ""
+        let message = git_evidence_mysql_error()(pointer).map { String(cString: $0) } ?? ""
         let line = message.split(separator: "\n").first.map(String.init) ?? "unknown error"
         return MySQLError.failed(source: source, reason: "\(doing): \(line.isEmpty ? "unknown error" : line)")
     }
 
     /// Runs a statement that returns no rows (session settings); `purpose` says what for, in errors.
     public func execute(_ sql: String, purpose: String) throws(MySQLError) {
-        guard mysql_real_query(pointer, sql, UInt(sql.utf8.count)) == 0 else { throw failure(purpose) }
-        if let result = mysql_store_result(pointer) { mysql_free_result(result) }
+        guard git_evidence_mysql_real_query()(pointer, sql, UInt(sql.utf8.count)) == 0 else { throw failure(purpose) }
+        if let result = git_evidence_mysql_store_result()(pointer) { git_evidence_mysql_free_result()(result) }
     }
 
     /// Runs a query and returns its rows as CSV with a header, as psql's `\copy ... csv header` writes a table:
     /// NULL as an empty field, a value quoted when it holds a comma, quote or line break. `table` names it in errors.
     public func csv(_ sql: String, table: String) throws(MySQLError) -> [UInt8] {
-        guard mysql_real_query(pointer, sql, UInt(sql.utf8.count)) == 0 else { throw failure("cannot read table \(table)") }
+        guard git_evidence_mysql_real_query()(pointer, sql, UInt(sql.utf8.count)) == 0 else { throw failure("cannot read table \(table)") }
         // Row by row from the server: a long ledger is never held twice.
-        guard let result = mysql_use_result(pointer) else { throw failure("cannot read table \(table)") }
-        defer { mysql_free_result(result) }
-        let count = Int(mysql_num_fields(result))
+        guard let result = git_evidence_mysql_use_result()(pointer) else { throw failure("cannot read table \(table)") }
+        defer { git_evidence_mysql_free_result()(result) }
+        let count = Int(git_evidence_mysql_num_fields()(result))
         var out = [UInt8]()
-        let fields = mysql_fetch_fields(result)!
+        let fields = git_evidence_mysql_fetch_fields()(result)!
         for index in 0..<count {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             Self.appendField(Array(String(cString: fields[index].name).utf8), to: &out, null: false)
         }
         out.append(0x0A)
-        while let row = mysql_fetch_row(result) {
-            let lengths = mysql_fetch_lengths(result)!
+        while let row = git_evidence_mysql_fetch_row()(result) {
+            let lengths = git_evidence_mysql_fetch_lengths()(result)!
             for index in 0..<count {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 if let value = row[index] {
@@ -83,7 +86,7 @@ public struct MySQLConnection: ~Copyable {
             }
             out.append(0x0A)
         }
-        guard mysql_errno(pointer) == 0 else { throw failure("reading table \(table) failed") }
+        guard git_evidence_mysql_errno()(pointer) == 0 else { throw failure("reading table \(table) failed") }
         return out
     }
 
