@@ -61,6 +61,9 @@ struct Why: ParsableCommand {
         } else {
             print(answer.text(branch: branch.shortName))
         }
+        // The process ends here, and the system takes libgit2's caches back at once: freeing them one by one (the
+        // pack's delta bases) was a twentieth of a short `why`. git leaves them to the exit too (UNLEAK).
+        _ = Unmanaged.passRetained(repo)
         // Nothing found is an answer, and exit 1 says so to a script.
         if answer.changes.isEmpty { throw ExitCode(1) }
     }
