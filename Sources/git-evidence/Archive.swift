@@ -5,6 +5,7 @@ import Foundation
 /// `git-evidence archive`: a bundle into a write-once S3 Object Lock bucket.
 struct Archive: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "archive",
         abstract: "Upload a bundle to an S3 Object Lock bucket, locked until its retain_until, and write a receipt beside it.",
         discussion: "Exit 0 archived (BUNDLE.archive-receipt.json written), 1 an upload or read-back failed (named; run again to resume), 2 unusable input."
     )

@@ -5,6 +5,7 @@ import Foundation
 /// `git-evidence changes`: the population of migration and infrastructure changes.
 struct Changes: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "changes",
         abstract: "List the changes that touch migrations or infrastructure, newest first."
     )
 

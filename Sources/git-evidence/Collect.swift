@@ -52,6 +52,7 @@ struct GitLabOptions: ParsableArguments {
 /// `git-evidence collect github`: the GitHub export folder a window needs, collected live, with its provenance.
 struct Collect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "collect",
         abstract: "Collect review evidence live, into the export folder `export --github` reads.",
         subcommands: [CollectGitHub.self, CollectGitLab.self]
     )

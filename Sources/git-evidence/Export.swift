@@ -5,6 +5,7 @@ import Foundation
 /// `git-evidence export`: the evidence for an audit window.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write the evidence for an audit window: the population with its pull requests, and every control's finding.",
         discussion: "Exit 0 written, 1 written but a live collection (--github-repo) was incomplete or, with --fail-on-findings, a control failed; 2 unusable input."
     )

@@ -18,6 +18,7 @@ extension SignatureAlgorithm: ExpressibleByArgument {
 /// `git-evidence keygen`: a signing key pair for bundles.
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keygen",
         abstract: "Make a signing key pair: signing.key.pem (mode 0600) and signing.pub.pem. Never overwrites."
     )
 

@@ -5,6 +5,7 @@ import Foundation
 /// `git-evidence org`: every repository of a list exported on this machine, N at a time.
 struct Org: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "org",
         abstract: "Export every repository of repos.yml, each in a process of its own, N at a time; one failing does not stop the rest.",
         discussion: "Bundles go to OUT/bundles/NAME, logs to OUT/logs, the list's names to OUT/expected.txt (for rollup --expect), outcomes to OUT/org.json. "
             + "Exit 0 when every export wrote its bundle, 1 when one did not, 2 unusable input."

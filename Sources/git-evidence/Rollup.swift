@@ -5,6 +5,7 @@ import Foundation
 /// `git-evidence rollup`: verify many repositories' bundles and seal one answer per control across them.
 struct Rollup: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rollup",
         abstract: "Verify every bundle, then write one signed roll-up: per repository its bundle digest, signer, verified or not and why, failing controls.",
         discussion: "Exit 0 when every bundle verified and no expected repository is missing; 1 when the roll-up was written and says otherwise; 2 unusable input."
     )

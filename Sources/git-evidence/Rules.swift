@@ -4,6 +4,7 @@ import EvidenceCore
 /// `git-evidence rules`: the classification rules in force and where they came from.
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rules",
         abstract: "Show which paths count as migrations, infrastructure or the deploy pipeline, and where the settings came from."
     )
 

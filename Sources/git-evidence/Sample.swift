@@ -5,6 +5,7 @@ import Foundation
 /// `git-evidence sample`: a reproducible random sample of a bundle's population.
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sample",
         abstract: "Draw a reproducible random sample of a bundle's changes for testing in detail.",
         discussion: """
             Each change is ranked by SHA-256 of "SEED:COMMIT" and the smallest ranks are drawn, so anyone can draw the \

@@ -6,6 +6,7 @@ import Foundation
 /// `git-evidence verify`: check a bundle offline.
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check a bundle offline: files, signature by a trusted key, attestation, manifest; optionally the chain and the repository.",
         discussion: "Exit 0 verified, 1 not verified (each failed check is named), 2 unusable input."
     )

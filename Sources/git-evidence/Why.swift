@@ -5,6 +5,7 @@ import Foundation
 /// `git-evidence why`: when, why and by whom a migration or Terraform file changed, and whether it ran.
 struct Why: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "why",
         abstract: "When, why and by whom a migration or Terraform file changed, when it ran, and whether it can be reverted.",
         discussion: "PATH:LINE narrows to the change that last touched that line (blame along the first-parent history). Exit 1 when nothing is found."
     )
