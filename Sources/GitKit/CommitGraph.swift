@@ -113,12 +113,13 @@ final class CommitGraph: @unchecked Sendable {
         guard position >= 0, position < count else { return nil }
         let entry = commits + position * 36
         let tree = ObjectID(raw: base + entry)
-        var parents = [ObjectID]()
         let first = Self.uint32(base, entry + 20), second = Self.uint32(base, entry + 24)
+        var firstParent: ObjectID?
         if first != Self.noParent {
             guard let parent = oid(at: first) else { return nil }
-            parents.append(parent)
+            firstParent = parent
         }
+        var others = [ObjectID]()
         if second & Self.extraEdges != 0 {
             // An octopus merge: its second and later parents are listed in EDGE, the last marked.
             guard let edges else { return nil }
@@ -127,18 +128,18 @@ final class CommitGraph: @unchecked Sendable {
                 guard index < edgeCount else { return nil }
                 let value = Self.uint32(base, edges + index * 4)
                 guard let parent = oid(at: value & ~Self.extraEdges) else { return nil }
-                parents.append(parent)
+                others.append(parent)
                 if value & Self.extraEdges != 0 { break }
                 index += 1
             }
         } else if second != Self.noParent {
             guard let parent = oid(at: second) else { return nil }
-            parents.append(parent)
+            others.append(parent)
         }
         // The low 34 bits of the last eight bytes are the committer time.
         let time = Int64(Self.uint64(base, entry + 28) & 0x3_FFFF_FFFF)
         let id = ObjectID(raw: base + oids + position * 20)
-        return (CommitHeader(id: id, parents: parents, tree: tree, committerTime: time), first == Self.noParent ? nil : Int(first))
+        return (CommitHeader(id: id, firstParent: firstParent, otherParents: others, tree: tree, committerTime: time), first == Self.noParent ? nil : Int(first))
     }
 
     /// Where `id` is in OIDL: within its first byte's fanout range, by binary search.

@@ -28,15 +28,35 @@ public struct Person: Hashable, Sendable {
 }
 
 /// The part of a commit a history walk needs: enough to follow parents, place it in a window and compare trees.
+///
+/// The first parent is kept apart from the others: a walk makes a header per commit, and a commit with one parent
+/// then needs no array (an empty one allocates nothing).
 public struct CommitHeader: Hashable, Sendable {
     /// The commit's id.
     public let id: ObjectID
-    /// Parent ids, first parent first.
-    public let parents: [ObjectID]
+    /// The first parent; nil for a root commit.
+    public let firstParent: ObjectID?
+    /// The second and later parents (a merge's).
+    private let otherParents: [ObjectID]
     /// The root tree's id.
     public let tree: ObjectID
     /// Committer time, seconds since 1970-01-01 UTC.
     public let committerTime: Int64
+
+    init(id: ObjectID, firstParent: ObjectID?, otherParents: [ObjectID], tree: ObjectID, committerTime: Int64) {
+        self.id = id
+        self.firstParent = firstParent
+        self.otherParents = otherParents
+        self.tree = tree
+        self.committerTime = committerTime
+    }
+
+    init(id: ObjectID, parents: [ObjectID], tree: ObjectID, committerTime: Int64) {
+        self.init(id: id, firstParent: parents.first, otherParents: Array(parents.dropFirst()), tree: tree, committerTime: committerTime)
+    }
+
+    /// Parent ids, first parent first.
+    public var parents: [ObjectID] { firstParent.map { [$0] + otherParents } ?? [] }
 }
 
 /// One commit copied out of libgit2: nothing here points into C memory.

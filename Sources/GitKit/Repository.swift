@@ -382,12 +382,12 @@ public struct FirstParentWalk {
     public mutating func next() throws(GitError) -> CommitHeader? {
         guard let id = nextID else { return nil }
         if let graph = repository.commitGraph, let position = nextPosition ?? graph.position(of: id), let (header, parent) = graph.header(at: position) {
-            nextID = header.parents.first
+            nextID = header.firstParent
             nextPosition = parent
             return header
         }
         let header = try repository.header(id)
-        nextID = header.parents.first
+        nextID = header.firstParent
         nextPosition = nil
         return header
     }

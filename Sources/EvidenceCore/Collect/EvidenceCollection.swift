@@ -30,7 +30,7 @@ enum EvidenceCollection {
                 for commit in matching.creditedCommits where !known.contains(commit) {
                     guard let id = ObjectID(hex: commit) else { continue }
                     let header = try inputs.repository.header(id)
-                    let parentTree = try header.parents.first.map { try inputs.repository.header($0).tree }
+                    let parentTree = try header.firstParent.map { try inputs.repository.header($0).tree }
                     if let change = try collector.change(of: header, parentTree: parentTree) { credited.append(change) }
                 }
             }

@@ -172,7 +172,7 @@ public struct WhyQuery {
         mutating func pass(_ file: TreeChange, of commit: CommitHeader, in repository: Repository) throws {
             guard found == nil, !beyondEnd else { return }
             guard let new = file.newBlob else {
-                if !started, let parent = commit.parents.first {
+                if !started, let parent = commit.firstParent {
                     place = "\(parent.short), the last commit that had it (deleted in \(commit.id.short))"
                 }
                 return
