@@ -234,6 +234,7 @@ public struct WhyQuery {
         return (names, found.reversed())
     }
 
+    /// The file's whole history (no line blamed).
     func history(of path: String, from tip: ObjectID) throws -> ([String], [FileChange]) {
         var none: LineBlame?
         return try history(of: path, from: tip, blaming: &none)
