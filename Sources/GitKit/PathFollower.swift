@@ -83,6 +83,8 @@ final class PathFollower {
     /// a folder where the file should be is no file). Where a folder has the id `known` has at the same depth, the
     /// rest is `known`'s and is not read again.
     private func resolve(_ tree: ObjectID, along known: [Entry?]?) throws(GitError) -> [Entry?] {
+        // An empty path names the root, which is no file.
+        guard !names.isEmpty else { return [nil] }
         var chain: [Entry?] = [Entry(id: tree, mode: 0o040000)]
         chain.reserveCapacity(names.count + 1)
         for (depth, name) in names.enumerated() {

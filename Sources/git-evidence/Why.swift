@@ -38,6 +38,9 @@ struct Why: ParsableCommand {
     func validate() throws {
         if (path == nil) == (grep == nil) { throw ValidationError("give a PATH (or PATH:LINE), or --grep TEXT") }
         if github != nil && gitlab != nil { throw ValidationError("give --github or --gitlab, not both") }
+        if case .path(let file, _) = target, file.isEmpty || file.hasSuffix("/") {
+            throw ValidationError("PATH '\(path ?? "")' names no file")
+        }
     }
 
     /// `db/x.sql:12` → (`db/x.sql`, 12); a path whose last `:` is not followed by a number is a path.

@@ -168,6 +168,11 @@ import Testing
             #expect(uncovered.stderr == "git-evidence: error: PATH '\(path)': no migration or infrastructure rule covers it, so no change to it is evidence (see git-evidence rules)\n")
             #expect(uncovered.stdout.isEmpty)
         }
+        // A path that names no file (the root, a folder with a slash) is unusable input, not a walk.
+        for path in ["", ":2", "drizzle/", "drizzle/:3"] {
+            let none = try Binary.run(["why", "--repo", history.repository.path, path])
+            #expect(none.status == 2 && none.stderr == "git-evidence: error: PATH '\(path)' names no file (see git-evidence --help)\n", "\(path)")
+        }
     }
 }
 
