@@ -14,8 +14,7 @@ public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible 
 public enum TarGz {
     /// libarchive is opened on first use, not at start; a machine without it gets one line saying so.
     static func libraryLoads() throws(ArchiveError) {
-        guard git_evidence_archive_library() == nil else { return }
-        throw ArchiveError(function: "dlopen", message: "libarchive (libarchive.so.13) could not be loaded: " + String(cString: git_evidence_library_error()))
+        if let problem = git_evidence_archive_library_unavailable() { throw ArchiveError(function: "dlopen", message: String(cString: problem)) }
     }
 
     /// What an entry is.

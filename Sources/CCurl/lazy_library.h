@@ -5,14 +5,22 @@
 // start: loading them and the thirty libraries they need was a third of a short command's time (`why`, `verify`).
 // git keeps libcurl out of its main binary for the same reason. Each module's shim names its library's soname (the
 // ABI its -dev package installs) and, for each function it uses, declares with GIT_EVIDENCE_LAZY a getter that
-// resolves the function once. Callers check the library opens (and say so in one line when it does not) before
+// resolves the function once. Callers ask `..._unavailable()` (and say its line when there is one) before
 // calling a getter; a getter that still finds nothing stops the process with the loader's message.
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-/// Opens `soname` once per module that asks (dlopen counts its users); NULL when it cannot be loaded.
-#define GIT_EVIDENCE_LIBRARY(opener, soname)                                             \
+/// The loader's last message (why a library did not open), or a fixed text.
+static inline const char *_Nonnull git_evidence_library_error(void) {
+    const char *message = dlerror();
+    return message ? message : "not found";
+}
+
+/// `opener()` opens `soname` once per module that asks (dlopen counts its users), NULL when it cannot be loaded;
+/// `opener##_unavailable()` is NULL once it is open, else the one line to say (`name (soname) could not be loaded:
+/// the loader's reason`), so the soname and the wording are written once.
+#define GIT_EVIDENCE_LIBRARY(opener, name, soname)                                       \
     static inline void *_Nullable opener(void) {                                         \
         static void *library;                                                            \
         void *found = __atomic_load_n(&library, __ATOMIC_ACQUIRE);                       \
@@ -21,13 +29,14 @@
             __atomic_store_n(&library, found, __ATOMIC_RELEASE);                         \
         }                                                                                \
         return found;                                                                    \
+    }                                                                                    \
+    static inline const char *_Nullable opener##_unavailable(void) {                     \
+        static __thread char message[512];                                               \
+        if (opener()) return NULL;                                                       \
+        snprintf(message, sizeof message, "%s (%s) could not be loaded: %s", name, soname, \
+                 git_evidence_library_error());                                          \
+        return message;                                                                  \
     }
-
-/// The loader's last message (why a library did not open), or a fixed text.
-static inline const char *_Nonnull git_evidence_library_error(void) {
-    const char *message = dlerror();
-    return message ? message : "not found";
-}
 
 static inline void *_Nonnull git_evidence_symbol(void *_Nullable library, const char *_Nonnull name) {
     void *found = library ? dlsym(library, name) : NULL;

@@ -7,7 +7,7 @@
 #include <curl/curl.h>
 #include "lazy_library.h"
 
-GIT_EVIDENCE_LIBRARY(git_evidence_curl_library, "libcurl.so.4")
+GIT_EVIDENCE_LIBRARY(git_evidence_curl_library, "libcurl", "libcurl.so.4")
 GIT_EVIDENCE_LAZY(git_evidence_curl_library, curl_global_init)
 GIT_EVIDENCE_LAZY(git_evidence_curl_library, curl_easy_init)
 GIT_EVIDENCE_LAZY(git_evidence_curl_library, curl_easy_cleanup)

@@ -8,7 +8,7 @@
 #include <archive_entry.h>
 #include "../CCurl/lazy_library.h"
 
-GIT_EVIDENCE_LIBRARY(git_evidence_archive_library, "libarchive.so.13")
+GIT_EVIDENCE_LIBRARY(git_evidence_archive_library, "libarchive", "libarchive.so.13")
 GIT_EVIDENCE_LAZY(git_evidence_archive_library, archive_entry_filetype)
 GIT_EVIDENCE_LAZY(git_evidence_archive_library, archive_entry_free)
 GIT_EVIDENCE_LAZY(git_evidence_archive_library, archive_entry_hardlink)

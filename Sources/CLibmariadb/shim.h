@@ -6,7 +6,7 @@
 #include <mariadb/mysql.h>
 #include "../CCurl/lazy_library.h"
 
-GIT_EVIDENCE_LIBRARY(git_evidence_mariadb_library, "libmariadb.so.3")
+GIT_EVIDENCE_LIBRARY(git_evidence_mariadb_library, "libmariadb", "libmariadb.so.3")
 GIT_EVIDENCE_LAZY(git_evidence_mariadb_library, mysql_close)
 GIT_EVIDENCE_LAZY(git_evidence_mariadb_library, mysql_errno)
 GIT_EVIDENCE_LAZY(git_evidence_mariadb_library, mysql_error)

@@ -7,7 +7,7 @@
 #include <postgresql/libpq-fe.h>
 #include "../CCurl/lazy_library.h"
 
-GIT_EVIDENCE_LIBRARY(git_evidence_pq_library, "libpq.so.5")
+GIT_EVIDENCE_LIBRARY(git_evidence_pq_library, "libpq", "libpq.so.5")
 GIT_EVIDENCE_LAZY(git_evidence_pq_library, PQclear)
 GIT_EVIDENCE_LAZY(git_evidence_pq_library, PQconnectdb)
 GIT_EVIDENCE_LAZY(git_evidence_pq_library, PQdb)

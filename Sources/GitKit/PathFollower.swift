@@ -16,9 +16,9 @@ final class PathFollower {
     private(set) var path: String
     /// The path's names, e.g. `infra/prod/main.tf` -> ["infra", "prod", "main.tf"].
     private var names: [[UInt8]]
-    /// Directory markers (see `TreeDiffScope.directoryMarkers`) looked for in the folders on the way to a change.
-    private let markers: [[[UInt8]]]
-    private let markerNames: [String]
+    /// Directory markers (see `TreeDiffScope.directoryMarkers`) looked for in the folders on the way to a change,
+    /// each with its path's names.
+    private let markers: [(marker: String, names: [[UInt8]])]
     private let repository: Repository
     private let odb: OpaquePointer
     /// The object database's backends that can read an object, in the order it asks them.
@@ -45,8 +45,7 @@ final class PathFollower {
         self.repository = repository
         self.path = path
         self.names = Self.names(of: path)
-        self.markerNames = directoryMarkers
-        self.markers = directoryMarkers.map { Self.names(of: $0) }
+        self.markers = directoryMarkers.map { ($0, Self.names(of: $0)) }
     }
 
     deinit { git_odb_free(odb) }
@@ -105,8 +104,8 @@ final class PathFollower {
         var found = Set<String>()
         for folder in chain.dropLast() {
             guard let folder else { break }
-            for (index, marker) in markers.enumerated() where !found.contains(markerNames[index]) {
-                if try holds(marker[...], in: folder.id) { found.insert(markerNames[index]) }
+            for (marker, names) in markers where !found.contains(marker) {
+                if try holds(names[...], in: folder.id) { found.insert(marker) }
             }
         }
         return found

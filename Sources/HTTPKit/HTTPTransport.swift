@@ -36,7 +36,7 @@ public struct HTTPTransport: Sendable {
     /// libcurl opened (on first use, not at start) and its global state set up once before the first handle
     /// (curl_global_init is not thread-safe); why not, when it could not be.
     private static let unavailable: String? = {
-        guard git_evidence_curl_library() != nil else { return "libcurl (libcurl.so.4) could not be loaded: " + String(cString: git_evidence_library_error()) }
+        if let problem = git_evidence_curl_library_unavailable() { return String(cString: problem) }
         return git_evidence_curl_global_init()(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK ? nil : "libcurl could not start"
     }()
 

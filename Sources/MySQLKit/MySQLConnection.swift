@@ -28,9 +28,7 @@ public struct MySQLConnection: ~Copyable {
 
     /// Connects over TCP, or throws the connector's reason; `source` names it in errors and must hold no password.
     public static func open(host: String, port: Int, user: String?, password: String?, database: String, source: String) throws(MySQLError) -> MySQLConnection {
-        guard git_evidence_mariadb_library() != nil else {
-            throw MySQLError.failed(source: source, reason: "libmariadb (libmariadb.so.3) could not be loaded: " + String(cString: git_evidence_library_error()))
-        }
+        if let problem = git_evidence_mariadb_library_unavailable() { throw MySQLError.failed(source: source, reason: String(cString: problem)) }
         guard let pointer = git_evidence_mysql_init()(nil) else { throw MySQLError.failed(source: source, reason: "cannot allocate a connection") }
         let connection = MySQLConnection(adopting: pointer, source: source)
         var timeout: UInt32 = 10

@@ -29,9 +29,7 @@ public struct PostgresConnection: ~Copyable {
     /// Connects to `url` (a libpq connection URL), or throws libpq's reason; `source` names it in errors and must
     /// hold no password.
     public static func open(url: String, source: String) throws(PostgresError) -> PostgresConnection {
-        guard git_evidence_pq_library() != nil else {
-            throw PostgresError.failed(source: source, reason: "libpq (libpq.so.5) could not be loaded: " + String(cString: git_evidence_library_error()))
-        }
+        if let problem = git_evidence_pq_library_unavailable() { throw PostgresError.failed(source: source, reason: String(cString: problem)) }
         guard let pointer = git_evidence_PQconnectdb()(url) else {
             throw PostgresError.failed(source: source, reason: "cannot allocate a connection")
         }
