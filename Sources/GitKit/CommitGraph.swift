@@ -119,27 +119,78 @@ final class CommitGraph: @unchecked Sendable {
             guard let parent = oid(at: first) else { return nil }
             firstParent = parent
         }
-        var others = [ObjectID]()
-        if second & Self.extraEdges != 0 {
-            // An octopus merge: its second and later parents are listed in EDGE, the last marked.
-            guard let edges else { return nil }
-            var index = Int(second & ~Self.extraEdges)
-            while true {
-                guard index < edgeCount else { return nil }
-                let value = Self.uint32(base, edges + index * 4)
-                guard let parent = oid(at: value & ~Self.extraEdges) else { return nil }
-                others.append(parent)
-                if value & Self.extraEdges != 0 { break }
-                index += 1
-            }
-        } else if second != Self.noParent {
-            guard let parent = oid(at: second) else { return nil }
-            others.append(parent)
-        }
+        guard let others = otherParents(second)?.map({ ObjectID(raw: base + oids + $0 * 20) }) else { return nil }
         // The low 34 bits of the last eight bytes are the committer time.
         let time = Int64(Self.uint64(base, entry + 28) & 0x3_FFFF_FFFF)
         let id = ObjectID(raw: base + oids + position * 20)
         return (CommitHeader(id: id, firstParent: firstParent, otherParents: others, tree: tree, committerTime: time), first == Self.noParent ? nil : Int(first))
+    }
+
+    /// The positions of a commit's second and later parents, from its second parent word: one parent, none, or an
+    /// octopus merge's list in EDGE (the last marked); nil when a position is out of range.
+    private func otherParents(_ second: UInt32) -> [Int]? {
+        if second == Self.noParent { return [] }
+        guard second & Self.extraEdges != 0 else { return Int(second) < count ? [Int(second)] : nil }
+        guard let edges else { return nil }
+        var found = [Int]()
+        var index = Int(second & ~Self.extraEdges)
+        while true {
+            guard index < edgeCount else { return nil }
+            let value = Self.uint32(base, edges + index * 4)
+            guard Int(value & ~Self.extraEdges) < count else { return nil }
+            found.append(Int(value & ~Self.extraEdges))
+            if value & Self.extraEdges != 0 { return found }
+            index += 1
+        }
+    }
+
+    /// The commits reachable from `tips` and not from `hidden` (git's `hidden..tips`), in no set order; nil when the
+    /// walk reaches a commit the file does not hold, or one without a topological level (a file from a git before
+    /// they were written), so that the caller asks libgit2 instead.
+    ///
+    /// It takes commits by topological level, highest first. Every parent is lower than its child, so when a commit
+    /// is taken each child of it on the way has been, and whether `hidden` reaches it is settled. It stops when only
+    /// commits `hidden` reaches are left. (libgit2's revwalk would read the same answer, but it first hashes the
+    /// whole file, about 3 ms per process on the bench repository.)
+    func reachable(from tips: [ObjectID], notFrom hidden: ObjectID) -> [ObjectID]? {
+        let wanted: UInt8 = 1, unwanted: UInt8 = 2
+        var flags = [Int: UInt8]()
+        var queue = PriorityQueue<(level: UInt32, position: Int)> { $0.level > $1.level }
+        var pendingWanted = 0  // queued commits that `hidden` does not (yet) reach
+        func reach(_ position: Int, _ flag: UInt8) -> Bool {
+            guard let old = flags[position] else {
+                let level = Self.uint32(base, commits + position * 36 + 28) >> 2
+                guard level != 0 else { return false }
+                flags[position] = flag
+                queue.push((level, position))
+                if flag == wanted { pendingWanted += 1 }
+                return true
+            }
+            if old == wanted, flag == unwanted {
+                flags[position] = unwanted
+                pendingWanted -= 1
+            }
+            return true
+        }
+        guard let start = position(of: hidden), reach(start, unwanted) else { return nil }
+        for tip in tips {
+            guard let position = position(of: tip), reach(position, wanted) else { return nil }
+        }
+        var found = [ObjectID]()
+        while pendingWanted > 0, let (_, position) = queue.pop() {
+            let flag = flags[position]!
+            if flag == wanted {
+                pendingWanted -= 1
+                found.append(ObjectID(raw: base + oids + position * 20))
+            }
+            let entry = commits + position * 36
+            let first = Self.uint32(base, entry + 20)
+            guard let others = otherParents(Self.uint32(base, entry + 24)) else { return nil }
+            for parent in (first == Self.noParent ? [] : [Int(first)]) + others {
+                guard parent < count, reach(parent, flag) else { return nil }
+            }
+        }
+        return found
     }
 
     /// Where `id` is in OIDL: within its first byte's fanout range, by binary search.

@@ -312,24 +312,62 @@ public final class Repository {
         FirstParentWalk(repository: self, next: tip)
     }
 
-    /// The commits a merge brought in: reachable from its other parents and not from its first, newest first.
+    /// The commits a merge brought in: reachable from its other parents and not from its first, in git's
+    /// `--date-order` (see `dateOrder`). Read from the commit-graph when it holds them, else by libgit2's revwalk;
+    /// both give the same set, and one ordering puts it in order.
     public func commitsMerged(by merge: CommitRecord) throws(GitError) -> [CommitRecord] {
         guard merge.parents.count > 1 else { return [] }
+        let others = Array(merge.parents.dropFirst())
+        var ids = commitGraph?.reachable(from: others, notFrom: merge.parents[0])
+        if ids == nil { ids = try revwalk(from: others, hiding: merge.parents[0]) }
+        var merged = [CommitRecord]()
+        for id in ids ?? [] { merged.append(try commit(id)) }
+        return Self.dateOrder(merged)
+    }
+
+    /// The commits reachable from `tips` and not from `hidden`, by libgit2's revwalk.
+    private func revwalk(from tips: [ObjectID], hiding hidden: ObjectID) throws(GitError) -> [ObjectID] {
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, pointer), "git_revwalk_new")
         guard let walker else { return [] }
         let walk = OwnedRevwalk(adopting: walker)
-        try walk.sort(GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
-        for parent in merge.parents.dropFirst() { try walk.push(parent) }
-        try walk.hide(merge.parents[0])
-        var merged = [CommitRecord]()
+        for tip in tips { try walk.push(tip) }
+        try walk.hide(hidden)
+        var ids = [ObjectID]()
         do {
-            while let id = try walk.next() { merged.append(try commit(id)) }
+            while let id = try walk.next() { ids.append(id) }
         } catch .libgit2(_, let code, _) where code == GIT_ENOTFOUND.rawValue && !shallowBoundary.isEmpty {
             // The walk ran into a parent the shallow clone does not have.
             throw GitError.shallowHistory(repository: requestedPath, boundary: shallowBoundary.map(\.hex).sorted()[0])
         }
-        return merged
+        return ids
+    }
+
+    /// `commits` as git's `--date-order` lists them: no commit before all of its children in the set, and otherwise
+    /// the latest committer time first; equal times by id, so that the order is the same however they were found.
+    static func dateOrder(_ commits: [CommitRecord]) -> [CommitRecord] {
+        var children = [ObjectID: Int]()
+        let members = Set(commits.map(\.id))
+        for commit in commits {
+            for parent in commit.parents where members.contains(parent) { children[parent, default: 0] += 1 }
+        }
+        let byID = Dictionary(commits.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var ready = PriorityQueue<CommitRecord> { $0.committer.time != $1.committer.time ? $0.committer.time > $1.committer.time : $0.id < $1.id }
+        for commit in commits where children[commit.id] == nil { ready.push(commit) }
+        var ordered = [CommitRecord]()
+        while let next = ready.pop() {
+            ordered.append(next)
+            for parent in next.parents {
+                guard let count = children[parent] else { continue }
+                if count == 1 {
+                    children[parent] = nil
+                    if let record = byID[parent] { ready.push(record) }
+                } else {
+                    children[parent] = count - 1
+                }
+            }
+        }
+        return ordered
     }
 
     /// True when `commit` is reachable from `tip` (or is `tip`).

@@ -41,6 +41,59 @@ import Testing
         #expect(octopus.parents.count == 3 && graph.header(of: octopus.id)?.parents == octopus.parents)
     }
 
+    /// What each merge brought in, read from the commit-graph, is what libgit2's revwalk finds without one and what
+    /// `git rev-list --date-order` lists, in its order; with equal commit times, both ways still agree.
+    @Test(arguments: [false, true]) func mergedCommitsFromTheGraphAreTheRevwalks(equalTimes: Bool) throws {
+        let repo = try FixtureRepository("merged-\(equalTimes)")
+        var random = SeededGenerator(seed: equalTimes ? 7 : 20261207)
+        let tree = try repo.git(["write-tree"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        var commits = [String](), childless = Set<String>()
+        for index in 0..<160 {
+            // Mostly one parent near the newest; a tenth are merges of two or three, some of long-lived branches.
+            var parents = Set<String>()
+            if !commits.isEmpty {
+                let count = Int.random(in: 0..<10, using: &random) == 0 ? Int.random(in: 2...3, using: &random) : 1
+                while parents.count < min(count, commits.count) {
+                    parents.insert(commits[max(0, commits.count - 1 - Int.random(in: 0..<(count > 1 ? 40 : 4), using: &random))])
+                }
+            }
+            let seconds = 1_767_225_600 + (equalTimes ? index / 8 : index) * 60
+            let id = try repo.git(["commit-tree", tree, "-m", "c\(index)"] + parents.sorted().flatMap { ["-p", $0] }, date: "@\(seconds) +0000")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            commits.append(id)
+            childless.subtract(parents)
+            childless.insert(id)
+        }
+        // One octopus merge at the end makes every commit reachable from main.
+        let tip = try repo.git(["commit-tree", tree, "-m", "tip"] + childless.sorted().flatMap { ["-p", $0] }, date: "@1767400000 +0000")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try repo.git(["update-ref", "refs/heads/main", tip])
+        let bare = try TemporaryFolder.make("merged-no-graph") + "/repo.git"
+        try FileManager.default.copyItem(atPath: repo.path + "/.git", toPath: bare)
+        try repo.git(["commit-graph", "write", "--reachable"])
+
+        let withGraph = try Repository(path: repo.path), without = try Repository(path: bare)
+        let graph = try #require(withGraph.commitGraph)
+        #expect(without.commitGraph == nil)
+        var merges = 0
+        for id in commits + [tip] {
+            let record = try withGraph.commit(ObjectID(hex: id)!)
+            guard record.isMerge else { continue }
+            merges += 1
+            #expect(graph.reachable(from: Array(record.parents.dropFirst()), notFrom: record.parents[0]) != nil, "read from the graph")
+            let found = try withGraph.commitsMerged(by: record).map(\.id.hex)
+            #expect(found == (try without.commitsMerged(by: record).map(\.id.hex)), "merge \(id)")
+            let range = record.parents.dropFirst().map(\.hex) + ["^" + record.parents[0].hex]
+            let listed = try repo.git(["rev-list", "--date-order"] + range).split(separator: "\n").map(String.init)
+            if equalTimes {
+                #expect(Set(found) == Set(listed), "merge \(id)")
+            } else {
+                #expect(found == listed, "merge \(id)")
+            }
+        }
+        #expect(merges > 10)
+    }
+
     @Test func aFileThatIsNotOneIsIgnored() throws {
         #expect(CommitGraph(Data("CGPH".utf8)) == nil)
         var bytes = [UInt8]("CGPH".utf8) + [1, 1, 3, 0] + [UInt8](repeating: 0xFF, count: 64)
