@@ -38,7 +38,6 @@ public enum DriftLedger: LedgerFormat {
 
     public static func read(_ bytes: ArraySlice<UInt8>, file: String, ledger: String) throws(EvidenceError) -> LedgerContents {
         let text = String(decoding: bytes, as: UTF8.self)
-        let trimmed = text.drop { $0.isWhitespace }
         var changes = [String]()
         var time: Int64?
         var failed: String?
