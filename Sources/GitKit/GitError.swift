@@ -66,13 +66,13 @@ func takeLastErrorMessage() -> String {
     guard let error = git_error_last(), let message = error.pointee.message else {
         return "no message from libgit2"
     }
-    return String(cString: message).trimmingTrailingNewlines()
+    return String(cString: message).oneLine()
 }
 
 extension String {
-    func trimmingTrailingNewlines() -> String {
-        var text = self
-        while text.last == "\n" || text.last == "\r" { text.removeLast() }
-        return text
+    /// The message's lines joined with "; ": a certificate failure, for one, is mbedTLS's verify report, a line per
+    /// reason, and every message this tool prints is one line.
+    func oneLine() -> String {
+        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 }
