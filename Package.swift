@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "EvidenceErrors"),
 
         // Ownership layers: no C type leaves these modules.
-        .target(name: "GitKit", dependencies: ["CLibgit2", "EvidenceErrors"]),
+        // libgit2's init without its CA-certificate parse, which waits for an https clone (see its .c file).
+        .target(name: "CLibgit2Startup", dependencies: ["CLibgit2"], linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "GitKit", dependencies: ["CLibgit2", "CLibgit2Startup", "EvidenceErrors"]),
         .target(name: "EvidenceCrypto", dependencies: ["COpenSSL", "EvidenceErrors"]),
         .target(name: "PostgresKit", dependencies: ["CLibpq", "EvidenceErrors"]),
         .target(name: "MySQLKit", dependencies: ["CLibmariadb", "EvidenceErrors"]),
@@ -69,7 +71,7 @@ let package = Package(
         ),
 
         // Fixture repositories built in code with fixed names and dates (tests only: uses the git CLI).
-        .target(name: "EvidenceTestSupport", path: "Tests/Support", exclude: ["fake_github.py", "fake_gitlab.py", "tsa_server.py", "moto_kms.py", "loopback.py"]),
+        .target(name: "EvidenceTestSupport", path: "Tests/Support", exclude: ["fake_github.py", "fake_gitlab.py", "tsa_server.py", "tls_server.py", "moto_kms.py", "loopback.py"]),
         // Measured by `make bench`; not a product.
         .executableTarget(name: "evidence-bench", dependencies: ["EvidenceCrypto"], path: "Benchmarks/evidence-bench"),
         // libFuzzer harness for every input parser (`make fuzz`); a plain build replays files through one.

@@ -42,7 +42,7 @@ public final class Repository {
     /// Clones `url` (a path, `file://`, or an https URL that needs no credentials) bare into `path`, which must not
     /// exist, and opens it: `org` reads repositories its list names by URL this way.
     public static func cloneBare(from url: String, to path: String) throws(GitError) -> Repository {
-        _ = Libgit2Runtime.ready
+        _ = Libgit2Runtime.certificatesForHTTPS
         var options = git_clone_options()
         _ = try check(git_evidence_clone_options_init(&options), "git_clone_options_init")
         options.bare = 1
