@@ -25,7 +25,8 @@ let package = Package(
         .systemLibrary(name: "CLibarchive", providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
         // Opened on first use (Sources/CCurl/lazy_library.h): headers only at build time.
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
-        .systemLibrary(name: "CPKCS11", pkgConfig: "p11-kit-1", providers: [.apt(["libp11-kit-dev"])]),
+        // Header only: the module is opened with dlopen, so nothing links libp11-kit (or libffi) into every run.
+        .systemLibrary(name: "CPKCS11", providers: [.apt(["libp11-kit-dev"])]),
         .systemLibrary(name: "CLibpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .systemLibrary(name: "CLibmariadb", providers: [.apt(["libmariadb-dev"]), .brew(["mariadb-connector-c"])]),
         .systemLibrary(

@@ -7,7 +7,9 @@
 // Swift side (PKCS11Kit) names it; GIT_EVIDENCE_P11_NO_MODULE means dlopen or C_GetFunctionList failed.
 #include <dlfcn.h>
 #include <string.h>
-#include <p11-kit/pkcs11.h>
+// By its path under /usr/include, not through pkg-config, whose flags would also link libp11-kit: the header is
+// all this needs, and the library (with libffi) would be loaded and relocated at every start for nothing.
+#include <p11-kit-1/p11-kit/pkcs11.h>
 
 #define GIT_EVIDENCE_P11_NO_MODULE 0xFFFFFFFFUL
 #define GIT_EVIDENCE_P11_NOT_FOUND 0xFFFFFFFEUL
