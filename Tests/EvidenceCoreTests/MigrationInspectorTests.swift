@@ -51,6 +51,17 @@ import Testing
         #expect(reversible.detail.hasPrefix("No down migration for: db/migration/V4__d.sql (looked for db/migration/V4__d.down.sql, db/migration/down/V4__d.sql, db/migration/U4__*.sql)"))
     }
 
+    @Test func aDownPatternFillsEachPlaceholderOnce() {
+        let convention = DownConvention(patterns: ["{dir}/{stem}.down{ext}", "{dir}/{x{name}", "{dir}/U{version}__*{ext}"])
+        // A folder whose name looks like a placeholder is not filled again; an unknown brace stays as written.
+        #expect(convention.candidates(for: "db/{name}/0001_a.sql", version: "1")
+            == ["db/{name}/0001_a.down.sql", "db/{name}/{x0001_a.sql", "db/{name}/U1__*.sql"])
+        #expect(convention.candidates(for: "0002_b.up.sql", version: nil) == ["0002_b.down.sql", "0002_b.up.down.sql", "{x0002_b.up.sql"])
+        #expect(convention.isDown("db/x/{x0001_a.sql"))
+        #expect(convention.isDown("db/x/U7__undo.sql"))
+        #expect(!convention.isDown("db/x/0001_a.sql"))
+    }
+
     @Test func theDownConventionIsConfigurable() throws {
         let repo = try FixtureRepository("inspector-convention")
         try repo.write("sql/0001_a.sql", "CREATE TABLE a (id int);\n")
