@@ -150,13 +150,38 @@ import Testing
         #expect(ran.status == 0 && !ran.stdout.contains("pending") && !ran.stdout.contains("never ran"), "\(ran.stdout)")
     }
 
+    /// A change with no pull request is a direct push only where the export could have shown one; otherwise the
+    /// answer says which evidence is not there, as CC8.1-traceable does.
+    @Test func noPullRequestIsADirectPushOnlyWhereAnExportCouldShowOne() throws {
+        let path = "drizzle/0001_create_orders.sql"
+        let (given, answer) = try why([path])
+        #expect(given.status == 0, "\(given.stderr)")
+        let without = (answer["changes"] as? [[String: Any]] ?? []).map { $0["without_pull_request"] as? String }
+        #expect(without == [nil, "none: pushed directly to the branch", "none: pushed directly to the branch"])
+
+        let noExport = try Binary.run(["why", "--repo", history.repository.path, path])
+        let unknown = "no GitHub or GitLab export was given (--github DIR or --gitlab DIR)"
+        #expect(noExport.stdout.contains("Merge pull request #1 from acme/feature/orders\n  by      Alice Doe <alice@example.com>\n"
+            + "  PR      not shown: the subject names #1, and \(unknown)\n"), "\(noExport.stdout)")
+        #expect(noExport.stdout.contains("widen total\n  by      Dave Hoe <dave@example.com>\n  PR      not known: \(unknown)\n"))
+        #expect(!noExport.stdout.contains("pushed directly"))
+
+        let empty = try GitHubExportFixture(in: try TemporaryFolder.make("why-empty-export"))
+        try empty.write("pulls.json", [Any]())
+        let lacking = try Binary.run(["why", "--repo", history.repository.path, "--github", empty.folder, path])
+        #expect(lacking.status == 0, "\(lacking.stderr)")
+        #expect(lacking.stdout.contains("  PR      not shown: the subject names #1, and the GitHub export given does not hold it\n"), "\(lacking.stdout)")
+        #expect(lacking.stdout.contains("widen total\n  by      Dave Hoe <dave@example.com>\n  PR      not shown: the GitHub export given holds no pull requests\n"))
+        #expect(!lacking.stdout.contains("pushed directly"))
+    }
+
     @Test func theTextAnswerSaysWhoWhyAndWhetherItCanBeReverted() throws {
         let result = try Binary.run(["why", "--repo", history.repository.path, "--github", history.github.folder, "drizzle/0001_create_orders.sql"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("drizzle/0001_create_orders.sql: 3 change(s) on main (also named drizzle/0001_orders.sql)\n"))
         #expect(result.stdout.contains("  PR      #1 Add orders table  https://github.com/acme/api/pull/1\n  why     Checkout needs an orders table, with totals.\n  approved by bob\n"))
         #expect(result.stdout.contains("  revert  down migration drizzle/0001_orders.down.sql\n"))
-        #expect(result.stdout.contains("widen total\n  by      Dave Hoe <dave@example.com>\n  PR      none"))
+        #expect(result.stdout.contains("widen total\n  by      Dave Hoe <dave@example.com>\n  PR      none: pushed directly to the branch\n"))
         let nothing = try Binary.run(["why", "--repo", history.repository.path, "--grep", "no such text"])
         #expect(nothing.status == 1 && nothing.stdout == "no migration or Terraform file on main ever gained \"no such text\"\n", "nothing found is exit 1")
         let untouched = try Binary.run(["why", "--repo", history.repository.path, "drizzle/9999_never.sql"])

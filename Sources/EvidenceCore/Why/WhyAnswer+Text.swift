@@ -22,8 +22,8 @@ extension WhyAnswer {
                 if !pull.checks.isEmpty {
                     lines.append("  checks  " + pull.checks.map { "\($0.name) \($0.outcome)" }.joined(separator: ", "))
                 }
-            } else {
-                lines.append("  PR      none (pushed directly, or no GitHub or GitLab export given)")
+            } else if let without = change.withoutPullRequest {
+                lines.append("  PR      " + without)
             }
             for apply in change.applies {
                 let run = apply.count == 1 ? apply.runID.map { "run \($0)" } : nil

@@ -22,6 +22,9 @@ public struct WhyChange: Encodable, Sendable {
     /// What happened to the file in this change, under the name it had then.
     public let path: ChangedPath
     public let pullRequest: WhyPullRequest?
+    /// When no pull request is shown, why, in a few words: `none: pushed directly to the branch`, or which evidence
+    /// is not there (a merge subject names #141 and no export was given). Never a direct push for want of evidence.
+    public let withoutPullRequest: String?
     /// Ledger rows that ran this file (any version of it), when ledgers were given.
     public let applies: [LedgerApply]
     /// The file's down migration as of this change, by the convention; nil when none (or not a migration script).
@@ -44,6 +47,7 @@ public struct WhyChange: Encodable, Sendable {
         case revertTo = "revert_to"
         case committedAt = "committed_at"
         case pullRequest = "pull_request"
+        case withoutPullRequest = "without_pull_request"
         case isMigration = "is_migration"
     }
 }
@@ -84,6 +88,9 @@ public struct WhyQuery {
     let branch: Branch
     let config: EvidenceConfig
     let reviews: any PullRequestSource & Sendable
+    /// Whether a GitHub or GitLab export was given: without one, a change with no pull request is not known to
+    /// have been pushed directly.
+    let reviewsGiven: Bool
     let ledgers: [Ledger]
     /// Only the changes committed in it are answered (the history before still gives each its revert path).
     let window: AuditWindow
@@ -98,6 +105,7 @@ public struct WhyQuery {
         self.repository = repository
         self.branch = branch
         self.config = config
+        reviewsGiven = github != nil || gitlab != nil
         self.reviews = if let gitlab { try GitLabExport.load(folder: gitlab) } else { try github.map { try GitHubExport.load(folder: $0) } ?? GitHubExport.none }
         self.ledgers = ledgers
         self.progress = progress
@@ -341,9 +349,26 @@ public struct WhyQuery {
                 applies.contains(where: { $0.succeeded && !$0.reverted }) ? nil : "failed: no apply of this version succeeded"
             }
             return WhyChange(commit: file.commit, committedAt: file.change.committedAt, subject: file.change.subject, authors: authors,
-                             path: file.path, pullRequest: pull, applies: applies, down: down, reversal: reversal,
+                             path: file.path, pullRequest: pull, withoutPullRequest: pull == nil ? withoutPullRequest(correlated) : nil, applies: applies, down: down, reversal: reversal,
                              revertTo: file.path.kind == .infrastructure && file.path.status != .deleted ? Self.previousVersion(of: file, versions: versions) : nil,
                              isMigration: migration, notRun: notRun, patch: patches ? try patch(of: file.change) : nil)
+        }
+    }
+
+    /// Why `change` shows no pull request: pushed directly only when the export given holds the branch's pull
+    /// requests and none is the change's, as CC8.1-traceable judges it; otherwise which evidence is not there.
+    func withoutPullRequest(_ change: CorrelatedChange) -> String {
+        let forge = change.forge
+        let noExport = "no GitHub or GitLab export was given (--github DIR or --gitlab DIR)"
+        switch change.missingEvidence {
+        case .pullRequest(let number):
+            if let project = change.untrustedReference?.project { return "not shown: the message names \(project)\(forge.number(number)), another project's" }
+            return "not shown: the \(forge == .github ? "subject" : "message") names \(forge.number(number)), and "
+                + (reviewsGiven ? "the \(forge.name) export given does not hold it" : noExport)
+        case .noPullRequests:
+            return reviewsGiven ? "not shown: the \(forge.name) export given holds no \(forge.noun)s" : "not known: " + noExport
+        case nil:
+            return "none: pushed directly to the branch" + (change.untrustedReference.map { "; \($0.reason)" } ?? "")
         }
     }
 
