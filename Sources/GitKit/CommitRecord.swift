@@ -1,4 +1,9 @@
 import CLibgit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Who made or committed a change, and when, in the time zone they recorded.
 public struct Person: Hashable, Sendable {
@@ -57,6 +62,52 @@ public struct CommitHeader: Hashable, Sendable {
 
     /// Parent ids, first parent first.
     public var parents: [ObjectID] { firstParent.map { [$0] + otherParents } ?? [] }
+}
+
+extension CommitHeader {
+    /// The header of commit `id` from its raw bytes, read as git writes them: the `tree` line, the `parent` lines,
+    /// the `author` line, then the `committer` line, whose time follows its last `>` (as libgit2 reads a signature).
+    /// nil for bytes laid out any other way: those are left to libgit2's parser, to read or to refuse.
+    init?(id: ObjectID, raw: UnsafeRawBufferPointer) {
+        guard let base = raw.baseAddress else { return nil }
+        let end = raw.count
+        func byte(_ offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
+        func has(_ prefix: StaticString, at offset: Int) -> Bool {
+            offset + prefix.utf8CodeUnitCount <= end && memcmp(base + offset, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
+        }
+        /// The id on a line from `offset`: 40 digits, then the line's end.
+        func lineID(at offset: Int) -> ObjectID? {
+            offset + 41 <= end && byte(offset + 40) == 0x0A ? ObjectID(hexDigits: base + offset) : nil
+        }
+        func lineEnd(from offset: Int) -> Int? {
+            memchr(base + offset, 0x0A, end - offset).map { base.distance(to: UnsafeRawPointer($0)) }
+        }
+        guard has("tree ", at: 0), let tree = lineID(at: 5) else { return nil }
+        var offset = 46
+        var firstParent: ObjectID?
+        var otherParents = [ObjectID]()
+        while has("parent ", at: offset) {
+            guard let parent = lineID(at: offset + 7) else { return nil }
+            if firstParent == nil { firstParent = parent } else { otherParents.append(parent) }
+            offset += 48
+        }
+        guard has("author ", at: offset), let authorEnd = lineEnd(from: offset) else { return nil }
+        offset = authorEnd + 1
+        guard has("committer ", at: offset), let stop = lineEnd(from: offset) else { return nil }
+        guard var digit = (offset..<stop).last(where: { byte($0) == UInt8(ascii: ">") }).map({ $0 + 1 }) else { return nil }
+        while digit < stop, byte(digit) == UInt8(ascii: " ") { digit += 1 }
+        var time: Int64 = 0
+        var digits = 0
+        while digit < stop, case let value = byte(digit) &- UInt8(ascii: "0"), value < 10 {
+            // More digits than any time needs: libgit2 says what it makes of them.
+            guard digits < 18 else { return nil }
+            time = time * 10 + Int64(value)
+            digits += 1
+            digit += 1
+        }
+        guard digits > 0 else { return nil }
+        self.init(id: id, firstParent: firstParent, otherParents: otherParents, tree: tree, committerTime: time)
+    }
 }
 
 /// One commit copied out of libgit2: nothing here points into C memory.

@@ -57,6 +57,21 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         self.init(bytes: bytes)
     }
 
+    /// Parses the 40 hexadecimal digits at `digits`, as a raw commit's `tree` and `parent` lines hold them; nil when
+    /// one is not a digit.
+    init?(hexDigits digits: UnsafeRawPointer) {
+        storage = (0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &storage) { target in
+            for index in 0..<20 {
+                guard let high = Self.nibble(digits.load(fromByteOffset: 2 * index, as: UInt8.self)),
+                      let low = Self.nibble(digits.load(fromByteOffset: 2 * index + 1, as: UInt8.self)) else { return false }
+                target[index] = high << 4 | low
+            }
+            return true
+        }
+        if !parsed { return nil }
+    }
+
     /// The lowercase 40-digit hexadecimal form.
     public var hex: String {
         let table = Array("0123456789abcdef".utf8)

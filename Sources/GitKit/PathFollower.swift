@@ -19,10 +19,8 @@ final class PathFollower {
     /// Directory markers (see `TreeDiffScope.directoryMarkers`) looked for in the folders on the way to a change,
     /// each with its path's names.
     private let markers: [(marker: String, names: [[UInt8]])]
-    private let repository: Repository
-    private let odb: OpaquePointer
-    /// The object database's backends that can read an object, in the order it asks them.
-    private let backends: [UnsafeMutablePointer<git_odb_backend>]
+    /// Trees are read raw: the walk reads each once.
+    private let objects: RawObjects
     /// The last tree resolved and its entries along the path.
     private var cached: (tree: ObjectID, chain: [Entry?])?
 
@@ -34,21 +32,11 @@ final class PathFollower {
     }
 
     init(repository: Repository, path: String, directoryMarkers: [String]) throws(GitError) {
-        var odb: OpaquePointer?
-        _ = try check(git_repository_odb(&odb, repository.pointer), "git_repository_odb")
-        guard let odb else { throw GitError.libgit2(function: "git_repository_odb", code: -1, message: "no object database") }
-        self.odb = odb
-        self.backends = (0..<git_odb_num_backends(odb)).compactMap { index in
-            var backend: UnsafeMutablePointer<git_odb_backend>?
-            return git_odb_get_backend(&backend, odb, index) == 0 && backend?.pointee.read != nil ? backend : nil
-        }
-        self.repository = repository
+        objects = try RawObjects(repository: repository)
         self.path = path
         self.names = Self.names(of: path)
         self.markers = directoryMarkers.map { ($0, Self.names(of: $0)) }
     }
-
-    deinit { git_odb_free(odb) }
 
     private static func names(of path: String) -> [[UInt8]] {
         path.split(separator: "/").map { Array($0.utf8) }
@@ -120,7 +108,7 @@ final class PathFollower {
 
     /// The entry named `name` in the tree `id`, read from the raw object (`<octal mode> <name>\0<20-byte id>`, repeated).
     private func lookup(_ name: [UInt8], in id: ObjectID) throws(GitError) -> Entry? {
-        try withTreeBytes(id) { bytes throws(GitError) in
+        try objects.withBytes(id, GIT_OBJECT_TREE) { bytes throws(GitError) in
             let size = bytes.count
             guard size > 0, let base = bytes.baseAddress else { return nil }
             var offset = 0
@@ -146,35 +134,7 @@ final class PathFollower {
         }
     }
 
-    /// Lends the bytes of tree `id` to `body`. They are read from the object database's backends (packs, then loose
-    /// objects) directly: libgit2's object cache would keep each tree of the walk, and the walk reads each once. An
-    /// object no backend holds is asked of the object database itself, which looks for new packs and explains it.
-    private func withTreeBytes<Result>(_ id: ObjectID, _ body: (UnsafeRawBufferPointer) throws(GitError) -> Result) throws(GitError) -> Result {
-        var oid = id.raw
-        for backend in backends {
-            var data: UnsafeMutableRawPointer?
-            var size = 0
-            var type = GIT_OBJECT_INVALID
-            let code = backend.pointee.read(&data, &size, &type, backend, &oid)
-            if code == GIT_ENOTFOUND.rawValue {
-                git_error_clear()
-                continue
-            }
-            if code < 0 { throw repository.lookupFailure(code, kind: "tree", id: id) }
-            defer { git_odb_backend_data_free(backend, data) }
-            guard type == GIT_OBJECT_TREE else { throw malformed(id, "is not a tree") }
-            return try body(UnsafeRawBufferPointer(start: data, count: size))
-        }
-        var object: OpaquePointer?
-        let code = git_odb_read(&object, odb, &oid)
-        if code < 0 { throw repository.lookupFailure(code, kind: "tree", id: id) }
-        guard let object else { throw GitError.libgit2(function: "git_odb_read", code: -1, message: "no tree \(id)") }
-        defer { git_odb_object_free(object) }
-        guard git_odb_object_type(object) == GIT_OBJECT_TREE else { throw malformed(id, "is not a tree") }
-        return try body(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)))
-    }
-
     private func malformed(_ id: ObjectID, _ problem: String) -> GitError {
-        .damaged(repository: repository.requestedPath, message: "tree \(id.hex) \(problem)")
+        objects.malformed(id, "tree", problem)
     }
 }

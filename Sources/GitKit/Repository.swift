@@ -410,6 +410,9 @@ public struct FirstParentWalk {
     private var nextID: ObjectID?
     /// The next commit's place in the commit-graph, when the last one came from it.
     private var nextPosition: Int?
+    /// Where a commit the commit-graph does not hold is read raw, opened at the first such commit: libgit2's
+    /// lookup would parse and cache every commit of a walk that reads each once.
+    private var objects: RawObjects?
 
     init(repository: Repository, next: ObjectID?) {
         self.repository = repository
@@ -424,7 +427,9 @@ public struct FirstParentWalk {
             nextPosition = parent
             return header
         }
-        let header = try repository.header(id)
+        let objects = if let objects { objects } else { try RawObjects(repository: repository) }
+        self.objects = objects
+        let header = if let raw = try objects.commitHeader(id) { raw } else { try repository.header(id) }
         nextID = header.firstParent
         nextPosition = nil
         return header
