@@ -7,8 +7,9 @@ import Testing
 /// the object database's, for plain commits, merges and an octopus merge (whose extra parents are in EDGE), and a
 /// commit newer than the file is read from the objects.
 @Suite struct CommitGraphTests {
-    @Test func headersFromTheGraphAreTheObjectDatabases() throws {
-        let repo = try FixtureRepository("commit-graph")
+    /// A first commit, a merge of one side branch, then an octopus merge of two more: three commits on main.
+    static func merges(_ name: String) throws -> FixtureRepository {
+        let repo = try FixtureRepository(name)
         try repo.write("a.sql", "select 1;\n")
         _ = try repo.commit("first", date: "2026-01-01T00:00:00Z")
         for name in ["one", "two", "three"] {
@@ -19,6 +20,11 @@ import Testing
         }
         _ = try repo.merge("side-one", message: "Merge side-one", date: "2026-01-03T00:00:00Z")
         try repo.git(["merge", "-q", "--no-ff", "-m", "Octopus", "side-two", "side-three"], date: "2026-01-04T00:00:00Z")
+        return repo
+    }
+
+    @Test func headersFromTheGraphAreTheObjectDatabases() throws {
+        let repo = try Self.merges("commit-graph")
         // Past 2^32 seconds: the time's 33rd and 34th bits are in the generation word.
         try repo.write("b.sql", "select 2;\n")
         _ = try repo.commit("far future", date: "@7258118400 +0000")

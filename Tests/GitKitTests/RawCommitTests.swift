@@ -8,17 +8,7 @@ import Testing
 /// bytes laid out otherwise are left to libgit2, so a walk over them gives exactly what libgit2 gives.
 @Suite struct RawCommitTests {
     @Test func rawHeadersAreLibgit2s() throws {
-        let repo = try FixtureRepository("raw-commits")
-        try repo.write("a.sql", "select 1;\n")
-        _ = try repo.commit("first", date: "2026-01-01T00:00:00Z")
-        for name in ["one", "two", "three"] {
-            try repo.checkout("side-\(name)", from: "main")
-            try repo.write("\(name).sql", "select '\(name)';\n")
-            _ = try repo.commit("side \(name)", date: "2026-01-02T00:00:00Z")
-            try repo.checkout("main")
-        }
-        _ = try repo.merge("side-one", message: "Merge side-one", date: "2026-01-03T00:00:00Z")
-        try repo.git(["merge", "-q", "--no-ff", "-m", "Octopus", "side-two", "side-three"], date: "2026-01-04T00:00:00Z")
+        let repo = try CommitGraphTests.merges("raw-commits")
         let tree = try repo.git(["rev-parse", "HEAD^{tree}"]).trimmingCharacters(in: .whitespacesAndNewlines)
 
         // Commits as other tools write them, each on the last; `true` where the raw reading takes them itself.
