@@ -349,7 +349,7 @@ public struct WhyQuery {
                 applies.contains(where: { $0.succeeded && !$0.reverted }) ? nil : "failed: no apply of this version succeeded"
             }
             return WhyChange(commit: file.commit, committedAt: file.change.committedAt, subject: file.change.subject, authors: authors,
-                             path: file.path, pullRequest: pull, withoutPullRequest: pull == nil ? withoutPullRequest(correlated) : nil, applies: applies, down: down, reversal: reversal,
+                             path: file.path, pullRequest: pull, withoutPullRequest: pull == nil ? Self.withoutPullRequest(correlated, reviewsGiven: reviewsGiven) : nil, applies: applies, down: down, reversal: reversal,
                              revertTo: file.path.kind == .infrastructure && file.path.status != .deleted ? Self.previousVersion(of: file, versions: versions) : nil,
                              isMigration: migration, notRun: notRun, patch: patches ? try patch(of: file.change) : nil)
         }
@@ -357,12 +357,12 @@ public struct WhyQuery {
 
     /// Why `change` shows no pull request: pushed directly only when the export given holds the branch's pull
     /// requests and none is the change's, as CC8.1-traceable judges it; otherwise which evidence is not there.
-    func withoutPullRequest(_ change: CorrelatedChange) -> String {
+    static func withoutPullRequest(_ change: CorrelatedChange, reviewsGiven: Bool) -> String {
         let forge = change.forge
         let noExport = "no GitHub or GitLab export was given (--github DIR or --gitlab DIR)"
         switch change.missingEvidence {
         case .pullRequest(let number):
-            if let project = change.untrustedReference?.project { return "not shown: the message names \(project)\(forge.number(number)), another project's" }
+            if let project = change.untrustedReference?.project { return "not shown: the message names \(project)\(forge.number(number)), another project's \(forge.noun)" }
             return "not shown: the \(forge == .github ? "subject" : "message") names \(forge.number(number)), and "
                 + (reviewsGiven ? "the \(forge.name) export given does not hold it" : noExport)
         case .noPullRequests:
