@@ -47,14 +47,8 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// Parses a full 40-digit hexadecimal id; nil for anything else.
     public init?(hex: String) {
         let digits = Array(hex.utf8)
-        guard digits.count == 40 else { return nil }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(20)
-        for index in stride(from: 0, to: 40, by: 2) {
-            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        self.init(bytes: bytes)
+        guard digits.count == 40, let id = digits.withUnsafeBytes({ Self(hexDigits: $0.baseAddress!) }) else { return nil }
+        self = id
     }
 
     /// Parses the 40 hexadecimal digits at `digits`, as a raw commit's `tree` and `parent` lines hold them; nil when

@@ -29,7 +29,6 @@ final class RawObjects {
     /// Lends the bytes of object `id`, which must be of `type`, to `body`.
     func withBytes<Result>(_ id: ObjectID, _ type: git_object_t,
                            _ body: (UnsafeRawBufferPointer) throws(GitError) -> Result) throws(GitError) -> Result {
-        let kind = String(cString: git_object_type2string(type))
         var oid = id.raw
         for backend in backends {
             var data: UnsafeMutableRawPointer?
@@ -40,18 +39,23 @@ final class RawObjects {
                 git_error_clear()
                 continue
             }
-            if code < 0 { throw repository.lookupFailure(code, kind: kind, id: id) }
+            if code < 0 { throw repository.lookupFailure(code, kind: Self.kind(type), id: id) }
             defer { git_odb_backend_data_free(backend, data) }
-            guard found == type else { throw malformed(id, kind) }
+            guard found == type else { throw malformed(id, Self.kind(type)) }
             return try body(UnsafeRawBufferPointer(start: data, count: size))
         }
         var object: OpaquePointer?
         let code = git_odb_read(&object, odb, &oid)
-        if code < 0 { throw repository.lookupFailure(code, kind: kind, id: id) }
-        guard let object else { throw GitError.libgit2(function: "git_odb_read", code: -1, message: "no \(kind) \(id)") }
+        if code < 0 { throw repository.lookupFailure(code, kind: Self.kind(type), id: id) }
+        guard let object else { throw GitError.libgit2(function: "git_odb_read", code: -1, message: "no \(Self.kind(type)) \(id)") }
         defer { git_odb_object_free(object) }
-        guard git_odb_object_type(object) == type else { throw malformed(id, kind) }
+        guard git_odb_object_type(object) == type else { throw malformed(id, Self.kind(type)) }
         return try body(UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object)))
+    }
+
+    /// `tree`, `commit`: named only when a read fails, not for each of a walk's reads.
+    private static func kind(_ type: git_object_t) -> String {
+        String(cString: git_object_type2string(type))
     }
 
     /// Commit `id`'s header from its raw bytes; nil when they are laid out as git does not write them, for
